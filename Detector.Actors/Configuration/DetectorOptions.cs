@@ -1,0 +1,94 @@
+namespace Detector.Configuration;
+
+/// <summary>Everything under the <c>Detector</c> configuration section.</summary>
+public sealed class DetectorOptions
+{
+    public const string Section = "Detector";
+
+    /// <summary>SQLite file, audit log and other state live here.</summary>
+    public string DataDir { get; set; } = "./data";
+    public LogOptions Log { get; set; } = new();
+    public ClockOptions Clock { get; set; } = new();
+    public DetectionOptions Detection { get; set; } = new();
+    public BaselineOptions Baseline { get; set; } = new();
+    public EnforcementOptions Enforcement { get; set; } = new();
+    public AuditOptions Audit { get; set; } = new();
+    public HttpOptions Http { get; set; } = new();
+}
+
+public sealed class LogOptions
+{
+    public string Path { get; set; } = "/var/log/nginx/detector.json.log";
+    /// <summary>Read the file from its start instead of following only new lines.</summary>
+    public bool FromStart { get; set; }
+    /// <summary>How often the tail looks for new data, rotation or a reappeared file.</summary>
+    public int PollIntervalMs { get; set; } = 200;
+    /// <summary>Longer lines are skipped and counted; memory stays bounded.</summary>
+    public int MaxLineBytes { get; set; } = 64 * 1024;
+    /// <summary>Extra field names: log field name -> canonical field (ip, time, msec, method, path, status, bytes, user_agent).</summary>
+    public Dictionary<string, string> FieldMap { get; set; } = new();
+    /// <summary>At most this many malformed lines per minute are written to the log as samples.</summary>
+    public int MalformedSamplesPerMinute { get; set; } = 10;
+}
+
+public sealed class ClockOptions
+{
+    /// <summary>Lines up to this much older than the newest time are accepted into the current second.</summary>
+    public int LatenessToleranceSeconds { get; set; } = 30;
+    /// <summary>Live mode: lines dated further than this into the future are clamped to now and counted.</summary>
+    public int FutureToleranceSeconds { get; set; } = 5;
+    /// <summary>Live mode: wall-clock tick period that closes quiet seconds.</summary>
+    public int TickMs { get; set; } = 1000;
+}
+
+public sealed class DetectionOptions
+{
+    public int WindowSeconds { get; set; } = 60;
+    public double ZScoreThreshold { get; set; } = 3.0;
+    public double RateMultiplier { get; set; } = 5.0;
+    /// <summary>An IP's error share above this multiple of the baseline error rate tightens its thresholds.</summary>
+    public double ErrorSurgeMultiplier { get; set; } = 3.0;
+    /// <summary>Error surge needs at least this many 4xx/5xx in the window.</summary>
+    public int ErrorSurgeMinErrors { get; set; } = 20;
+    /// <summary>Thresholds are divided by this when the error surge applies.</summary>
+    public double ErrorSurgeTightenFactor { get; set; } = 2.0;
+    /// <summary>Per-IP statistics floors (requests per second over the window).</summary>
+    public double IpMeanFloor { get; set; } = 1.0;
+    public double IpStdFloor { get; set; } = 2.0;
+    /// <summary>Global statistics floors (requests per second).</summary>
+    public double GlobalMeanFloor { get; set; } = 2.0;
+    public double GlobalStdFloor { get; set; } = 1.0;
+    /// <summary>A global episode ends after this many seconds back under the thresholds.</summary>
+    public int GlobalEpisodeCooldownSeconds { get; set; } = 120;
+}
+
+public sealed class BaselineOptions
+{
+    public int HistoryMinutes { get; set; } = 30;
+    public int RecomputeSeconds { get; set; } = 60;
+    /// <summary>Below this much history the floors alone apply.</summary>
+    public int MinHistorySeconds { get; set; } = 300;
+    /// <summary>An hour-of-day slot is preferred once it holds this many seconds.</summary>
+    public int SlotMinSeconds { get; set; } = 1800;
+    public double ErrorRateFloor { get; set; } = 0.02;
+}
+
+public sealed class EnforcementOptions
+{
+    /// <summary>Ban durations by offence: "10m", "30m", "2h", "permanent" (or TimeSpan text).</summary>
+    public string[] Ladder { get; set; } = ["10m", "30m", "2h", "permanent"];
+    public int HistoryRetentionDays { get; set; } = 30;
+    /// <summary>dry-run for now; kernel backends come with the enforcement issue.</summary>
+    public string Firewall { get; set; } = "dry-run";
+}
+
+public sealed class AuditOptions
+{
+    /// <summary>Audit log file; relative paths are under <see cref="DetectorOptions.DataDir"/>.</summary>
+    public string Path { get; set; } = "audit.log";
+}
+
+public sealed class HttpOptions
+{
+    public string Url { get; set; } = "http://127.0.0.1:8080";
+}

@@ -1,0 +1,39 @@
+namespace Detector.Ingest;
+
+/// <summary>
+/// A run of complete lines read from the log, sharing one buffer. Each line excludes its newline
+/// (and a CR before it). The batch owns <see cref="Buffer"/>; consumers must not keep slices of it.
+/// </summary>
+public sealed class LineBatch(byte[] buffer, int[] starts, int[] lengths, int count)
+{
+    public byte[] Buffer { get; } = buffer;
+    public int[] Starts { get; } = starts;
+    public int[] Lengths { get; } = lengths;
+    public int Count { get; } = count;
+
+    public ReadOnlySpan<byte> Line(int index) => Buffer.AsSpan(Starts[index], Lengths[index]);
+
+    /// <summary>Convenience for tests and small inputs: one batch from whole lines.</summary>
+    public static LineBatch FromLines(IEnumerable<string> lines)
+    {
+        var encoded = lines.Select(l => System.Text.Encoding.UTF8.GetBytes(l)).ToArray();
+        var buffer = new byte[encoded.Sum(e => e.Length)];
+        var starts = new int[encoded.Length];
+        var lengths = new int[encoded.Length];
+        var offset = 0;
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            encoded[i].CopyTo(buffer, offset);
+            starts[i] = offset;
+            lengths[i] = encoded[i].Length;
+            offset += encoded[i].Length;
+        }
+        return new LineBatch(buffer, starts, lengths, encoded.Length);
+    }
+}
+
+/// <summary>Parsed entries of one <see cref="LineBatch"/>, in log order.</summary>
+public sealed record EntryBatch(AccessLogEntry[] Entries, int Count)
+{
+    public ReadOnlySpan<AccessLogEntry> Span => Entries.AsSpan(0, Count);
+}
