@@ -1,6 +1,10 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using System.CommandLine;
+using Detector.Host.Cli;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+Logging.Configure();
+var root = new RootCommand("Detector: real-time HTTP abuse detection for servers behind Nginx.")
+{
+    RunCommand.Create(),
+    ReplayCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -75,8 +75,13 @@ public sealed class BaselineOptions
 
 public sealed class EnforcementOptions
 {
-    /// <summary>Ban durations by offence: "10m", "30m", "2h", "permanent" (or TimeSpan text).</summary>
-    public string[] Ladder { get; set; } = ["10m", "30m", "2h", "permanent"];
+    public static readonly string[] DefaultLadder = ["10m", "30m", "2h", "permanent"];
+
+    /// <summary>Ban durations by offence: "10m", "30m", "2h", "permanent" (or TimeSpan text). Empty: the default.
+    /// (Empty rather than the default because the configuration binder appends to an existing array.)</summary>
+    public string[] Ladder { get; set; } = [];
+
+    public IReadOnlyList<string> EffectiveLadder => Ladder.Length > 0 ? Ladder : DefaultLadder;
     public int HistoryRetentionDays { get; set; } = 30;
     /// <summary>dry-run for now; kernel backends come with the enforcement issue.</summary>
     public string Firewall { get; set; } = "dry-run";

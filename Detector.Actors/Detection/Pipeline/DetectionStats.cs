@@ -1,0 +1,31 @@
+using Detector.Baseline;
+
+namespace Detector.Detection.Pipeline;
+
+/// <summary>What the detection side did, for the status API and the replay summary. Thread-safe reads.</summary>
+public sealed class DetectionStats
+{
+    private long _bans;
+    private long _unbans;
+    private long _alerts;
+    private long _secondsClosed;
+    private long _lateClamped;
+
+    public long Bans => Interlocked.Read(ref _bans);
+    public long Unbans => Interlocked.Read(ref _unbans);
+    public long Alerts => Interlocked.Read(ref _alerts);
+    public long SecondsClosed => Interlocked.Read(ref _secondsClosed);
+    public long LateClamped => Interlocked.Read(ref _lateClamped);
+
+    /// <summary>The latest effective baseline and global 60 s rate (req/s), replaced atomically.</summary>
+    public volatile BaselineSnapshot? Baseline;
+    public double GlobalRate => Volatile.Read(ref _globalRate);
+    private double _globalRate;
+
+    internal void AddBan() => Interlocked.Increment(ref _bans);
+    internal void AddUnban() => Interlocked.Increment(ref _unbans);
+    internal void AddAlert() => Interlocked.Increment(ref _alerts);
+    internal void AddSecondClosed() => Interlocked.Increment(ref _secondsClosed);
+    internal void AddLateClamped(long n) => Interlocked.Add(ref _lateClamped, n);
+    internal void SetGlobalRate(double rate) => Volatile.Write(ref _globalRate, rate);
+}

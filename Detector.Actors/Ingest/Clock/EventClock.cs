@@ -1,0 +1,60 @@
+using Detector.Configuration;
+
+namespace Detector.Ingest.Clock;
+
+public enum ClockMode
+{
+    /// <summary>Following a live log: wall-clock ticks close quiet seconds; future-dated lines are clamped to now.</summary>
+    Live,
+    /// <summary>Replaying a file: time is the watermark of the log's own timestamps.</summary>
+    Replay,
+}
+
+/// <summary>
+/// Event time for the pipeline (DESIGN.md §2). The watermark is the newest event time seen; in live mode it
+/// also follows the wall clock minus a small grace, so seconds close when nothing is logged. The wall clock
+/// is read only here, and only in live mode.
+/// </summary>
+public sealed class EventClock(ClockMode mode, ClockOptions options, IngestCounters counters, TimeProvider wallClock)
+{
+    /// <summary>Lines reach the tail shortly after their timestamp; a live second closes this long after it ended.</summary>
+    public const long LiveGraceMs = 2000;
+
+    private long _newestEventMs = long.MinValue;
+
+    public ClockMode Mode => mode;
+
+    public long WatermarkMs { get; private set; } = long.MinValue;
+
+    /// <summary>Observes a batch: in live mode clamps future-dated entries to now (counted); advances the watermark.</summary>
+    public long Observe(AccessLogEntry[] entries, int count)
+    {
+        var nowMs = mode == ClockMode.Live ? wallClock.GetUtcNow().ToUnixTimeMilliseconds() : long.MaxValue;
+        var futureLimit = mode == ClockMode.Live ? nowMs + options.FutureToleranceSeconds * 1000L : long.MaxValue;
+        var clamped = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var time = entries[i].TimeMs;
+            if (time > futureLimit)
+            {
+                entries[i] = entries[i] with { TimeMs = nowMs };
+                time = nowMs;
+                clamped++;
+            }
+            if (time > _newestEventMs) _newestEventMs = time;
+        }
+        if (clamped > 0) counters.AddFutureClamped(clamped);
+        return Advance(mode == ClockMode.Live ? nowMs : long.MinValue);
+    }
+
+    /// <summary>Live mode's wall-clock tick.</summary>
+    public long Tick() => Advance(mode == ClockMode.Live ? wallClock.GetUtcNow().ToUnixTimeMilliseconds() : long.MinValue);
+
+    private long Advance(long wallNowMs)
+    {
+        var candidate = _newestEventMs;
+        if (mode == ClockMode.Live && wallNowMs != long.MinValue) candidate = Math.Max(candidate, wallNowMs - LiveGraceMs);
+        if (candidate > WatermarkMs) WatermarkMs = candidate;
+        return WatermarkMs;
+    }
+}

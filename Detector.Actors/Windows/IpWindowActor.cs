@@ -1,0 +1,64 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Detector.Configuration;
+using Detector.Detection;
+using Detector.Ingest;
+using Detector.Messages;
+
+namespace Detector.Windows;
+
+/// <summary>
+/// One IP's entity: its sliding window, recent samples and last verdict. Routes to the pure
+/// <see cref="SlidingWindow"/> and <see cref="IpRule"/>; never touches the firewall or the wall clock.
+/// </summary>
+public sealed class IpWindowActor : ReceiveActor
+{
+    private const int SampleCount = 5;
+
+    private readonly IpKey _ip;
+    private readonly DetectionOptions _options;
+    private readonly SlidingWindow _window;
+    private readonly RecentValues _paths = new(SampleCount);
+    private readonly RecentValues _agents = new(SampleCount);
+    private IpVerdict? _lastVerdict;
+
+    public IpWindowActor(IpKey ip, DetectionOptions options)
+    {
+        _ip = ip;
+        _options = options;
+        _window = new SlidingWindow(options.WindowSeconds);
+
+        Receive<IpSecondObserved>(Observe);
+        Receive<GetIpWindowState>(_ => Sender.Tell(State()));
+        // Sharding's Passivate works for both hosts: the shard and the local parent both understand it.
+        Receive<IpIdle>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+    }
+
+    public static Props Props(IpKey ip, DetectionOptions options) =>
+        Akka.Actor.Props.Create(() => new IpWindowActor(ip, options));
+
+    private void Observe(IpSecondObserved observed)
+    {
+        _window.Add(observed.Second, observed.Counts);
+        _paths.AddRange(observed.SamplePaths);
+        _agents.AddRange(observed.SampleAgents);
+
+        var verdict = IpRule.Evaluate(_ip, observed.Second, _window.Totals, observed.Baseline, _options);
+        if (verdict is not null) _lastVerdict = verdict;
+        observed.ReplyTo.Tell(new IpEvaluated(
+            observed.SliceId,
+            _ip,
+            _window.Totals,
+            verdict,
+            verdict is null ? null : _window.Buckets().ToArray()));
+    }
+
+    private IpWindowState State() => new(
+        _ip,
+        _window.LatestSecond,
+        _window.Totals,
+        _window.Totals.Requests / (double)_options.WindowSeconds,
+        _lastVerdict,
+        _paths.ToList(),
+        _agents.ToList());
+}

@@ -1,0 +1,66 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Detector.Configuration;
+using Detector.Ingest;
+using Detector.Messages;
+
+namespace Detector.Windows;
+
+/// <summary>
+/// Child-per-entity host for IP windows without a cluster (replay, fast tests). Same messages and
+/// passivation protocol as the shard region; messages for a child that is passivating are buffered
+/// until it has stopped, then go to its successor.
+/// </summary>
+public sealed class LocalIpWindowParent : ReceiveActor
+{
+    private readonly DetectionOptions _options;
+    private readonly Dictionary<IpKey, IActorRef> _children = new();
+    private readonly Dictionary<IActorRef, IpKey> _keys = new();
+    private readonly Dictionary<IpKey, List<(IIpMessage Message, IActorRef Sender)>> _stopping = new();
+
+    public LocalIpWindowParent(DetectionOptions options)
+    {
+        _options = options;
+        Receive<IIpMessage>(m => Route(m, Sender));
+        Receive<Passivate>(p => Passivate(Sender, p));
+        Receive<Terminated>(t => Stopped(t.ActorRef));
+    }
+
+    public static Props Props(DetectionOptions options) =>
+        Akka.Actor.Props.Create(() => new LocalIpWindowParent(options));
+
+    private void Route(IIpMessage message, IActorRef sender)
+    {
+        if (_stopping.TryGetValue(message.Ip, out var buffer))
+        {
+            buffer.Add((message, sender));
+            return;
+        }
+        if (!_children.TryGetValue(message.Ip, out var child))
+        {
+            if (message is IpIdle) return;
+            child = Context.ActorOf(IpWindowActor.Props(message.Ip, _options), ChildName(message.Ip));
+            Context.Watch(child);
+            _children[message.Ip] = child;
+            _keys[child] = message.Ip;
+        }
+        child.Tell(message, sender);
+    }
+
+    private void Passivate(IActorRef child, Passivate passivate)
+    {
+        if (!_keys.TryGetValue(child, out var ip) || _stopping.ContainsKey(ip)) return;
+        _stopping[ip] = [];
+        child.Tell(passivate.StopMessage);
+    }
+
+    private void Stopped(IActorRef child)
+    {
+        if (!_keys.Remove(child, out var ip)) return;
+        _children.Remove(ip);
+        if (!_stopping.Remove(ip, out var buffered)) return;
+        foreach (var (message, sender) in buffered) Route(message, sender);
+    }
+
+    private static string ChildName(IpKey ip) => Uri.EscapeDataString(ip.ToString());
+}

@@ -1,0 +1,58 @@
+using Detector.Configuration;
+using Detector.Enforcement;
+
+namespace Detector.Host.Cli;
+
+/// <summary>
+/// Loads <c>Detector</c> options: appsettings.json beside the executable, an optional --config file,
+/// environment (<c>Detector__Section__Key</c>), then command-line flags. Invalid values are reported, not thrown.
+/// </summary>
+public static class DetectorConfiguration
+{
+    public static IConfiguration Build(string? configFile, IReadOnlyDictionary<string, string?> overrides)
+    {
+        var builder = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true);
+        if (configFile is not null) builder.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        return builder
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(overrides.Where(kv => kv.Value is not null))
+            .Build();
+    }
+
+    public static DetectorOptions Bind(IConfiguration configuration)
+    {
+        var options = new DetectorOptions();
+        configuration.GetSection(DetectorOptions.Section).Bind(options);
+        return options;
+    }
+
+    /// <summary>Everything wrong with the options, in words an operator can act on.</summary>
+    public static IReadOnlyList<string> Validate(DetectorOptions options)
+    {
+        var errors = new List<string>();
+        try
+        {
+            BanLadder.Parse(options.Enforcement.EffectiveLadder);
+        }
+        catch (FormatException e)
+        {
+            errors.Add($"Detector:Enforcement:Ladder: {e.Message}");
+        }
+        var d = options.Detection;
+        if (d.WindowSeconds is < 1 or > 3600) errors.Add("Detector:Detection:WindowSeconds must be between 1 and 3600.");
+        if (d.ZScoreThreshold <= 0) errors.Add("Detector:Detection:ZScoreThreshold must be positive.");
+        if (d.RateMultiplier <= 1) errors.Add("Detector:Detection:RateMultiplier must be greater than 1.");
+        if (d.ErrorSurgeTightenFactor < 1) errors.Add("Detector:Detection:ErrorSurgeTightenFactor must be at least 1.");
+        var b = options.Baseline;
+        if (b.HistoryMinutes < 1) errors.Add("Detector:Baseline:HistoryMinutes must be at least 1.");
+        if (b.RecomputeSeconds < 1 || 60 % b.RecomputeSeconds != 0 && b.RecomputeSeconds % 60 != 0)
+            errors.Add("Detector:Baseline:RecomputeSeconds must divide a minute or be whole minutes.");
+        if (options.Log.MaxLineBytes < 256) errors.Add("Detector:Log:MaxLineBytes must be at least 256.");
+        if (options.Log.PollIntervalMs < 10) errors.Add("Detector:Log:PollIntervalMs must be at least 10.");
+        if (options.Clock.TickMs < 100) errors.Add("Detector:Clock:TickMs must be at least 100.");
+        if (!Uri.TryCreate(options.Http.Url, UriKind.Absolute, out _)) errors.Add($"Detector:Http:Url '{options.Http.Url}' is not a URL.");
+        return errors;
+    }
+}

@@ -1,0 +1,16 @@
+using Serilog;
+using Serilog.Events;
+
+namespace Detector.Host.Cli;
+
+public static class Logging
+{
+    public static void Configure(LogEventLevel minimum = LogEventLevel.Information) =>
+        Log.Logger = new LoggerConfiguration()
+            .MinimumLevel.Is(minimum)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose,
+                outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
+}

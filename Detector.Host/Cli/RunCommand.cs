@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Detector.Configuration;
+using Detector.Host.Composition;
+using Detector.Hosting;
+using Serilog;
+
+namespace Detector.Host.Cli;
+
+/// <summary><c>run</c>: the daemon. Follows the log, sharded IP windows on a self-joined cluster, HTTP on --http.</summary>
+public static class RunCommand
+{
+    private static readonly Option<string?> LogPath = new("--log") { Description = "Nginx JSON access log to follow (Detector:Log:Path)." };
+    private static readonly Option<bool> FromStart = new("--from-start") { Description = "Read the log from its beginning instead of its end." };
+
+    public static Command Create()
+    {
+        var command = new Command("run", "Run the detector daemon on a live Nginx JSON log.")
+        {
+            LogPath, FromStart, CommonOptions.DataDir, CommonOptions.Firewall, CommonOptions.Http, CommonOptions.Config,
+        };
+        command.SetAction((result, cancellation) =>
+        {
+            var overrides = new Dictionary<string, string?>
+            {
+                ["Detector:Log:Path"] = result.GetValue(LogPath),
+                ["Detector:DataDir"] = result.GetValue(CommonOptions.DataDir),
+                ["Detector:Enforcement:Firewall"] = result.GetValue(CommonOptions.Firewall),
+                ["Detector:Http:Url"] = result.GetValue(CommonOptions.Http),
+                ["Detector:Log:FromStart"] = result.GetValue(FromStart) ? "true" : null,
+            };
+            var options = DetectorConfiguration.Bind(DetectorConfiguration.Build(result.GetValue(CommonOptions.Config), overrides));
+            return RunAsync(options, cancellation);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(DetectorOptions options, CancellationToken cancellation)
+    {
+        var errors = DetectorConfiguration.Validate(options);
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors) Console.Error.WriteLine($"configuration error: {error}");
+            return 2;
+        }
+        Directory.CreateDirectory(options.DataDir);
+        var app = BuildApp(options, new DetectorComposition(
+            PipelineRun.Live(options.Log.FromStart), IpWindowHosting.Sharded, DetectorServices.AuditPath(options)));
+        await app.RunAsync(cancellation);
+        return 0;
+    }
+
+    /// <summary>The daemon's web application: detector services plus the HTTP endpoints.</summary>
+    public static WebApplication BuildApp(DetectorOptions options, DetectorComposition composition)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Http.Url);
+        builder.Services.AddSerilog();
+        builder.Services.AddDetector(options, composition);
+        var app = builder.Build();
+        app.MapDetectorEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,44 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Detector.Configuration;
+using Detector.Detection.Pipeline;
+using Detector.Hosting;
+using Detector.Ingest;
+using Microsoft.Extensions.Options;
+
+namespace Detector.Host.Composition;
+
+/// <summary>Starts the detection pipeline once the actor system is up; stops it with the host.</summary>
+public sealed class PipelineService(
+    ActorSystem system,
+    ActorRegistry registry,
+    IOptions<DetectorOptions> options,
+    PipelineRun run,
+    IngestCounters counters,
+    DetectionStats stats,
+    TimeProvider wallClock,
+    ILogger<PipelineService> logger) : IHostedService
+{
+    private readonly TaskCompletionSource<PipelineHandle> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the pipeline ends (end of a replay, a stop, or a failure).</summary>
+    public async Task Completion() => await (await _started.Task).Completion;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await registry.GetAsync<EnforcementActorKey>(cancellationToken);
+        var handle = DetectionPipeline.Start(system, registry, options.Value, run, counters, stats, wallClock, logger);
+        logger.LogInformation("Following {Path} ({Mode}, from {Start})", options.Value.Log.Path, run.Mode, run.FromStart ? "start" : "end");
+        _ = handle.Completion.ContinueWith(t =>
+        {
+            if (t.IsFaulted) logger.LogError(t.Exception, "Detection pipeline failed");
+        }, TaskScheduler.Default);
+        _started.TrySetResult(handle);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_started.Task.IsCompletedSuccessfully) _started.Task.Result.Stop();
+        return Task.CompletedTask;
+    }
+}
