@@ -1,0 +1,97 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Detector.Audit;
+using Detector.Configuration;
+using Detector.Detection.Pipeline;
+using Detector.Enforcement;
+using Detector.Hosting;
+using Detector.Ingest;
+using Detector.Ingest.Clock;
+using Detector.Windows;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Detector.Tests.Support;
+
+/// <summary>
+/// The actor side of the pipeline composed with the production builder extensions (local IP windows), with a
+/// recording firewall and a coordinator driven directly with entry batches in replay time.
+/// </summary>
+public sealed class PipelineHarness : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly IActorRef _recorder;
+
+    public DetectorOptions Options { get; }
+    public RecordingFirewall Firewall { get; } = new();
+    public DetectionCoordinator Coordinator { get; }
+    public DetectionStats Stats { get; } = new();
+    public IngestCounters Counters { get; } = new();
+    public ActorSystem System { get; }
+    public IActorRef Audit { get; }
+
+    private PipelineHarness(IHost host, DetectorOptions options, RecordingFirewall firewall)
+    {
+        _host = host;
+        Options = options;
+        Firewall = firewall;
+        System = host.Services.GetRequiredService<ActorSystem>();
+        var registry = host.Services.GetRequiredService<ActorRegistry>();
+        Audit = registry.Get<AuditWriterActor>();
+        _recorder = System.ActorOf(Props.Create<AuditRecorder>());
+        System.EventStream.Subscribe(_recorder, typeof(AuditEvent));
+        var actors = new DetectionActors(registry.Get<IpWindowRegion>(), registry.Get<ReplyCollectorActor>(), registry.Get<EnforcementActorKey>(), Audit);
+        Coordinator = new DetectionCoordinator(options, actors, new EventClock(ClockMode.Replay, options.Clock, Counters, TimeProvider.System), Stats);
+    }
+
+    public static async Task<PipelineHarness> StartAsync(DetectorOptions? options = null)
+    {
+        options ??= new DetectorOptions();
+        var firewall = new RecordingFirewall();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<IFirewall>(firewall);
+        builder.Services.AddAkka("harness", akka => akka
+            .WithAudit(null)
+            .WithIpWindows(options.Detection, IpWindowHosting.Local)
+            .WithEnforcement(options.Enforcement));
+        var host = builder.Build();
+        await host.StartAsync();
+        return new PipelineHarness(host, options, firewall);
+    }
+
+    /// <summary>Audit events published so far, after everything sent before this call was written.</summary>
+    public async Task<IReadOnlyList<AuditEvent>> AuditEventsAsync()
+    {
+        await Audit.Ask<AuditFlushed>(FlushAudit.Instance, TimeSpan.FromSeconds(10));
+        // The writer published every event to the recorder's mailbox before answering; asking the recorder now
+        // queues behind them.
+        return await _recorder.Ask<List<AuditEvent>>(GetRecorded.Instance, TimeSpan.FromSeconds(10));
+    }
+
+    public Task FeedAsync(IEnumerable<AccessLogEntry> entries)
+    {
+        var array = entries.ToArray();
+        return Coordinator.ProcessAsync(new EntryBatch(array, array.Length));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    private sealed class GetRecorded
+    {
+        public static readonly GetRecorded Instance = new();
+    }
+
+    private sealed class AuditRecorder : ReceiveActor
+    {
+        public AuditRecorder()
+        {
+            var recorded = new List<AuditEvent>();
+            Receive<AuditEvent>(recorded.Add);
+            Receive<GetRecorded>(_ => Sender.Tell(recorded.ToList()));
+        }
+    }
+}
