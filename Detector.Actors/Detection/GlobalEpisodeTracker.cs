@@ -8,12 +8,57 @@ namespace Detector.Detection;
 /// or rate > M × Mean ("global_rate>5.0x_mean"). Only when the baseline is Warm. The first anomalous second
 /// opens an episode and yields one alert; the episode closes after GlobalEpisodeCooldownSeconds without anomaly.
 /// </summary>
+/// <remarks>
+/// Quiet time is measured in event seconds, not in calls: seconds may jump (replay gaps, quiet ticks), and a
+/// jump of at least the cooldown past the last anomalous second closes the episode.
+/// A cold baseline is never anomalous; it counts as quiet time like any other non-anomalous second.
+/// </remarks>
 public sealed class GlobalEpisodeTracker
 {
-    public GlobalEpisodeTracker(DetectionOptions options) => throw new NotImplementedException();
+    private readonly DetectionOptions _options;
+    private readonly string _zScoreCondition;
+    private readonly string _rateCondition;
+    private long _lastAnomalousSecond;
 
-    public bool InEpisode => throw new NotImplementedException();
+    public GlobalEpisodeTracker(DetectionOptions options)
+    {
+        _options = options;
+        _zScoreCondition = IpRule.ZScoreCondition("global", options.ZScoreThreshold);
+        _rateCondition = IpRule.RateCondition("global", options.RateMultiplier);
+    }
 
-    public (bool Anomalous, GlobalAlert? Alert) Evaluate(long second, double rate60, BaselineSnapshot baseline) =>
-        throw new NotImplementedException();
+    public bool InEpisode { get; private set; }
+
+    /// <summary>Second of the alert that opened the current (or last) episode; null before any.</summary>
+    public long? EpisodeStartedAt { get; private set; }
+
+    public (bool Anomalous, GlobalAlert? Alert) Evaluate(long second, double rate60, BaselineSnapshot baseline)
+    {
+        var condition = baseline.Warm ? Condition(rate60, baseline) : null;
+
+        if (condition is null)
+        {
+            if (InEpisode && second - _lastAnomalousSecond >= _options.GlobalEpisodeCooldownSeconds)
+                InEpisode = false;
+            return (false, null);
+        }
+
+        // Quiet seconds strictly between the last anomaly and this one.
+        var continues = InEpisode && second - _lastAnomalousSecond - 1 < _options.GlobalEpisodeCooldownSeconds;
+        _lastAnomalousSecond = Math.Max(_lastAnomalousSecond, second);
+        if (continues) return (true, null);
+
+        InEpisode = true;
+        EpisodeStartedAt = second;
+        return (true, new GlobalAlert(second, condition, rate60, baseline.Mean, baseline.Std60));
+    }
+
+    private string? Condition(double rate60, BaselineSnapshot baseline)
+    {
+        if (baseline.Std60 > 0 && (rate60 - baseline.Mean) / baseline.Std60 > _options.ZScoreThreshold)
+            return _zScoreCondition;
+        if (rate60 > _options.RateMultiplier * baseline.Mean)
+            return _rateCondition;
+        return null;
+    }
 }

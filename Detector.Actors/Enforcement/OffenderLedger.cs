@@ -3,7 +3,7 @@ using Detector.Ingest;
 
 namespace Detector.Enforcement;
 
-/// <summary>What the ledger knows of one IP.</summary>
+/// <summary>What the ledger knows of one IP. LastSeen is the time of its last ban or unban event.</summary>
 public sealed record OffenderRecord(
     IpKey Ip,
     int Offences,
@@ -21,29 +21,156 @@ public sealed record OffenderRecord(
 /// The desired state: who is banned until when, and each offender's history. Decide* return the events a
 /// command produces without changing anything; Apply changes state. Deterministic: events come out sorted.
 /// </summary>
+/// <remarks>
+/// State is a plain Dictionary of plain records; a persistent actor snapshots it with <see cref="ToSnapshot"/>
+/// (plain types only, safe for Akka's default serializer) and restores it with <see cref="Restore"/>.
+/// </remarks>
 public sealed class OffenderLedger
 {
-    public OffenderLedger(BanLadder ladder, TimeSpan historyRetention) => throw new NotImplementedException();
+    public const string ManualCondition = "manual";
+    public const string ExpiredReason = "expired";
+    public const string ManualReason = "manual";
 
-    public IReadOnlyDictionary<IpKey, OffenderRecord> Offenders => throw new NotImplementedException();
+    private readonly Dictionary<IpKey, OffenderRecord> _offenders = new();
+    private readonly BanLadder _ladder;
+
+    public OffenderLedger(BanLadder ladder, TimeSpan historyRetention)
+    {
+        _ladder = ladder ?? throw new ArgumentNullException(nameof(ladder));
+        // History must outlive the longest finite tier, or an IP could be forgotten while it climbs the ladder.
+        Retention = historyRetention > ladder.LongestFinite ? historyRetention : ladder.LongestFinite;
+        RetentionSeconds = (long)Math.Ceiling(Retention.TotalSeconds);
+    }
+
+    public BanLadder Ladder => _ladder;
+
+    /// <summary>Effective history retention: the configured one, never shorter than the ladder's longest finite step.</summary>
+    public TimeSpan Retention { get; }
+
+    public long RetentionSeconds { get; }
+
+    public IReadOnlyDictionary<IpKey, OffenderRecord> Offenders => _offenders;
 
     /// <summary>Active bans ordered by IP.</summary>
-    public IEnumerable<OffenderRecord> ActiveBans => throw new NotImplementedException();
+    public IEnumerable<OffenderRecord> ActiveBans => _offenders.Values.Where(r => r.IsBanned).OrderBy(r => r.Ip);
 
-    public bool IsBanned(IpKey ip) => throw new NotImplementedException();
+    public bool IsBanned(IpKey ip) => _offenders.TryGetValue(ip, out var r) && r.IsBanned;
 
     /// <summary>A verdict on an IP not currently banned: one IpBanned with the next ladder step, At = now.
-    /// Already banned: nothing.</summary>
-    public IReadOnlyList<LedgerEvent> DecideBan(IpVerdict verdict, long now) => throw new NotImplementedException();
+    /// Already banned: nothing. History older than the retention counts as forgotten even before
+    /// <see cref="DecideExpiries"/> has removed it, so the outcome does not depend on tick timing.</summary>
+    public IReadOnlyList<LedgerEvent> DecideBan(IpVerdict verdict, long now) =>
+        DecideBan(verdict.Ip, now, null, verdict.Condition, verdict.Rate, verdict.Mean, verdict.Std, useLadder: true);
 
-    /// <summary>A manual ban (operator): like DecideBan with condition "manual" and the given duration (null = ladder).</summary>
-    public IReadOnlyList<LedgerEvent> DecideManualBan(IpKey ip, long now, TimeSpan? duration) => throw new NotImplementedException();
+    /// <summary>A manual ban (operator): like DecideBan with condition "manual" and the given duration (null = ladder).
+    /// <see cref="Timeout.InfiniteTimeSpan"/> asks for a permanent ban.</summary>
+    public IReadOnlyList<LedgerEvent> DecideManualBan(IpKey ip, long now, TimeSpan? duration)
+    {
+        if (duration is { } d && d != Timeout.InfiniteTimeSpan && d <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(duration), duration, "A manual ban must last longer than zero.");
+        var explicitDuration = duration == Timeout.InfiniteTimeSpan ? null : duration;
+        return DecideBan(ip, now, explicitDuration, ManualCondition, 0, 0, 0, useLadder: duration is null);
+    }
 
-    public IReadOnlyList<LedgerEvent> DecideManualUnban(IpKey ip, long now) => throw new NotImplementedException();
+    public IReadOnlyList<LedgerEvent> DecideManualUnban(IpKey ip, long now) =>
+        IsBanned(ip) ? [new IpUnbanned(ip, now, ManualReason)] : [];
 
     /// <summary>Bans whose ExpiresAt ≤ now → IpUnbanned(At = ExpiresAt, "expired"), ordered by (ExpiresAt, Ip);
-    /// then unbanned offenders whose LastSeen is older than the retention → OffenderForgotten(At = now).</summary>
-    public IReadOnlyList<LedgerEvent> DecideExpiries(long now) => throw new NotImplementedException();
+    /// then unbanned offenders whose LastSeen is older than the retention → OffenderForgotten(At = now), ordered
+    /// by Ip. A ban expiring in this very call is forgotten too if its expiry is already beyond the retention.</summary>
+    public IReadOnlyList<LedgerEvent> DecideExpiries(long now)
+    {
+        var forgetBefore = now - RetentionSeconds;
+        List<IpUnbanned>? unbans = null;
+        List<IpKey>? forgotten = null;
 
-    public void Apply(LedgerEvent e) => throw new NotImplementedException();
+        foreach (var r in _offenders.Values)
+        {
+            long lastSeen;
+            if (r.IsBanned)
+            {
+                if (r.ExpiresAt is not { } expiresAt || expiresAt > now) continue;
+                (unbans ??= []).Add(new IpUnbanned(r.Ip, expiresAt, ExpiredReason));
+                lastSeen = expiresAt;
+            }
+            else lastSeen = r.LastSeen;
+
+            if (lastSeen < forgetBefore) (forgotten ??= []).Add(r.Ip);
+        }
+
+        if (unbans is null && forgotten is null) return [];
+
+        var events = new List<LedgerEvent>((unbans?.Count ?? 0) + (forgotten?.Count ?? 0));
+        if (unbans is not null)
+        {
+            unbans.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Ip.CompareTo(b.Ip));
+            events.AddRange(unbans);
+        }
+        if (forgotten is not null)
+        {
+            forgotten.Sort();
+            foreach (var ip in forgotten) events.Add(new OffenderForgotten(ip, now));
+        }
+        return events;
+    }
+
+    public void Apply(LedgerEvent e)
+    {
+        switch (e)
+        {
+            case IpBanned b:
+                _offenders.TryGetValue(b.Ip, out var previous);
+                // Offence 1 on a known IP means its old history was stale: a fresh start.
+                var firstSeen = previous is null || b.Offence == 1 ? b.At : previous.FirstSeen;
+                _offenders[b.Ip] = new OffenderRecord(b.Ip, b.Offence, firstSeen, b.At, b.At, b.ExpiresAt, b.Condition);
+                break;
+            case IpUnbanned u:
+                // Offences stay so the ladder continues on the next offence.
+                if (_offenders.TryGetValue(u.Ip, out var banned))
+                    _offenders[u.Ip] = banned with { LastSeen = u.At, BannedAt = null, ExpiresAt = null };
+                break;
+            case OffenderForgotten f:
+                _offenders.Remove(f.Ip);
+                break;
+            default:
+                throw new ArgumentException($"Unknown ledger event {e.GetType().Name}", nameof(e));
+        }
+    }
+
+    public void Apply(IEnumerable<LedgerEvent> events)
+    {
+        foreach (var e in events) Apply(e);
+    }
+
+    /// <summary>Every record, ordered by IP.</summary>
+    public IReadOnlyList<OffenderRecord> Records => _offenders.Values.OrderBy(r => r.Ip).ToList();
+
+    /// <summary>A plain-typed image for a persistence snapshot, ordered by IP.</summary>
+    public OffenderLedgerSnapshot ToSnapshot() =>
+        new(_offenders.Values.OrderBy(r => r.Ip).Select(OffenderSnapshotEntry.From).ToList());
+
+    /// <summary>A ledger holding exactly the records of <paramref name="snapshot"/>.</summary>
+    public static OffenderLedger Restore(BanLadder ladder, TimeSpan historyRetention, OffenderLedgerSnapshot snapshot)
+    {
+        var ledger = new OffenderLedger(ladder, historyRetention);
+        foreach (var entry in snapshot.Offenders)
+        {
+            var record = entry.ToRecord();
+            ledger._offenders[record.Ip] = record;
+        }
+        return ledger;
+    }
+
+    private IReadOnlyList<LedgerEvent> DecideBan(
+        IpKey ip, long now, TimeSpan? explicitDuration, string condition, double rate, double mean, double std, bool useLadder)
+    {
+        _offenders.TryGetValue(ip, out var record);
+        if (record is { IsBanned: true }) return [];
+
+        var stale = record is not null && record.LastSeen < now - RetentionSeconds;
+        var offence = record is null || stale ? 1 : record.Offences + 1;
+        var duration = useLadder ? _ladder.DurationFor(offence) : explicitDuration;
+        long? expiresAt = duration is { } d ? now + Math.Max(1, (long)Math.Ceiling(d.TotalSeconds)) : null;
+        return [new IpBanned(ip, now, offence, expiresAt, condition, rate, mean, std)];
+    }
 }

@@ -1,0 +1,19 @@
+using Detector.Ingest;
+
+namespace Detector.Enforcement;
+
+/// <summary>
+/// Plain-typed image of the ledger for Akka.Persistence snapshots. IPs are text: Akka's default (Newtonsoft)
+/// serializer loops on <see cref="IpKey"/>'s self-typed Prefix64 property, and text stays readable in the store.
+/// </summary>
+public sealed record OffenderLedgerSnapshot(List<OffenderSnapshotEntry> Offenders);
+
+public sealed record OffenderSnapshotEntry(
+    string Ip, int Offences, long FirstSeen, long LastSeen, long? BannedAt, long? ExpiresAt, string LastCondition)
+{
+    public static OffenderSnapshotEntry From(OffenderRecord r) =>
+        new(r.Ip.ToString(), r.Offences, r.FirstSeen, r.LastSeen, r.BannedAt, r.ExpiresAt, r.LastCondition);
+
+    public OffenderRecord ToRecord() =>
+        new(IpKey.Parse(Ip), Offences, FirstSeen, LastSeen, BannedAt, ExpiresAt, LastCondition);
+}

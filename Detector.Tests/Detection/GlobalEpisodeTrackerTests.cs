@@ -1,0 +1,125 @@
+using Detector.Configuration;
+using Detector.Detection;
+
+namespace Detector.Tests.Detection;
+
+public class GlobalEpisodeTrackerTests
+{
+    private const int Cooldown = 120;
+    private const double Attack = 50;  // z = (50 - 10) / 1 = 40
+    private const double Normal = 10;
+    private static readonly DetectionOptions Options = new() { GlobalEpisodeCooldownSeconds = Cooldown };
+    private static readonly Detector.Baseline.BaselineSnapshot Warm = Baselines.Global(mean: 10, std60: 1);
+
+    [Fact]
+    public void First_anomalous_second_raises_the_only_alert_of_the_episode()
+    {
+        var tracker = new GlobalEpisodeTracker(Options);
+
+        var results = Enumerable.Range(100, 30).Select(s => tracker.Evaluate(s, Attack, Warm)).ToList();
+
+        Assert.All(results, r => Assert.True(r.Anomalous));
+        Assert.Equal(new GlobalAlert(100, "global_zscore>3.0", Attack, 10, 1), results[0].Alert);
+        Assert.All(results.Skip(1), r => Assert.Null(r.Alert));
+        Assert.True(tracker.InEpisode);
+    }
+
+    [Fact]
+    public void Alert_compares_the_sixty_second_rate_with_Std60()
+    {
+        var baseline = Baselines.Global(mean: 10, std60: 2) with { Std = 99 };
+
+        var alert = new GlobalEpisodeTracker(Options).Evaluate(1, 17, baseline).Alert; // z = 3.5 against Std60
+
+        Assert.Equal(new GlobalAlert(1, "global_zscore>3.0", 17, 10, 2), alert);
+    }
+
+    [Fact]
+    public void Rate_over_five_times_the_mean_alerts_when_the_spread_hides_it()
+    {
+        var alert = new GlobalEpisodeTracker(Options).Evaluate(1, 60, Baselines.Global(mean: 10, std60: 100)).Alert;
+
+        Assert.Equal("global_rate>5.0x_mean", alert?.Condition);
+    }
+
+    [Fact]
+    public void Cold_baseline_never_alerts()
+    {
+        var tracker = new GlobalEpisodeTracker(Options);
+        var cold = Baselines.Global(mean: 10, std60: 1, warm: false);
+
+        Assert.All(Enumerable.Range(0, 10), s => Assert.Equal((false, (GlobalAlert?)null), tracker.Evaluate(s, 1000, cold)));
+        Assert.False(tracker.InEpisode);
+    }
+
+    [Fact]
+    public void Quiet_spell_shorter_than_the_cooldown_keeps_the_episode()
+    {
+        var tracker = new GlobalEpisodeTracker(Options);
+        Assert.NotNull(tracker.Evaluate(100, Attack, Warm).Alert);
+        for (var s = 101; s < 101 + Cooldown - 1; s++) Assert.False(tracker.Evaluate(s, Normal, Warm).Anomalous);
+
+        var again = tracker.Evaluate(100 + Cooldown, Attack, Warm);
+
+        Assert.True(again.Anomalous);
+        Assert.Null(again.Alert);
+    }
+
+    [Fact]
+    public void Cooldown_of_quiet_seconds_ends_the_episode_and_the_next_anomaly_alerts_again()
+    {
+        var tracker = new GlobalEpisodeTracker(Options);
+        tracker.Evaluate(100, Attack, Warm);
+        for (var s = 101; s < 100 + Cooldown; s++) tracker.Evaluate(s, Normal, Warm);
+        Assert.True(tracker.InEpisode);
+
+        tracker.Evaluate(100 + Cooldown, Normal, Warm);
+        Assert.False(tracker.InEpisode);
+
+        var alert = tracker.Evaluate(101 + Cooldown, Attack, Warm).Alert;
+        Assert.Equal(101 + Cooldown, alert?.Second);
+        Assert.Equal(101 + Cooldown, tracker.EpisodeStartedAt);
+    }
+
+    [Fact]
+    public void Cooldown_counts_seconds_not_calls_when_time_jumps()
+    {
+        var tracker = new GlobalEpisodeTracker(Options);
+        tracker.Evaluate(100, Attack, Warm);
+
+        Assert.Null(tracker.Evaluate(100 + Cooldown, Attack, Warm).Alert);        // 119 quiet seconds in between
+        Assert.NotNull(tracker.Evaluate(100 + 2 * Cooldown + 1, Attack, Warm).Alert); // 120 quiet seconds in between
+    }
+
+    [Fact]
+    public void Episodes_agree_with_a_reference_on_random_traffic()
+    {
+        var random = new Random(42);
+        var options = new DetectionOptions { GlobalEpisodeCooldownSeconds = 20 };
+        for (var run = 0; run < 50; run++)
+        {
+            var tracker = new GlobalEpisodeTracker(options);
+            long second = random.Next(1000);
+            long? lastAnomaly = null;
+            var alerts = 0;
+            for (var i = 0; i < 400; i++)
+            {
+                second += random.Next(10) == 0 ? random.Next(1, 60) : 1;
+                var warm = random.Next(20) != 0;
+                var anomalous = random.Next(4) == 0;
+                var rate = anomalous ? 20 + random.NextDouble() * 100 : random.NextDouble() * 12.9;
+                var baseline = Baselines.Global(mean: 10, std60: 1, warm);
+
+                var expectedAnomalous = warm && anomalous;
+                var expectedAlert = expectedAnomalous && (lastAnomaly is null || second - lastAnomaly - 1 >= 20);
+                if (expectedAnomalous) lastAnomaly = second;
+
+                var (actualAnomalous, alert) = tracker.Evaluate(second, rate, baseline);
+                Assert.Equal(expectedAnomalous, actualAnomalous);
+                Assert.Equal(expectedAlert, alert is not null);
+                if (alert is not null) alerts++;
+            }
+            Assert.InRange(alerts, 1, 399);
+        }
+    }
+}
