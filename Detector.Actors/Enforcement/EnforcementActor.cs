@@ -52,13 +52,13 @@ public sealed class EnforcementActor : ReceiveActor
             switch (e)
             {
                 case IpBanned banned:
-                    _audit.Tell(AuditEvents.Ban(banned));
+                    _audit.Tell(AuditEvent.Ban(banned));
                     var duration = banned.ExpiresAt is { } until ? TimeSpan.FromSeconds(until - banned.At) : (TimeSpan?)null;
                     _firewall.BanAsync(banned.Ip, duration).PipeTo(Self, success: () => FirewallApplied.Instance);
                     break;
                 case IpUnbanned unbanned:
                     var banLength = before?.BannedAt is { } at && before.ExpiresAt is { } exp ? exp - at : (long?)null;
-                    _audit.Tell(AuditEvents.Unban(unbanned, banLength, 0, baseline.IpMean, baseline.IpStd));
+                    _audit.Tell(AuditEvent.Unban(unbanned, banLength, 0, baseline.IpMean, baseline.IpStd));
                     _firewall.UnbanAsync(unbanned.Ip).PipeTo(Self, success: () => FirewallApplied.Instance);
                     break;
             }

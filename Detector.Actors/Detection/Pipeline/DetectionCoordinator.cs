@@ -126,7 +126,7 @@ public sealed class DetectionCoordinator
         if (alert is not null)
         {
             _stats.AddAlert();
-            _actors.Audit.Tell(AuditEvents.Alert(alert));
+            _actors.Audit.Tell(AuditEvent.Alert(alert));
         }
         _baseline.RecordSecond(second, site, anomalous);
 
@@ -135,7 +135,7 @@ public sealed class DetectionCoordinator
         {
             var snapshot = _baseline.Recompute(now);
             _stats.Baseline = snapshot;
-            _actors.Audit.Tell(AuditEvents.BaselineRecomputed(snapshot, rate));
+            _actors.Audit.Tell(AuditEvent.BaselineRecomputed(snapshot, rate));
         }
 
         foreach (var acc in _second.Values)
