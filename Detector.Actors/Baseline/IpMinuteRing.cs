@@ -1,0 +1,43 @@
+namespace Detector.Baseline;
+
+/// <summary>Per-IP request counts of the last N minutes, one population accumulator per minute.</summary>
+internal sealed class IpMinuteRing
+{
+    private readonly long[] _minutes;
+    private readonly CountStats[] _counts;
+
+    public IpMinuteRing(int minutes)
+    {
+        _minutes = new long[minutes];
+        Array.Fill(_minutes, long.MinValue);
+        _counts = new CountStats[minutes];
+        for (var i = 0; i < minutes; i++)
+            _counts[i] = new CountStats();
+    }
+
+    /// <summary>The accumulator of <paramref name="minute"/>, recycling an older minute's; null if the minute is already too old.</summary>
+    public CountStats? ForWrite(long minute)
+    {
+        var index = Detector.Windows.EventTime.FloorMod(minute, _minutes.Length);
+        if (_minutes[index] > minute)
+            return null;
+        if (_minutes[index] < minute)
+        {
+            _minutes[index] = minute;
+            _counts[index].Clear();
+        }
+        return _counts[index];
+    }
+
+    /// <summary>All IP-minutes of the minutes in [<paramref name="firstMinute"/>, <paramref name="lastMinute"/>].</summary>
+    public CountStats Combine(long firstMinute, long lastMinute)
+    {
+        var combined = new CountStats();
+        for (var i = 0; i < _minutes.Length; i++)
+        {
+            if (_minutes[i] >= firstMinute && _minutes[i] <= lastMinute)
+                combined.Merge(_counts[i]);
+        }
+        return combined;
+    }
+}
