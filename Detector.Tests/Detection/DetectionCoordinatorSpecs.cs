@@ -118,6 +118,7 @@ public sealed class DetectionCoordinatorSpecs
     {
         await using var harness = await PipelineHarness.StartAsync();
         await FeedSeconds(harness, Seconds(Start, Start + 300));
+        await harness.Coordinator.FinishAsync();
 
         var baselines = (await harness.AuditEventsAsync()).Where(e => e.Action == "BASELINE").ToList();
         Assert.Equal([Start + 60, Start + 120, Start + 180, Start + 240, Start + 300], baselines.Select(b => b.At));
