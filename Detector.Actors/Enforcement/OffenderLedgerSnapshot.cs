@@ -4,7 +4,7 @@ namespace Detector.Enforcement;
 
 /// <summary>
 /// Plain-typed image of the ledger for Akka.Persistence snapshots. IPs are text: Akka's default (Newtonsoft)
-/// serializer loops on <see cref="IpKey"/>'s self-typed Prefix64 property, and text stays readable in the store.
+/// serializer walks properties and text stays readable in the store.
 /// </summary>
 public sealed record OffenderLedgerSnapshot(List<OffenderSnapshotEntry> Offenders);
 
