@@ -1,17 +1,20 @@
 using Akka;
 using Akka.Streams.Dsl;
 using Detector.Configuration;
+using Detector.Ingest.Tail;
 
 namespace Detector.Ingest;
 
 /// <summary>
-/// Akka.Streams source following one file as batches of complete lines. See the issue text for rotation,
-/// truncation, missing file, partial line, CRLF and over-long line behaviour.
+/// Akka.Streams source following one file as batches of complete lines (without '\n' or a trailing
+/// '\r'). Follows rename rotation (the old file is drained first), copytruncate, a missing or removed
+/// file; holds a partial last line until its newline; skips and counts lines over
+/// <see cref="LogOptions.MaxLineBytes"/>. Reads only on demand.
 /// </summary>
 public static class LogTail
 {
     /// <param name="fromStart">true: read from offset 0 (replay, --from-start); false: start at the current end.</param>
     /// <param name="stopAtEnd">true (replay): complete the stream at end of file instead of following.</param>
     public static Source<LineBatch, NotUsed> Create(LogOptions options, IngestCounters counters, bool fromStart, bool stopAtEnd) =>
-        throw new NotImplementedException();
+        Source.FromGraph(new LogTailStage(options, counters, fromStart, stopAtEnd));
 }
