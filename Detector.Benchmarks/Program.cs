@@ -1,1 +1,28 @@
-Console.WriteLine("bench");
+using BenchmarkDotNet.Running;
+using Detector.Benchmarks;
+
+// replay: end-to-end throughput of the detector process against a parse-only pass (see ReplayBenchmark).
+// micro:  BenchmarkDotNet micro-benchmarks, only on request; extra arguments go to BenchmarkDotNet.
+return args.FirstOrDefault() switch
+{
+    "replay" => ReplayBenchmark.Run(ReplayOptions.Parse(args[1..])),
+    "micro" => RunMicro(args[1..]),
+    _ => Usage(),
+};
+
+static int RunMicro(string[] args)
+{
+    BenchmarkSwitcher.FromTypes([typeof(ParserBenchmarks)]).Run(args.Length == 0 ? ["--filter", "*"] : args);
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: dotnet run -c Release --project Detector.Benchmarks -- <verb>
+          replay [--lines N] [--keep]   generate a synthetic log (default 1,000,000 lines), replay it through
+                                        the detector process and compare with a parse-only pass
+          micro [BenchmarkDotNet args]  parser micro-benchmarks
+        """);
+    return 1;
+}

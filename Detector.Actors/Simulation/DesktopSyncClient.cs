@@ -1,0 +1,57 @@
+using Detector.Ingest;
+
+namespace Detector.Simulation;
+
+/// <summary>
+/// The desktop sync client (mirall): a Depth-0 PROPFIND on the user's root every ~30 s, now and then
+/// syncing a changed folder (PROPFIND + GET or PUT) or checking notifications.
+/// </summary>
+internal sealed class DesktopSyncClient : BenignClient
+{
+    private const double PollSeconds = 30;
+    private const double ChangeShare = 0.08;
+    private const double NotificationShare = 0.10;
+    public const double NominalRatePerSecond = (1 + ChangeShare * 2 + NotificationShare) / PollSeconds;
+
+    private readonly string _user;
+    private readonly string _agent;
+    private readonly string _protocol;
+
+    public DesktopSyncClient(IpKey ip, Random random, SimulationContext context) : base(ip, random, context)
+    {
+        _user = random.NextUserName();
+        _agent = Pick(NextcloudVocabulary.DesktopSyncAgents);
+        _protocol = Chance(0.7) ? "HTTP/2.0" : "HTTP/1.1";
+    }
+
+    protected override double InitialSpreadSeconds => PollSeconds;
+
+    protected override long PlanActivity(long atMs)
+    {
+        var root = $"/remote.php/dav/files/{_user}/";
+        // An app password revoked on the server: the client keeps polling and gets 401 until re-login.
+        var status = Chance(0.003) ? 401 : 207;
+        Send(atMs, Request("PROPFIND", root, status, status == 207 ? AroundBytes(1_200) : 569, LatencyMs(45)));
+
+        var roll = Random.NextDouble();
+        if (status == 207 && roll < ChangeShare)
+        {
+            var folder = Random.NextFolder();
+            var t = After(atMs, 400);
+            Send(t, Request("PROPFIND", $"{root}{folder}/", 207, AroundBytes(8_500), LatencyMs(120)));
+            var file = $"{root}{folder}/{Random.NextFileName()}";
+            t = After(t, 300);
+            if (Chance(0.6)) Send(t, Request("GET", file, Chance(0.02) ? 404 : 200, AroundBytes(850_000), LatencyMs(600)));
+            else Send(t, Request("PUT", file, Chance(0.5) ? 201 : 204, 0, LatencyMs(900)));
+        }
+        else if (roll < ChangeShare + NotificationShare)
+        {
+            Send(After(atMs, 200), Request("GET", "/ocs/v2.php/apps/notifications/api/v2/notifications?format=json",
+                Chance(0.6) ? 304 : 200, AroundBytes(900), LatencyMs(60)));
+        }
+        return atMs + Context.PeriodMs(Random, PollSeconds, atMs);
+    }
+
+    private SimulatedRequest Request(string method, string uri, int status, long bytes, int latencyMs) =>
+        new(method, uri, status, status == 304 ? 0 : bytes, latencyMs, _agent, "", _protocol);
+}
