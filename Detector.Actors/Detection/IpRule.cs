@@ -39,6 +39,21 @@ public static class IpRule
         return new IpVerdict(ip, second, condition, rate, baseline.IpMean, baseline.IpStd);
     }
 
+    /// <summary>
+    /// A rate (req/s over the window) at or below which <see cref="Evaluate"/> cannot fire whatever the error mix:
+    /// lets the pipeline batch quiet IPs' traffic without changing any verdict.
+    /// </summary>
+    public static double LowestFiringRate(BaselineSnapshot baseline, DetectionOptions options)
+    {
+        var lowest = double.MaxValue;
+        foreach (var tighten in (ReadOnlySpan<double>)[1.0, options.ErrorSurgeTightenFactor])
+        {
+            if (baseline.IpStd > 0) lowest = Math.Min(lowest, baseline.IpMean + options.ZScoreThreshold / tighten * baseline.IpStd);
+            lowest = Math.Min(lowest, options.RateMultiplier / tighten * baseline.IpMean);
+        }
+        return Math.Max(0, lowest);
+    }
+
     /// <summary>The IP's own error share greatly exceeds the site's, on enough errors to mean something.</summary>
     public static bool IsErrorSurge(SecondCounts window, BaselineSnapshot baseline, DetectionOptions options) =>
         window.Requests > 0

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Akka;
 using Akka.Actor;
 using Akka.Hosting;
@@ -32,6 +33,8 @@ public sealed class PipelineHandle(Task completion, UniqueKillSwitch killSwitch)
 /// </summary>
 public static class DetectionPipeline
 {
+    private const int ParseParallelism = 2;
+
     private sealed record ClockTick
     {
         public static readonly ClockTick Instance = new();
@@ -54,13 +57,27 @@ public static class DetectionPipeline
             registry.Get<AuditWriterActor>());
         var clock = new EventClock(run.Mode, options.Clock, counters, wallClock);
         var coordinator = new DetectionCoordinator(options, actors, clock, stats);
-        var parser = new LogParser(options.Log, counters,
-            (reason, line) => logger.LogWarning("Malformed log line ({Reason}): {Line}", reason.Name(), line));
+        var parsers = new ConcurrentBag<LogParser>();
+        LogParser RentParser() => parsers.TryTake(out var parser)
+            ? parser
+            : new LogParser(options.Log, counters, (reason, line) => logger.LogWarning("Malformed log line ({Reason}): {Line}", reason.Name(), line));
+        EntryBatch Parse(LineBatch lines)
+        {
+            var parser = RentParser();
+            try
+            {
+                return parser.Parse(lines);
+            }
+            finally
+            {
+                parsers.Add(parser);
+            }
+        }
 
         var stopAtEnd = run.Mode == ClockMode.Replay;
         Source<object, NotUsed> input = LogTail.Create(options.Log, counters, run.FromStart, stopAtEnd)
-            .Select(parser.Parse)
-            .Async()
+            // Parsing is the heaviest stage; batches are parsed on two threads and stay in order.
+            .SelectAsync(ParseParallelism, lines => Task.Run(() => Parse(lines)))
             .Select(batch => (object)batch);
         if (run.Mode == ClockMode.Live)
         {

@@ -13,13 +13,13 @@ public interface IIpMessage
 }
 
 /// <summary>
-/// One IP's traffic in one closed second of event time (a micro-batch: one message per IP per second,
-/// whatever the rate). The entity replies <see cref="IpEvaluated"/> to <paramref name="ReplyTo"/>.
+/// One IP's traffic in closed seconds of event time since its last message (a micro-batch: one message per IP
+/// per second at most, whatever the rate; quiet IPs are batched for up to a minute). The entity adds the seconds,
+/// evaluates at the last one and replies <see cref="IpEvaluated"/> to <paramref name="ReplyTo"/>.
 /// </summary>
-public sealed record IpSecondObserved(
+public sealed record IpTrafficObserved(
     IpKey Ip,
-    long Second,
-    SecondCounts Counts,
+    (long Second, SecondCounts Counts)[] Seconds,
     string[] SamplePaths,
     string[] SampleAgents,
     BaselineSnapshot Baseline,

@@ -28,7 +28,7 @@ public sealed class IpWindowActor : ReceiveActor
         _options = options;
         _window = new SlidingWindow(options.WindowSeconds);
 
-        Receive<IpSecondObserved>(Observe);
+        Receive<IpTrafficObserved>(Observe);
         Receive<GetIpWindowState>(_ => Sender.Tell(State()));
         // Sharding's Passivate works for both hosts: the shard and the local parent both understand it.
         Receive<IpIdle>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
@@ -37,13 +37,13 @@ public sealed class IpWindowActor : ReceiveActor
     public static Props Props(IpKey ip, DetectionOptions options) =>
         Akka.Actor.Props.Create(() => new IpWindowActor(ip, options));
 
-    private void Observe(IpSecondObserved observed)
+    private void Observe(IpTrafficObserved observed)
     {
-        _window.Add(observed.Second, observed.Counts);
+        foreach (var (second, counts) in observed.Seconds) _window.Add(second, counts);
         _paths.AddRange(observed.SamplePaths);
         _agents.AddRange(observed.SampleAgents);
 
-        var verdict = IpRule.Evaluate(_ip, observed.Second, _window.Totals, observed.Baseline, _options);
+        var verdict = IpRule.Evaluate(_ip, _window.LatestSecond, _window.Totals, observed.Baseline, _options);
         if (verdict is not null) _lastVerdict = verdict;
         observed.ReplyTo.Tell(new IpEvaluated(
             observed.SliceId,

@@ -53,8 +53,10 @@ public static class ReplayCommand
         builder.Services.AddDetector(options, new DetectorComposition(PipelineRun.Replay, IpWindowHosting.Local, auditPath));
         using var host = builder.Build();
 
-        var stopwatch = Stopwatch.StartNew();
+        var startup = Stopwatch.StartNew();
         await host.StartAsync(cancellation);
+        startup.Stop();
+        var stopwatch = Stopwatch.StartNew();
         await host.Services.GetRequiredService<PipelineService>().Completion();
         var audit = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AuditWriterActor>(cancellation);
         await audit.Ask<AuditFlushed>(FlushAudit.Instance, TimeSpan.FromSeconds(30));
@@ -63,6 +65,7 @@ public static class ReplayCommand
         var summary = new ReplaySummary(
             host.Services.GetRequiredService<IngestCounters>(),
             host.Services.GetRequiredService<DetectionStats>(),
+            startup.Elapsed,
             stopwatch.Elapsed,
             auditPath);
         await host.StopAsync(CancellationToken.None);

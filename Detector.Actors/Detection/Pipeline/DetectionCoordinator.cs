@@ -14,10 +14,11 @@ namespace Detector.Detection.Pipeline;
 public sealed record DetectionActors(IActorRef IpWindows, IActorRef Collector, IActorRef Enforcement, IActorRef Audit);
 
 /// <summary>
-/// The stream stage between the parser and the actors. Cuts the entry stream into seconds of event time;
-/// closing a second sends one micro-batch per active IP to its window entity, waits for all answers, has
-/// Enforcement apply the verdicts (sorted, so replay is deterministic), then feeds the site-wide second,
-/// without banned traffic, to the global rule and the baseline. Called by one stream stage at a time.
+/// The stream stage between the parser and the actors. Cuts the entry stream into seconds of event time.
+/// Closing a second sends the traffic of every IP that could now fire a rule to its window entity (quiet IPs
+/// are batched until the minute ends: their window cannot reach a threshold, so no verdict changes), waits for
+/// all answers, has Enforcement apply the verdicts (sorted, so replay is deterministic), then feeds the
+/// site-wide second, without banned traffic, to the global rule and the baseline. One caller at a time.
 /// </summary>
 public sealed class DetectionCoordinator
 {
@@ -31,16 +32,16 @@ public sealed class DetectionCoordinator
     private readonly SlidingWindow _global;
     private readonly GlobalEpisodeTracker _episodes;
 
-    private readonly Dictionary<IpKey, IpSecondAccumulator> _second = new();
-    private readonly Stack<IpSecondAccumulator> _spare = new();
-    private readonly Dictionary<IpKey, int> _minuteRequests = new();
-    private readonly Dictionary<IpKey, long> _lastSeen = new();
+    private readonly Dictionary<IpKey, IpTrack> _tracks = new();
+    private readonly List<IpTrack> _activeInSecond = [];
+    private readonly List<IpTrack> _toSend = [];
     private readonly HashSet<IpKey> _banned = new();
 
     private long _openSecond = long.MinValue;
     private SecondCounts _siteSecond;
     private long _sliceId;
     private long? _nextExpiry;
+    private int _hotRequests;
 
     public DetectionCoordinator(DetectorOptions options, DetectionActors actors, EventClock clock, DetectionStats stats)
     {
@@ -51,7 +52,7 @@ public sealed class DetectionCoordinator
         _baseline = new BaselineModel(options.Baseline, options.Detection);
         _global = new SlidingWindow(options.Detection.WindowSeconds);
         _episodes = new GlobalEpisodeTracker(options.Detection);
-        stats.Baseline = _baseline.Current;
+        UseBaseline(_baseline.Current);
     }
 
     /// <summary>Adds a parsed batch to the open second(s), closing every second the watermark has passed.</summary>
@@ -86,12 +87,8 @@ public sealed class DetectionCoordinator
 
     private void Accumulate(in AccessLogEntry entry)
     {
-        if (!_second.TryGetValue(entry.Ip, out var acc))
-        {
-            acc = _spare.Count > 0 ? _spare.Pop() : new IpSecondAccumulator();
-            _second[entry.Ip] = acc;
-        }
-        acc.Add(entry);
+        if (!_tracks.TryGetValue(entry.Ip, out var track)) _tracks[entry.Ip] = track = new IpTrack(entry.Ip);
+        if (track.Add(entry)) _activeInSecond.Add(track);
         _siteSecond += SecondCounts.Of(entry.Status);
     }
 
@@ -108,16 +105,25 @@ public sealed class DetectionCoordinator
     private async Task CloseSecondAsync(long second)
     {
         var now = second + 1;
-        var replies = _second.Count > 0 ? await EvaluateIpsAsync(second) : null;
-        await EnforceAsync(now, replies);
+        var minuteEnds = now % 60 == 0;
 
         var site = _siteSecond;
-        foreach (var (ip, acc) in _second)
+        foreach (var track in _activeInSecond)
         {
-            if (_banned.Contains(ip)) site -= acc.Counts;
-            else _minuteRequests[ip] = _minuteRequests.GetValueOrDefault(ip) + acc.Counts.Requests;
-            _lastSeen[ip] = second;
+            var counts = track.CloseSecond(second);
+            if (_banned.Contains(track.Ip)) site -= counts;
+            else if (track.WindowBound > _hotRequests) _toSend.Add(track);
         }
+        if (minuteEnds)
+        {
+            _toSend.Clear();
+            foreach (var track in _tracks.Values)
+                if (track.HasPending) _toSend.Add(track);
+        }
+
+        var replies = _toSend.Count > 0 ? await EvaluateAsync(_toSend) : null;
+        _toSend.Clear();
+        site -= await EnforceAsync(now, replies);
 
         _global.Add(second, site);
         var rate = _global.Totals.Requests / (double)_options.Detection.WindowSeconds;
@@ -130,36 +136,41 @@ public sealed class DetectionCoordinator
         }
         _baseline.RecordSecond(second, site, anomalous);
 
-        if (now % 60 == 0) CloseMinute(now);
+        if (minuteEnds) CloseMinute(now);
         if (now % _options.Baseline.RecomputeSeconds == 0)
         {
             var snapshot = _baseline.Recompute(now);
-            _stats.Baseline = snapshot;
+            UseBaseline(snapshot);
             _actors.Audit.Tell(AuditEvent.BaselineRecomputed(snapshot, rate));
         }
 
-        foreach (var acc in _second.Values)
-        {
-            acc.Reset();
-            _spare.Push(acc);
-        }
-        _second.Clear();
+        _activeInSecond.Clear();
         _siteSecond = default;
         _stats.AddSecondClosed();
     }
 
-    private async Task<List<IpEvaluated>> EvaluateIpsAsync(long second)
+    private void UseBaseline(BaselineSnapshot snapshot)
+    {
+        _stats.Baseline = snapshot;
+        _hotRequests = (int)Math.Min(int.MaxValue, Math.Floor(IpRule.LowestFiringRate(snapshot, _options.Detection) * _options.Detection.WindowSeconds));
+    }
+
+    private async Task<List<IpEvaluated>> EvaluateAsync(List<IpTrack> tracks)
     {
         var slice = ++_sliceId;
         var done = new TaskCompletionSource<List<IpEvaluated>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _actors.Collector.Tell(new ExpectReplies(slice, _second.Count, done));
+        _actors.Collector.Tell(new ExpectReplies(slice, tracks.Count, done));
         var baseline = _baseline.Current;
-        foreach (var (ip, acc) in _second)
-            _actors.IpWindows.Tell(new IpSecondObserved(ip, second, acc.Counts, acc.Paths, acc.Agents, baseline, slice, _actors.Collector));
+        foreach (var track in tracks)
+        {
+            var (seconds, paths, agents) = track.TakePending();
+            _actors.IpWindows.Tell(new IpTrafficObserved(track.Ip, seconds, paths, agents, baseline, slice, _actors.Collector));
+        }
         return await done.Task;
     }
 
-    private async Task EnforceAsync(long now, List<IpEvaluated>? replies)
+    /// <returns>The traffic of IPs banned now that was still counted in the closing second.</returns>
+    private async Task<SecondCounts> EnforceAsync(long now, List<IpEvaluated>? replies)
     {
         List<IpEvaluated>? offenders = null;
         if (replies is not null)
@@ -167,7 +178,7 @@ public sealed class DetectionCoordinator
                 if (reply.Verdict is not null && !_banned.Contains(reply.Ip)) (offenders ??= []).Add(reply);
 
         var due = _nextExpiry is { } expiry && expiry <= now;
-        if (offenders is null && !due && _clock.Mode == ClockMode.Replay) return;
+        if (offenders is null && !due && _clock.Mode == ClockMode.Replay) return default;
 
         offenders?.Sort((a, b) => a.Ip.CompareTo(b.Ip));
         var verdicts = offenders?.Select(o => o.Verdict!).ToList() ?? [];
@@ -175,6 +186,7 @@ public sealed class DetectionCoordinator
             new ApplyVerdicts(now, verdicts, _baseline.Current), EnforcementTimeout);
         _nextExpiry = applied.NextExpiry;
 
+        var removed = default(SecondCounts);
         foreach (var e in applied.Events)
         {
             switch (e)
@@ -182,9 +194,8 @@ public sealed class DetectionCoordinator
                 case IpBanned banned:
                     _stats.AddBan();
                     _banned.Add(banned.Ip);
-                    _minuteRequests.Remove(banned.Ip);
                     var reply = offenders?.Find(o => o.Ip == banned.Ip);
-                    if (reply?.Buckets is not null) ForgetLearnedTraffic(reply.Buckets, now - 1);
+                    if (reply?.Buckets is not null) removed += ForgetLearnedTraffic(reply.Buckets, now - 1);
                     break;
                 case IpUnbanned unbanned:
                     _stats.AddUnban();
@@ -192,35 +203,41 @@ public sealed class DetectionCoordinator
                     break;
             }
         }
+        return removed;
     }
 
-    /// <summary>A banned IP's traffic before the current second must not stay in the global window or the baseline.</summary>
-    private void ForgetLearnedTraffic((long Second, SecondCounts Counts)[] buckets, long currentSecond)
+    /// <summary>A banned IP's traffic must not stay in the global window or the baseline. Earlier seconds are
+    /// taken out of both; the closing second's share is returned for the caller to leave out.</summary>
+    private SecondCounts ForgetLearnedTraffic((long Second, SecondCounts Counts)[] buckets, long closingSecond)
     {
+        var closing = default(SecondCounts);
         foreach (var (second, counts) in buckets)
         {
-            if (second >= currentSecond) continue;
+            if (second == closingSecond) closing = counts;
+            if (second >= closingSecond) continue;
             _global.Add(second, default(SecondCounts) - counts);
             _baseline.Forget(second, counts);
         }
+        return closing;
     }
 
     private void CloseMinute(long now)
     {
-        var rates = new int[_minuteRequests.Count];
-        var i = 0;
-        foreach (var requests in _minuteRequests.Values) rates[i++] = requests;
-        _baseline.RecordIpMinute(now, rates);
-        _minuteRequests.Clear();
-
+        var requests = new List<int>(_tracks.Count);
         var idleBefore = now - _options.Detection.WindowSeconds - 60;
         List<IpKey>? idle = null;
-        foreach (var (ip, last) in _lastSeen)
-            if (last < idleBefore) (idle ??= []).Add(ip);
+        foreach (var (ip, track) in _tracks)
+        {
+            if (track.MinuteRequests > 0 && !_banned.Contains(ip)) requests.Add(track.MinuteRequests);
+            track.CloseMinute();
+            if (track.LastSeen < idleBefore) (idle ??= []).Add(ip);
+        }
+        _baseline.RecordIpMinute(now, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(requests));
+
         if (idle is null) return;
         foreach (var ip in idle)
         {
-            _lastSeen.Remove(ip);
+            _tracks.Remove(ip);
             _actors.IpWindows.Tell(new IpIdle(ip));
         }
     }

@@ -1,0 +1,72 @@
+using Detector.Ingest;
+using Detector.Windows;
+
+namespace Detector.Detection.Pipeline;
+
+/// <summary>
+/// What the coordinator keeps per active IP: the open second's counts, closed seconds not yet sent to the
+/// entity, a few sample paths and agents, and request counts of the current and previous aligned minute
+/// (their sum bounds the IP's 60 s window, which decides whether its traffic must go to the entity now).
+/// </summary>
+internal sealed class IpTrack(IpKey ip)
+{
+    private const int MaxSamples = 3;
+    private readonly List<(long Second, SecondCounts Counts)> _pending = [];
+    private readonly List<string> _paths = new(MaxSamples);
+    private readonly List<string> _agents = new(MaxSamples);
+
+    public IpKey Ip { get; } = ip;
+    public SecondCounts Open { get; private set; }
+    public int MinuteRequests { get; private set; }
+    public int PreviousMinuteRequests { get; private set; }
+    public long LastSeen { get; private set; }
+    public bool HasPending => _pending.Count > 0;
+
+    /// <summary>Upper bound of requests in any window ending in the current minute (window ≤ 60 s).</summary>
+    public int WindowBound => MinuteRequests + PreviousMinuteRequests;
+
+    /// <returns>true when this is the IP's first request of the open second.</returns>
+    public bool Add(in AccessLogEntry entry)
+    {
+        var first = Open.Requests == 0;
+        Open += SecondCounts.Of(entry.Status);
+        Sample(_paths, entry.Path);
+        Sample(_agents, entry.UserAgent);
+        return first;
+    }
+
+    /// <summary>The open second is over: queue it for the entity.</summary>
+    public SecondCounts CloseSecond(long second)
+    {
+        var counts = Open;
+        _pending.Add((second, counts));
+        MinuteRequests += counts.Requests;
+        LastSeen = second;
+        Open = default;
+        return counts;
+    }
+
+    /// <summary>Hands the queued seconds and samples over for one entity message.</summary>
+    public ((long, SecondCounts)[] Seconds, string[] Paths, string[] Agents) TakePending()
+    {
+        var taken = (_pending.ToArray(), _paths.ToArray(), _agents.ToArray());
+        _pending.Clear();
+        _paths.Clear();
+        _agents.Clear();
+        return taken;
+    }
+
+    public void CloseMinute()
+    {
+        PreviousMinuteRequests = MinuteRequests;
+        MinuteRequests = 0;
+    }
+
+    private static void Sample(List<string> samples, string value)
+    {
+        if (samples.Count == MaxSamples) return;
+        foreach (var s in samples)
+            if (ReferenceEquals(s, value) || s == value) return;
+        samples.Add(value);
+    }
+}
