@@ -33,7 +33,8 @@ public sealed class LogOptions
 
 public sealed class ClockOptions
 {
-    /// <summary>Lines up to this much older than the newest time are accepted into the current second.</summary>
+    /// <summary>Lines up to this much older than the open second are counted into it; older ones are counted as
+    /// too late and left out of detection.</summary>
     public int LatenessToleranceSeconds { get; set; } = 30;
     /// <summary>Live mode: lines dated further than this into the future are clamped to now and counted.</summary>
     public int FutureToleranceSeconds { get; set; } = 5;

@@ -11,7 +11,6 @@ public sealed class IngestCounters
     private long _entries;
     private long _rotations;
     private long _truncations;
-    private long _lateClamped;
     private long _futureClamped;
     private long _newestEventMs;
 
@@ -19,7 +18,6 @@ public sealed class IngestCounters
     public long Entries => Interlocked.Read(ref _entries);
     public long Rotations => Interlocked.Read(ref _rotations);
     public long Truncations => Interlocked.Read(ref _truncations);
-    public long LateClamped => Interlocked.Read(ref _lateClamped);
     public long FutureClamped => Interlocked.Read(ref _futureClamped);
     /// <summary>Newest event time seen (Unix ms), for the processing-lag figure.</summary>
     public long NewestEventMs => Interlocked.Read(ref _newestEventMs);
@@ -30,7 +28,6 @@ public sealed class IngestCounters
     public void AddMalformed(MalformedReason reason, long n = 1) => Interlocked.Add(ref _malformed[(int)reason], n);
     public void AddRotation() => Interlocked.Increment(ref _rotations);
     public void AddTruncation() => Interlocked.Increment(ref _truncations);
-    public void AddLateClamped(long n) => Interlocked.Add(ref _lateClamped, n);
     public void AddFutureClamped(long n) => Interlocked.Add(ref _futureClamped, n);
     public void ObserveEventTime(long ms)
     {

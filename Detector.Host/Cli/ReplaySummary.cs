@@ -19,6 +19,8 @@ public sealed class ReplaySummary(IngestCounters counters, DetectionStats stats,
             ? "0"
             : $"{counters.MalformedTotal} ({string.Join(", ", malformed.Select(m => $"{m.Key}={m.Value}"))})");
         Line(output, "late_clamped", stats.LateClamped);
+        Line(output, "too_late", stats.TooLate);
+        Line(output, "future_clamped", counters.FutureClamped);
         Line(output, "bans", stats.Bans);
         Line(output, "unbans", stats.Unbans);
         Line(output, "alerts", stats.Alerts);

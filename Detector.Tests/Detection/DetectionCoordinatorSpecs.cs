@@ -124,6 +124,18 @@ public sealed class DetectionCoordinatorSpecs
         Assert.Equal([Start + 60, Start + 120, Start + 180, Start + 240, Start + 300], baselines.Select(b => b.At));
     }
 
+    [Fact]
+    public async Task Out_of_order_lines_within_the_tolerance_count_into_the_open_second_and_older_ones_are_left_out()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        await harness.FeedAsync([Entry("192.0.2.1", Start + 100)]);
+
+        await harness.FeedAsync([Entry("192.0.2.1", Start + 95), Entry("192.0.2.1", Start + 10), Entry("192.0.2.1", Start + 100)]);
+
+        Assert.Equal(1, harness.Stats.LateClamped);
+        Assert.Equal(1, harness.Stats.TooLate);
+    }
+
     private static double Mean(AuditEvent baseline) =>
         double.Parse(baseline.Baseline.Split(' ').First(p => p.StartsWith("mean=")).Split('=')[1], System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -59,17 +59,27 @@ public sealed class DetectionCoordinator
     public async Task ProcessAsync(EntryBatch batch)
     {
         var watermark = _clock.Observe(batch.Entries, batch.Count);
-        var late = 0L;
+        long late = 0, tooLate = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             var entry = batch.Entries[i];
             var second = entry.TimeMs / 1000;
             if (_openSecond == long.MinValue) _openSecond = second;
             if (second > _openSecond) await CloseUntilAsync(second);
-            else if (second < _openSecond) late++;
+            else if (second < _openSecond)
+            {
+                // Out of order within the tolerance: counted into the open second. Older: left out of detection.
+                if (second < _openSecond - _options.Clock.LatenessToleranceSeconds)
+                {
+                    tooLate++;
+                    continue;
+                }
+                late++;
+            }
             Accumulate(entry);
         }
         if (late > 0) _stats.AddLateClamped(late);
+        if (tooLate > 0) _stats.AddTooLate(tooLate);
         await CloseUntilAsync(watermark / 1000);
     }
 
