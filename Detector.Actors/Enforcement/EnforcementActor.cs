@@ -25,7 +25,6 @@ public sealed class EnforcementActor : ReceiveActor
         _audit = audit;
 
         Receive<ApplyVerdicts>(Handle);
-        Receive<GetActiveBans>(_ => Sender.Tell(new ActiveBans(_ledger.ActiveBans.ToList())));
         Receive<FirewallApplied>(_ => { });
         Receive<Status.Failure>(f => _log.Warning(f.Cause, "Firewall command failed: {Reason}", f.Cause.Message));
     }

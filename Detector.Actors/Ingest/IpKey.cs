@@ -70,10 +70,6 @@ public readonly record struct IpKey(ulong High, ulong Low) : IComparable<IpKey>
         return new IPAddress(bytes);
     }
 
-    /// <summary>The /64 (IPv6) or the address itself (IPv4), for prefix aggregation. A method, not a property,
-    /// so serializers that walk properties don't loop.</summary>
-    public IpKey ToPrefix64() => IsV4 ? this : new IpKey(High, 0);
-
     public override string ToString() => ToAddress().ToString();
 
     public int CompareTo(IpKey other)

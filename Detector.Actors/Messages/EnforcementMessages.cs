@@ -13,7 +13,3 @@ public sealed record ApplyVerdicts(long Now, IReadOnlyList<IpVerdict> Verdicts, 
 
 /// <summary>All ledger events applied since the previous reply (manual ones included), and the next expiry.</summary>
 public sealed record EnforcementApplied(IReadOnlyList<LedgerEvent> Events, long? NextExpiry);
-
-public sealed record GetActiveBans;
-
-public sealed record ActiveBans(IReadOnlyList<OffenderRecord> Bans);

@@ -156,7 +156,6 @@ public sealed class DetectionCoordinator
 
         _activeInSecond.Clear();
         _siteSecond = default;
-        _stats.AddSecondClosed();
     }
 
     private void UseBaseline(BaselineSnapshot snapshot)

@@ -8,14 +8,12 @@ public sealed class DetectionStats
     private long _bans;
     private long _unbans;
     private long _alerts;
-    private long _secondsClosed;
     private long _lateClamped;
     private long _tooLate;
 
     public long Bans => Interlocked.Read(ref _bans);
     public long Unbans => Interlocked.Read(ref _unbans);
     public long Alerts => Interlocked.Read(ref _alerts);
-    public long SecondsClosed => Interlocked.Read(ref _secondsClosed);
     public long LateClamped => Interlocked.Read(ref _lateClamped);
     /// <summary>Lines older than the lateness tolerance: counted, not detected on.</summary>
     public long TooLate => Interlocked.Read(ref _tooLate);
@@ -28,7 +26,6 @@ public sealed class DetectionStats
     internal void AddBan() => Interlocked.Increment(ref _bans);
     internal void AddUnban() => Interlocked.Increment(ref _unbans);
     internal void AddAlert() => Interlocked.Increment(ref _alerts);
-    internal void AddSecondClosed() => Interlocked.Increment(ref _secondsClosed);
     internal void AddLateClamped(long n) => Interlocked.Add(ref _lateClamped, n);
     internal void AddTooLate(long n) => Interlocked.Add(ref _tooLate, n);
     internal void SetGlobalRate(double rate) => Volatile.Write(ref _globalRate, rate);
