@@ -1,5 +1,6 @@
 using Detector.Configuration;
 using Detector.Enforcement;
+using Detector.Host.Composition;
 
 namespace Detector.Host.Cli;
 
@@ -52,6 +53,8 @@ public static class DetectorConfiguration
         if (options.Log.MaxLineBytes < 256) errors.Add("Detector:Log:MaxLineBytes must be at least 256.");
         if (options.Log.PollIntervalMs < 10) errors.Add("Detector:Log:PollIntervalMs must be at least 10.");
         if (options.Clock.TickMs < 100) errors.Add("Detector:Clock:TickMs must be at least 100.");
+        if (!FirewallFactory.IsKnown(options.Enforcement.Firewall))
+            errors.Add($"Detector:Enforcement:Firewall '{options.Enforcement.Firewall}' is not a backend of this build (dry-run, auto).");
         if (!Uri.TryCreate(options.Http.Url, UriKind.Absolute, out _)) errors.Add($"Detector:Http:Url '{options.Http.Url}' is not a URL.");
         return errors;
     }

@@ -46,7 +46,7 @@ public static class RunCommand
         var app = BuildApp(options, new DetectorComposition(
             PipelineRun.Live(options.Log.FromStart), IpWindowHosting.Sharded, DetectorServices.AuditPath(options)));
         await app.RunAsync(cancellation);
-        return 0;
+        return Environment.ExitCode;
     }
 
     /// <summary>The daemon's web application: detector services plus the HTTP endpoints.</summary>

@@ -4,6 +4,8 @@ namespace Detector.Host.Composition;
 
 public static class FirewallFactory
 {
+    public static bool IsKnown(string name) => name.ToLowerInvariant() is "dry-run" or "dryrun" or "auto";
+
     public static IFirewall Create(string name, ILoggerFactory loggers) => name.ToLowerInvariant() switch
     {
         "dry-run" or "dryrun" or "auto" => new DryRunFirewall(loggers.CreateLogger<DryRunFirewall>()),

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Detector.Host.Composition;
 
-/// <summary>Starts the detection pipeline once the actor system is up; stops it with the host.</summary>
+/// <summary>Starts the detection pipeline once the actor system is up; stops it with the host, and the host with it if it fails.</summary>
 public sealed class PipelineService(
     ActorSystem system,
     ActorRegistry registry,
@@ -17,6 +17,7 @@ public sealed class PipelineService(
     IngestCounters counters,
     DetectionStats stats,
     TimeProvider wallClock,
+    IHostApplicationLifetime lifetime,
     ILogger<PipelineService> logger) : IHostedService
 {
     private readonly TaskCompletionSource<PipelineHandle> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,7 +32,11 @@ public sealed class PipelineService(
         logger.LogInformation("Following {Path} ({Mode}, from {Start})", options.Value.Log.Path, run.Mode, run.FromStart ? "start" : "end");
         _ = handle.Completion.ContinueWith(t =>
         {
-            if (t.IsFaulted) logger.LogError(t.Exception, "Detection pipeline failed");
+            if (!t.IsFaulted) return;
+            // A daemon that no longer detects must not look alive: stop so the supervisor restarts it.
+            logger.LogCritical(t.Exception, "Detection pipeline failed; stopping");
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
         }, TaskScheduler.Default);
         _started.TrySetResult(handle);
     }
