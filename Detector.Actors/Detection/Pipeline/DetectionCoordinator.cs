@@ -22,7 +22,9 @@ public sealed record DetectionActors(IActorRef IpWindows, IActorRef Collector, I
 /// </summary>
 public sealed class DetectionCoordinator
 {
-    private static readonly TimeSpan EnforcementTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>An answer this late means a lost entity or actor: fail the pipeline (the daemon stops and is
+    /// restarted) rather than hang without detecting.</summary>
+    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly DetectorOptions _options;
     private readonly DetectionActors _actors;
@@ -175,7 +177,7 @@ public sealed class DetectionCoordinator
             var (seconds, paths, agents) = track.TakePending();
             _actors.IpWindows.Tell(new IpTrafficObserved(track.Ip, seconds, paths, agents, baseline, slice, _actors.Collector));
         }
-        return await done.Task;
+        return await done.Task.WaitAsync(ReplyTimeout);
     }
 
     /// <returns>The traffic of IPs banned now that was still counted in the closing second.</returns>
@@ -192,7 +194,7 @@ public sealed class DetectionCoordinator
         offenders?.Sort((a, b) => a.Ip.CompareTo(b.Ip));
         var verdicts = offenders?.Select(o => o.Verdict!).ToList() ?? [];
         var applied = await _actors.Enforcement.Ask<EnforcementApplied>(
-            new ApplyVerdicts(now, verdicts, _baseline.Current), EnforcementTimeout);
+            new ApplyVerdicts(now, verdicts, _baseline.Current), ReplyTimeout);
         _nextExpiry = applied.NextExpiry;
 
         var removed = default(SecondCounts);
