@@ -1,23 +1,17 @@
 using Detector.Configuration;
 using Detector.Ingest;
 using Detector.Simulation;
+using Detector.Tests.Support;
 
 namespace Detector.Tests.Deploy;
 
 /// <summary>The shipped log format, the generator and the parser must not drift apart.</summary>
 public class NginxLogFormatSpecs
 {
-    private static string RepoFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Detector.sln"))) return Path.Combine(dir.FullName, relative);
-        throw new FileNotFoundException("repository root not found");
-    }
-
     [Fact]
     public void Shipped_log_format_is_the_one_the_generator_writes()
     {
-        var shipped = File.ReadAllText(RepoFile("deploy/nginx/detector-log-format.conf"));
+        var shipped = File.ReadAllText(Repository.File("deploy/nginx/detector-log-format.conf"));
 
         Assert.Contains(NginxLogFormat.Directive, shipped);
     }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Detector.Configuration;
 using Detector.Ingest;
 using Detector.Tests.Support;
@@ -23,13 +22,6 @@ public sealed class RealNginxLogSpecs : IDisposable
     private static string? NginxBinary() =>
         new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists);
 
-    private static string RepoFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Detector.sln"))) return Path.Combine(dir.FullName, relative);
-        throw new FileNotFoundException("repository root not found");
-    }
-
     private static async Task<int> RunAsync(string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -45,7 +37,7 @@ public sealed class RealNginxLogSpecs : IDisposable
         var nginx = NginxBinary();
         if (nginx is null) Assert.Skip("nginx is not installed (./test.sh installs nginx-light when run as root)");
 
-        var port = FreePort();
+        var port = Ports.Free();
         var root = _dir.FullName;
         var log = Path.Combine(root, "access.log");
         var conf = Path.Combine(root, "nginx.conf");
@@ -56,7 +48,7 @@ public sealed class RealNginxLogSpecs : IDisposable
             error_log {{root}}/error.log;
             events {}
             http {
-                include {{RepoFile("deploy/nginx/detector-log-format.conf")}};
+                include {{Repository.File("deploy/nginx/detector-log-format.conf")}};
                 access_log {{log}} detector_json;
                 client_body_temp_path {{root}}/body;
                 proxy_temp_path {{root}}/proxy;
@@ -103,12 +95,5 @@ public sealed class RealNginxLogSpecs : IDisposable
         Assert.InRange(ok.TimeMs, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         Assert.Equal(404, missing.Status);
         Assert.Equal(0, counters.MalformedTotal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

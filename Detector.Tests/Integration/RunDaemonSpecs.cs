@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Detector.Configuration;
 using Detector.Host.Cli;
 using Detector.Host.Composition;
@@ -23,7 +22,7 @@ public sealed class RunDaemonSpecs : IDisposable
         var options = new DetectorOptions { DataDir = Path.Combine(_dir.FullName, "data") };
         options.Log.Path = log;
         options.Log.PollIntervalMs = 50;
-        options.Http.Url = $"http://127.0.0.1:{FreePort()}";
+        options.Http.Url = $"http://127.0.0.1:{Ports.Free()}";
         var audit = DetectorServices.AuditPath(options);
         Directory.CreateDirectory(options.DataDir);
 
@@ -50,12 +49,5 @@ public sealed class RunDaemonSpecs : IDisposable
         {
             await app.StopAsync(CancellationToken.None);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
