@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Event;
 using Detector.Audit;
 using Detector.Baseline;
 using Detector.Messages;
@@ -13,27 +12,46 @@ namespace Detector.Enforcement;
 public sealed class EnforcementActor : ReceiveActor
 {
     private readonly OffenderLedger _ledger;
-    private readonly IFirewall _firewall;
+    private readonly IActorRef _firewall;
     private readonly IActorRef _audit;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<LedgerEvent> _sinceLastReply = [];
+    private BaselineSnapshot? _baseline;
+    private long? _now;
 
-    public EnforcementActor(OffenderLedger ledger, IFirewall firewall, IActorRef audit)
+    public EnforcementActor(OffenderLedger ledger, IActorRef firewall, IActorRef audit)
     {
         _ledger = ledger;
         _firewall = firewall;
         _audit = audit;
 
         Receive<ApplyVerdicts>(Handle);
-        Receive<FirewallApplied>(_ => { });
-        Receive<Status.Failure>(f => _log.Warning(f.Cause, "Firewall command failed: {Reason}", f.Cause.Message));
+        Receive<GetBans>(_ => Sender.Tell(new BansSnapshot(_ledger.ActiveBans.ToList(), _now)));
+        Receive<GetOffender>(q => Sender.Tell(new OffenderInfo(q.Ip, _ledger.Offenders.GetValueOrDefault(q.Ip))));
+        Receive<BanManually>(BanManually);
+        Receive<UnbanManually>(UnbanManually);
     }
 
-    public static Props Props(OffenderLedger ledger, IFirewall firewall, IActorRef audit) =>
+    public static Props Props(OffenderLedger ledger, IActorRef firewall, IActorRef audit) =>
         Akka.Actor.Props.Create(() => new EnforcementActor(ledger, firewall, audit));
+
+    private void BanManually(BanManually command)
+    {
+        var events = _ledger.DecideManualBan(command.Ip, command.Now, command.Duration);
+        Commit(events, _baseline);
+        Sender.Tell(new ManualActionResult(events.Count > 0, events.Count > 0 ? $"{command.Ip} banned" : $"{command.Ip} is already banned"));
+    }
+
+    private void UnbanManually(UnbanManually command)
+    {
+        var events = _ledger.DecideManualUnban(command.Ip, command.Now);
+        Commit(events, _baseline);
+        Sender.Tell(new ManualActionResult(events.Count > 0, events.Count > 0 ? $"{command.Ip} unbanned" : $"{command.Ip} is not banned"));
+    }
 
     private void Handle(ApplyVerdicts command)
     {
+        _now = command.Now;
+        _baseline = command.Baseline;
         Commit(_ledger.DecideExpiries(command.Now), command.Baseline);
         foreach (var verdict in command.Verdicts) Commit(_ledger.DecideBan(verdict, command.Now), command.Baseline);
 
@@ -41,7 +59,7 @@ public sealed class EnforcementActor : ReceiveActor
         _sinceLastReply.Clear();
     }
 
-    private void Commit(IReadOnlyList<LedgerEvent> events, BaselineSnapshot baseline)
+    private void Commit(IReadOnlyList<LedgerEvent> events, BaselineSnapshot? baseline)
     {
         foreach (var e in events)
         {
@@ -53,12 +71,12 @@ public sealed class EnforcementActor : ReceiveActor
                 case IpBanned banned:
                     _audit.Tell(AuditEvent.Ban(banned));
                     var duration = banned.ExpiresAt is { } until ? TimeSpan.FromSeconds(until - banned.At) : (TimeSpan?)null;
-                    _firewall.BanAsync(banned.Ip, duration).PipeTo(Self, success: () => FirewallApplied.Instance);
+                    _firewall.Tell(new FirewallBan(banned.Ip, duration));
                     break;
                 case IpUnbanned unbanned:
                     var banLength = before?.BannedAt is { } at && before.ExpiresAt is { } exp ? exp - at : (long?)null;
-                    _audit.Tell(AuditEvent.Unban(unbanned, banLength, 0, baseline.IpMean, baseline.IpStd));
-                    _firewall.UnbanAsync(unbanned.Ip).PipeTo(Self, success: () => FirewallApplied.Instance);
+                    _audit.Tell(AuditEvent.Unban(unbanned, banLength, 0, baseline?.IpMean ?? 0, baseline?.IpStd ?? 0));
+                    _firewall.Tell(new FirewallUnban(unbanned.Ip));
                     break;
             }
         }
@@ -70,10 +88,5 @@ public sealed class EnforcementActor : ReceiveActor
         foreach (var ban in _ledger.ActiveBans)
             if (ban.ExpiresAt is { } expiry && (next is null || expiry < next)) next = expiry;
         return next;
-    }
-
-    private sealed class FirewallApplied
-    {
-        public static readonly FirewallApplied Instance = new();
     }
 }

@@ -5,3 +5,4 @@ public sealed class IpWindowRegion;
 public sealed class ReplyCollectorActor;
 public sealed class EnforcementActorKey;
 public sealed class AuditWriterActor;
+public sealed class FirewallActorKey;

@@ -13,8 +13,9 @@ public static class EnforcementHostingExtensions
         {
             var ladder = BanLadder.Parse(options.EffectiveLadder);
             var ledger = new OffenderLedger(ladder, TimeSpan.FromDays(options.HistoryRetentionDays));
-            var firewall = resolver.GetService<IFirewall>();
+            var firewall = system.ActorOf(FirewallActor.Props(resolver.GetService<IFirewall>()), "firewall");
             var audit = registry.Get<AuditWriterActor>();
+            registry.Register<FirewallActorKey>(firewall);
             registry.Register<EnforcementActorKey>(system.ActorOf(EnforcementActor.Props(ledger, firewall, audit), "enforcement"));
         });
 }

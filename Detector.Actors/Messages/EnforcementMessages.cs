@@ -13,3 +13,31 @@ public sealed record ApplyVerdicts(long Now, IReadOnlyList<IpVerdict> Verdicts, 
 
 /// <summary>All ledger events applied since the previous reply (manual ones included), and the next expiry.</summary>
 public sealed record EnforcementApplied(IReadOnlyList<LedgerEvent> Events, long? NextExpiry);
+
+/// <summary>Active bans ordered by IP; replies <see cref="BansSnapshot"/>.</summary>
+public sealed record GetBans
+{
+    public static readonly GetBans Instance = new();
+}
+
+public sealed record BansSnapshot(IReadOnlyList<OffenderRecord> Active, long? Now);
+
+/// <summary>What the ledger knows of one IP; replies <see cref="OffenderInfo"/>.</summary>
+public sealed record GetOffender(IpKey Ip);
+
+public sealed record OffenderInfo(IpKey Ip, OffenderRecord? Record);
+
+/// <summary>An operator's ban. <paramref name="Now"/> is the caller's best event time (the pipeline's); the
+/// duration null means the ladder decides. Replies <see cref="ManualActionResult"/>.</summary>
+public sealed record BanManually(IpKey Ip, TimeSpan? Duration, long Now);
+
+/// <summary>An operator's unban. Replies <see cref="ManualActionResult"/>.</summary>
+public sealed record UnbanManually(IpKey Ip, long Now);
+
+public sealed record ManualActionResult(bool Changed, string Message);
+
+/// <summary>To the firewall actor: make the kernel block this IP (duration null = permanent).</summary>
+public sealed record FirewallBan(IpKey Ip, TimeSpan? Duration);
+
+/// <summary>To the firewall actor: make the kernel stop blocking this IP.</summary>
+public sealed record FirewallUnban(IpKey Ip);
