@@ -1,99 +1,153 @@
-using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Detector.Configuration;
 using Detector.Ingest;
 using Detector.Tests.Support;
 
 namespace Detector.Tests.Deploy;
 
-/// <summary>Real Nginx, configured with the shipped log format, writes lines the parser reads field for field.</summary>
-public sealed class RealNginxLogSpecs : IDisposable
+/// <summary>
+/// Real Nginx running the shipped Nextcloud server block (deploy/nginx/, see <see cref="ShippedNginx"/>) in
+/// front of a stand-in php-fpm writes lines the parser reads field for field: if the log format and the
+/// parser's expectations drift apart, this fails.
+/// </summary>
+public sealed partial class RealNginxLogSpecs : IAsyncDisposable
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("detector-nginx-");
-    private Process? _nginx;
+    private const string Agent = "Mozilla/5.0 \"quoted\" <img src=x onerror=alert(1)> \\ back\\slash";
+    private readonly FakePhpFpm _php = new();
+    private ShippedNginx? _nginx;
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        if (_nginx is { HasExited: false }) _nginx.Kill(entireProcessTree: true);
         _nginx?.Dispose();
-        _dir.Delete(recursive: true);
+        await _php.DisposeAsync();
     }
 
-    private static string? NginxBinary() =>
-        new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists);
-
-    private static async Task<int> RunAsync(string file, params string[] args)
+    private async Task<(HttpClient Http, ShippedNginx Nginx)> StartAsync()
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return process.ExitCode;
+        ShippedNginx.RequireBinary();
+        var nginx = _nginx = new ShippedNginx(Ports.Free(), _php.Port);
+        File.WriteAllText(Path.Combine(nginx.DocumentRoot, "index.php"), "<?php // stand-in; the fake php-fpm answers");
+        File.WriteAllText(Path.Combine(nginx.DocumentRoot, "robots.txt"), "User-agent: *\nDisallow: /\n");
+        nginx.Start();
+        var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{nginx.Port}"),
+        };
+        http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", Agent);
+        await Eventually.True(() =>
+        {
+            try { return http.GetAsync("/robots.txt").Result.StatusCode == HttpStatusCode.OK; }
+            catch (AggregateException) { return false; }
+        }, TimeSpan.FromSeconds(10), "nginx to answer");
+        return (http, nginx);
+    }
+
+    /// <summary>The log lines from the first request for <paramref name="first"/> to the first for <paramref name="last"/>.</summary>
+    private static async Task<string[]> LogLinesAsync(ShippedNginx nginx, string first, string last)
+    {
+        static int IndexOf(string[] lines, string uri) =>
+            Array.FindIndex(lines, l => l.Contains($"\"request_uri\":\"{uri}\"", StringComparison.Ordinal));
+        var lines = await Eventually.Until(
+            () => File.Exists(nginx.AccessLog) && File.ReadAllLines(nginx.AccessLog) is { } l && IndexOf(l, last) >= 0 ? l : null,
+            TimeSpan.FromSeconds(10), $"the access-log line for {last}");
+        return lines[IndexOf(lines, first)..(IndexOf(lines, last) + 1)];
     }
 
     [Fact]
-    public async Task Nginx_with_the_shipped_format_writes_lines_the_parser_reads_exactly()
+    public async Task Nginx_with_the_shipped_server_block_writes_lines_the_parser_reads_exactly()
     {
-        var nginx = NginxBinary();
-        if (nginx is null) Assert.Skip("nginx is not installed (./test.sh installs nginx-light when run as root)");
+        var (http, nginx) = await StartAsync();
+        using var _ = http;
+        var ct = TestContext.Current.CancellationToken;
 
-        var port = Ports.Free();
-        var root = _dir.FullName;
-        var log = Path.Combine(root, "access.log");
-        var conf = Path.Combine(root, "nginx.conf");
-        File.WriteAllText(conf, $$"""
-            daemon off;
-            master_process off;
-            pid {{root}}/nginx.pid;
-            error_log {{root}}/error.log;
-            events {}
-            http {
-                include {{Repository.File("deploy/nginx/detector-log-format.conf")}};
-                access_log {{log}} detector_json;
-                client_body_temp_path {{root}}/body;
-                proxy_temp_path {{root}}/proxy;
-                fastcgi_temp_path {{root}}/fastcgi;
-                uwsgi_temp_path {{root}}/uwsgi;
-                scgi_temp_path {{root}}/scgi;
-                server {
-                    listen 127.0.0.1:{{port}};
-                    location / { return 200 "ok"; }
-                    location /missing { return 404; }
-                }
-            }
-            """);
-        Assert.Equal(0, await RunAsync(nginx, "-t", "-p", root, "-c", conf));
+        var files = await http.GetAsync("/index.php/apps/files/?dir=/Photos&x=%22", ct);
+        var probe = await http.GetAsync("/apps/missing/wp-login.php", ct);
+        var carddav = await http.GetAsync("/.well-known/carddav", ct);
+        var data = await http.GetAsync("/data/nextcloud.log", ct);
 
-        var start = new ProcessStartInfo(nginx);
-        foreach (var a in new[] { "-p", root, "-c", conf }) start.ArgumentList.Add(a);
-        _nginx = Process.Start(start);
+        Assert.Equal(HttpStatusCode.OK, files.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, probe.StatusCode);
+        Assert.Equal(HttpStatusCode.MovedPermanently, carddav.StatusCode);
+        Assert.Equal("/remote.php/dav/", carddav.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.NotFound, data.StatusCode);
 
-        const string agent = "Mozilla/5.0 \"quoted\" <img src=x onerror=alert(1)> \\ back\\slash";
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", agent);
-        await Eventually.True(() =>
-        {
-            try { return http.GetAsync("/index.php/apps/files/?dir=/Photos&x=%22").Result.StatusCode == HttpStatusCode.OK; }
-            catch (AggregateException) { return false; }
-        }, TimeSpan.FromSeconds(10), "nginx to answer");
-        await http.GetAsync("/missing/wp-login.php", TestContext.Current.CancellationToken);
-
-        var lines = await Eventually.Until(
-            () => File.Exists(log) && File.ReadAllLines(log) is { Length: >= 2 } l ? l : null,
-            TimeSpan.FromSeconds(10), "two access-log lines");
-
+        var lines = await LogLinesAsync(nginx, "/index.php/apps/files/?dir=/Photos&x=%22", "/data/nextcloud.log");
         var counters = new IngestCounters();
         var parser = new LogParser(new LogOptions(), counters);
-        Assert.True(parser.TryParse(System.Text.Encoding.UTF8.GetBytes(lines[^2]), out var ok), lines[^2]);
-        Assert.True(parser.TryParse(System.Text.Encoding.UTF8.GetBytes(lines[^1]), out var missing), lines[^1]);
+        var entries = lines.Select(line =>
+        {
+            Assert.True(parser.TryParse(System.Text.Encoding.UTF8.GetBytes(line), out var entry), line);
+            return entry;
+        }).ToList();
 
-        Assert.Equal(IpKey.Parse("127.0.0.1"), ok.Ip);
-        Assert.Equal("GET", ok.Method);
-        Assert.Equal("/index.php/apps/files/?dir=/Photos&x=%22", ok.Path);
-        Assert.Equal(200, ok.Status);
-        Assert.Equal(agent, ok.UserAgent);
-        Assert.InRange(ok.TimeMs, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        Assert.Equal(404, missing.Status);
+        Assert.All(entries, e => Assert.Equal(IpKey.Parse("127.0.0.1"), e.Ip));
+        Assert.All(entries, e => Assert.Equal("GET", e.Method));
+        Assert.All(entries, e => Assert.Equal(Agent, e.UserAgent));
+        Assert.All(entries, e => Assert.InRange(e.TimeMs,
+            DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        Assert.Equal(
+            ["/index.php/apps/files/?dir=/Photos&x=%22", "/apps/missing/wp-login.php", "/.well-known/carddav", "/data/nextcloud.log"],
+            entries.Select(e => e.Path));
+        Assert.Equal([200, 404, 301, 404], entries.Select(e => e.Status));
         Assert.Equal(0, counters.MalformedTotal);
     }
+
+    [Fact]
+    public async Task Every_field_of_the_shipped_log_format_is_written_and_no_other()
+    {
+        var (http, nginx) = await StartAsync();
+        using var _ = http;
+        await http.GetAsync("/index.php/login", TestContext.Current.CancellationToken);
+
+        var line = (await LogLinesAsync(nginx, "/index.php/login", "/index.php/login")).Single();
+        using var json = JsonDocument.Parse(line);
+        var written = json.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+        var declared = FormatField().Matches(File.ReadAllText(Repository.File(ShippedNginx.LogFormat)))
+            .Select(m => m.Groups["name"].Value).ToList();
+
+        Assert.Equal(declared, written);
+        Assert.All(json.RootElement.EnumerateObject(), p => Assert.Equal(JsonValueKind.String, p.Value.ValueKind));
+    }
+
+    [Fact]
+    public async Task Requests_reach_php_fpm_as_Nextcloud_expects_them()
+    {
+        var (http, _) = await StartAsync();
+        using var __ = http;
+        await http.GetAsync("/index.php/apps/files/?dir=/Photos", TestContext.Current.CancellationToken);
+        await http.GetAsync("/wp-login.php", TestContext.Current.CancellationToken);
+
+        var requests = _php.Requests.ToList();
+        var files = requests.Single(r => r["REQUEST_URI"].StartsWith("/index.php/apps/files", StringComparison.Ordinal));
+        Assert.Equal("/index.php", files["SCRIPT_NAME"]);
+        Assert.EndsWith("/www/index.php", files["SCRIPT_FILENAME"]);
+        Assert.Equal("/apps/files/", files["PATH_INFO"]);
+        Assert.Equal("true", files["front_controller_active"]);
+        Assert.Equal("127.0.0.1", files["REMOTE_ADDR"]);
+        // Unknown scripts go to the front controller.
+        var probe = requests.Single(r => r["REQUEST_URI"] == "/wp-login.php");
+        Assert.Equal("/index.php", probe["SCRIPT_NAME"]);
+        Assert.Equal("/wp-login.php", probe["PATH_INFO"]);
+    }
+
+    [Fact]
+    public async Task A_client_cannot_choose_its_logged_address_with_X_Forwarded_For()
+    {
+        var (http, nginx) = await StartAsync();
+        using var _ = http;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/index.php/login");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        request.Headers.Add("X-Real-IP", "203.0.113.10");
+        await http.SendAsync(request, TestContext.Current.CancellationToken);
+
+        var line = (await LogLinesAsync(nginx, "/index.php/login", "/index.php/login")).Single();
+        var parser = new LogParser(new LogOptions(), new IngestCounters());
+        Assert.True(parser.TryParse(System.Text.Encoding.UTF8.GetBytes(line), out var entry), line);
+        Assert.Equal(IpKey.Parse("127.0.0.1"), entry.Ip);
+    }
+
+    [GeneratedRegex(@"'""(?<name>[a-z_0-9]+)"":")]
+    private static partial Regex FormatField();
 }

@@ -1,0 +1,111 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Detector.Tests.Deploy;
+
+/// <summary>
+/// A minimal FastCGI responder standing in for Nextcloud's php-fpm: records the parameters Nginx sends and
+/// answers 200 (or 404 when the request URI contains "missing"). Enough of the protocol for Nginx's
+/// one-request-per-connection FastCGI.
+/// </summary>
+public sealed class FakePhpFpm : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public ConcurrentQueue<IReadOnlyDictionary<string, string>> Requests { get; } = new();
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public FakePhpFpm()
+    {
+        _listener.Start();
+        _loop = Task.Run(AcceptAsync);
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
+            catch (OperationCanceledException) { return; }
+            catch (ObjectDisposedException) { return; }
+            _ = Task.Run(() => ServeAsync(client));
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using var _ = client;
+        var stream = client.GetStream();
+        var parameters = new MemoryStream();
+        var header = new byte[8];
+        ushort requestId = 1;
+        while (true)
+        {
+            await stream.ReadExactlyAsync(header, _stop.Token);
+            var type = header[1];
+            requestId = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(2));
+            var length = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(4));
+            var content = new byte[length + header[6]];
+            await stream.ReadExactlyAsync(content, _stop.Token);
+            if (type == 4) parameters.Write(content, 0, length); // FCGI_PARAMS
+            if (type == 5 && length == 0) break;                 // end of FCGI_STDIN
+        }
+
+        var names = ParseParams(parameters.ToArray());
+        Requests.Enqueue(names);
+        var missing = names.GetValueOrDefault("REQUEST_URI", "").Contains("missing", StringComparison.Ordinal);
+        var body = Encoding.ASCII.GetBytes(
+            (missing ? "Status: 404 Not Found\r\n" : "Status: 200 OK\r\n") + "Content-Type: text/plain\r\n\r\nfake php-fpm\n");
+        await WriteRecordAsync(stream, 6, requestId, body);            // FCGI_STDOUT
+        await WriteRecordAsync(stream, 6, requestId, []);              // end of FCGI_STDOUT
+        await WriteRecordAsync(stream, 3, requestId, new byte[8]);     // FCGI_END_REQUEST: app status 0, complete
+    }
+
+    private async Task WriteRecordAsync(NetworkStream stream, byte type, ushort requestId, byte[] content)
+    {
+        var record = new byte[8 + content.Length];
+        record[0] = 1;
+        record[1] = type;
+        BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(2), requestId);
+        BinaryPrimitives.WriteUInt16BigEndian(record.AsSpan(4), (ushort)content.Length);
+        content.CopyTo(record, 8);
+        await stream.WriteAsync(record, _stop.Token);
+    }
+
+    private static Dictionary<string, string> ParseParams(byte[] data)
+    {
+        var result = new Dictionary<string, string>();
+        var i = 0;
+        int Length()
+        {
+            if ((data[i] & 0x80) == 0) return data[i++];
+            var value = (int)(BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(i)) & 0x7FFFFFFF);
+            i += 4;
+            return value;
+        }
+        while (i < data.Length)
+        {
+            var nameLength = Length();
+            var valueLength = Length();
+            var name = Encoding.UTF8.GetString(data, i, nameLength);
+            i += nameLength;
+            result[name] = Encoding.UTF8.GetString(data, i, valueLength);
+            i += valueLength;
+        }
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try { await _loop; } catch (OperationCanceledException) { }
+        _stop.Dispose();
+    }
+}
