@@ -84,8 +84,10 @@ public sealed class EnforcementOptions
 
     public IReadOnlyList<string> EffectiveLadder => Ladder.Length > 0 ? Ladder : DefaultLadder;
     public int HistoryRetentionDays { get; set; } = 30;
-    /// <summary>dry-run for now; kernel backends come with the enforcement issue.</summary>
+    /// <summary>auto, ipset, nftables, iptables or dry-run (auto: what the host supports, dry-run when not privileged).</summary>
     public string Firewall { get; set; } = "dry-run";
+    /// <summary>IPv6 bans block this prefix of the address (128: the address alone; 64: its whole /64).</summary>
+    public int Ipv6PrefixLength { get; set; } = 128;
 }
 
 public sealed class AuditOptions

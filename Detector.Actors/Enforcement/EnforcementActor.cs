@@ -71,12 +71,12 @@ public sealed class EnforcementActor : ReceiveActor
                 case IpBanned banned:
                     _audit.Tell(AuditEvent.Ban(banned));
                     var duration = banned.ExpiresAt is { } until ? TimeSpan.FromSeconds(until - banned.At) : (TimeSpan?)null;
-                    _firewall.Tell(new FirewallBan(banned.Ip, duration));
+                    _firewall.Tell(new FirewallBan(banned.Ip, duration, banned.At));
                     break;
                 case IpUnbanned unbanned:
                     var banLength = before?.BannedAt is { } at && before.ExpiresAt is { } exp ? exp - at : (long?)null;
                     _audit.Tell(AuditEvent.Unban(unbanned, banLength, 0, baseline?.IpMean ?? 0, baseline?.IpStd ?? 0));
-                    _firewall.Tell(new FirewallUnban(unbanned.Ip));
+                    _firewall.Tell(new FirewallUnban(unbanned.Ip, unbanned.At));
                     break;
             }
         }

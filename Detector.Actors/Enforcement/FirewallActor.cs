@@ -1,34 +1,165 @@
 using Akka.Actor;
 using Akka.Event;
+using Akka.Hosting;
+using Detector.Audit;
+using Detector.Enforcement.Firewall;
+using Detector.Hosting;
+using Detector.Ingest;
 using Detector.Messages;
 
 namespace Detector.Enforcement;
 
-/// <summary>
-/// Applies the enforcement actor's decisions through <see cref="IFirewall"/>, off the enforcement actor's
-/// thread. Decides nothing.
-/// </summary>
-public sealed class FirewallActor : ReceiveActor
+/// <summary>How the firewall actor finds its peers and how often it reconciles.</summary>
+public sealed record FirewallActorSettings
 {
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    public static readonly FirewallActorSettings Default = new();
 
-    public FirewallActor(IFirewall firewall)
+    /// <summary>null: no periodic reconcile (tests send <see cref="ReconcileFirewall"/>).</summary>
+    public TimeSpan? ReconcileInterval { get; init; } = TimeSpan.FromMinutes(1);
+    public bool ReconcileAtStart { get; init; } = true;
+    public TimeSpan LedgerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Who answers <see cref="GetBans"/>; null: the enforcement actor from the registry.</summary>
+    public IActorRef? Ledger { get; init; }
+    /// <summary>Where failure audit lines go; null: the audit writer from the registry.</summary>
+    public IActorRef? Audit { get; init; }
+    /// <summary>Wall time, only for timestamps when no event time is known yet and for the stats.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}
+
+/// <summary>
+/// Applies the enforcement actor's decisions through <see cref="IFirewall"/>, off the enforcement actor's thread,
+/// and reconciles the kernel to the ledger at start and every minute. Decides nothing: a failed command is
+/// audited (BAN_FAILED / UNBAN_FAILED / RECONCILE_FAILED) and counted, and the ledger keeps its desired state;
+/// the next reconcile applies it again. Stopping never unbans.
+/// </summary>
+public sealed class FirewallActor : ReceiveActor, IWithTimers
+{
+    public const string BanFailed = "BAN_FAILED";
+    public const string UnbanFailed = "UNBAN_FAILED";
+    public const string ReconcileFailed = "RECONCILE_FAILED";
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IFirewall _firewall;
+    private readonly FirewallActorSettings _settings;
+    // Banned IPs as last told: with an IPv6 prefix below 128 several IPs share a kernel entry, which stays until
+    // the last of them is unbanned.
+    private HashSet<IpKey> _banned = [];
+    private long? _eventTime;
+
+    public FirewallActor(IFirewall firewall, FirewallActorSettings settings)
     {
-        ReceiveAsync<FirewallBan>(ban => Apply("ban", ban.Ip.ToString(), () => firewall.BanAsync(ban.Ip, ban.Duration)));
-        ReceiveAsync<FirewallUnban>(unban => Apply("unban", unban.Ip.ToString(), () => firewall.UnbanAsync(unban.Ip)));
+        _firewall = firewall;
+        _settings = settings;
+        ReceiveAsync<FirewallBan>(Ban);
+        ReceiveAsync<FirewallUnban>(Unban);
+        ReceiveAsync<ReconcileFirewall>(_ => Reconcile(Sender));
     }
 
-    public static Props Props(IFirewall firewall) => Akka.Actor.Props.Create(() => new FirewallActor(firewall));
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    private async Task Apply(string action, string ip, Func<Task> command)
+    public static Props Props(IFirewall firewall, FirewallActorSettings? settings = null) =>
+        Akka.Actor.Props.Create(() => new FirewallActor(firewall, settings ?? FirewallActorSettings.Default));
+
+    protected override void PreStart()
     {
+        if (_settings.ReconcileAtStart) Self.Tell(ReconcileFirewall.Instance);
+        if (_settings.ReconcileInterval is { } interval)
+            Timers.StartPeriodicTimer("reconcile", ReconcileFirewall.Instance, interval);
+    }
+
+    private async Task Ban(FirewallBan ban)
+    {
+        Observe(ban.At);
+        _banned.Add(ban.Ip);
         try
         {
-            await command();
+            await _firewall.BanAsync(ban.Ip, ban.Duration);
+            _firewall.Stats.CountApplied();
         }
         catch (Exception e)
         {
-            _log.Warning(e, "Firewall {Action} of {Ip} failed: {Reason}", action, ip, e.Message);
+            var duration = AuditEvent.DurationText(ban.Duration is { } d ? (long)Math.Ceiling(d.TotalSeconds) : null);
+            Failed(BanFailed, ban.Ip.ToString(), e, ban.At, duration);
         }
+    }
+
+    private async Task Unban(FirewallUnban unban)
+    {
+        Observe(unban.At);
+        _banned.Remove(unban.Ip);
+        if (SharesEntryWithAnotherBan(unban.Ip)) return;
+        try
+        {
+            await _firewall.UnbanAsync(unban.Ip);
+            _firewall.Stats.CountApplied();
+        }
+        catch (Exception e)
+        {
+            Failed(UnbanFailed, unban.Ip.ToString(), e, unban.At, AuditEvent.None);
+        }
+    }
+
+    private bool SharesEntryWithAnotherBan(IpKey ip)
+    {
+        var prefix = _firewall.Ipv6PrefixLength;
+        if (ip.IsV4 || prefix >= 128) return false;
+        var target = BanTarget.For(ip, prefix);
+        return _banned.Any(other => !other.IsV4 && BanTarget.For(other, prefix) == target);
+    }
+
+    private async Task Reconcile(IActorRef requester)
+    {
+        var replyTo = requester.IsNobody() || requester.Equals(Self) ? null : requester;
+        var ledger = _settings.Ledger;
+        if (ledger is null && !ActorRegistry.For(Context.System).TryGet<EnforcementActorKey>(out ledger))
+        {
+            // Created just before the enforcement actor; look again shortly.
+            Timers.StartSingleTimer("reconcile-retry", ReconcileFirewall.Instance, TimeSpan.FromSeconds(1));
+            replyTo?.Tell(new FirewallReconcileFailed("the enforcement actor is not registered yet"));
+            return;
+        }
+
+        try
+        {
+            var snapshot = await ledger.Ask<BansSnapshot>(GetBans.Instance, _settings.LedgerTimeout);
+            Observe(snapshot.Now);
+            var now = snapshot.Now ?? _settings.Clock.GetUtcNow().ToUnixTimeSeconds();
+            var desired = DesiredBan.From(snapshot.Active);
+            _banned = desired.Select(d => d.Ip).ToHashSet();
+
+            var result = await _firewall.ReconcileAsync(desired, now);
+            _firewall.Stats.Reconciled(result, _settings.Clock.GetUtcNow());
+            if (result.Added > 0 || result.Removed > 0)
+                _log.Warning("Firewall reconcile: re-added {Added} missing bans, removed {Removed} stale entries; {Size} entries now",
+                    result.Added, result.Removed, result.Size);
+            replyTo?.Tell(new FirewallReconciled(result.Added, result.Removed, result.Size));
+        }
+        catch (AskTimeoutException)
+        {
+            _log.Warning("Firewall reconcile skipped: the enforcement actor did not answer within {Timeout}", _settings.LedgerTimeout);
+            replyTo?.Tell(new FirewallReconcileFailed("the enforcement actor did not answer"));
+        }
+        catch (Exception e)
+        {
+            Failed(ReconcileFailed, AuditEvent.None, e, null, AuditEvent.None);
+            replyTo?.Tell(new FirewallReconcileFailed(e.Message));
+        }
+    }
+
+    private void Failed(string action, string subject, Exception e, long? at, string duration)
+    {
+        var time = at ?? _eventTime ?? _settings.Clock.GetUtcNow().ToUnixTimeSeconds();
+        // The audit line's fields are separated by " | ": keep the reason on one line and free of bars.
+        var reason = e.Message.Replace('|', '/').ReplaceLineEndings(" ");
+        _firewall.Stats.CountFailure(reason, _settings.Clock.GetUtcNow());
+        _log.Error("Firewall {Action} {Subject}: {Reason}", action, subject, reason);
+        var audit = _settings.Audit;
+        if (audit is not null || ActorRegistry.For(Context.System).TryGet<AuditWriterActor>(out audit))
+            audit.Tell(new AuditEvent(time, action, subject, reason, 0, AuditEvent.None, duration));
+    }
+
+    private void Observe(long? eventTime)
+    {
+        if (eventTime is { } t && (_eventTime is null || t > _eventTime)) _eventTime = t;
     }
 }

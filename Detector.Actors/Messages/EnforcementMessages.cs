@@ -36,8 +36,9 @@ public sealed record UnbanManually(IpKey Ip, long Now);
 
 public sealed record ManualActionResult(bool Changed, string Message);
 
-/// <summary>To the firewall actor: make the kernel block this IP (duration null = permanent).</summary>
-public sealed record FirewallBan(IpKey Ip, TimeSpan? Duration);
+/// <summary>To the firewall actor: make the kernel block this IP (duration null = permanent). At: the ban's event
+/// time, for the audit line if applying it fails.</summary>
+public sealed record FirewallBan(IpKey Ip, TimeSpan? Duration, long? At = null);
 
 /// <summary>To the firewall actor: make the kernel stop blocking this IP.</summary>
-public sealed record FirewallUnban(IpKey Ip);
+public sealed record FirewallUnban(IpKey Ip, long? At = null);

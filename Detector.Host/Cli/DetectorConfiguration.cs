@@ -54,7 +54,9 @@ public static class DetectorConfiguration
         if (options.Log.PollIntervalMs < 10) errors.Add("Detector:Log:PollIntervalMs must be at least 10.");
         if (options.Clock.TickMs < 100) errors.Add("Detector:Clock:TickMs must be at least 100.");
         if (!FirewallFactory.IsKnown(options.Enforcement.Firewall))
-            errors.Add($"Detector:Enforcement:Firewall '{options.Enforcement.Firewall}' is not a backend of this build (dry-run, auto).");
+            errors.Add($"Detector:Enforcement:Firewall '{options.Enforcement.Firewall}' is not a backend ({string.Join(", ", FirewallFactory.Backends)}).");
+        if (options.Enforcement.Ipv6PrefixLength is < 16 or > 128)
+            errors.Add("Detector:Enforcement:Ipv6PrefixLength must be between 16 and 128.");
         if (!Uri.TryCreate(options.Http.Url, UriKind.Absolute, out _)) errors.Add($"Detector:Http:Url '{options.Http.Url}' is not a URL.");
         return errors;
     }

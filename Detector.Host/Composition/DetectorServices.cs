@@ -22,7 +22,8 @@ public static class DetectorServices
         services.AddSingleton<IngestCounters>();
         services.AddSingleton<DetectionStats>();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IFirewall>(sp => FirewallFactory.Create(options.Enforcement.Firewall, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IFirewall>(sp => FirewallFactory.Create(options.Enforcement, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => sp.GetRequiredService<IFirewall>().Stats);
 
         services.AddAkka("detector", builder =>
         {

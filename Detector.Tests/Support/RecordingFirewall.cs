@@ -1,15 +1,24 @@
 using System.Collections.Concurrent;
 using Detector.Enforcement;
+using Detector.Enforcement.Firewall;
 using Detector.Ingest;
 
 namespace Detector.Tests.Support;
 
-/// <summary>Records what enforcement asked of the firewall, in order.</summary>
+/// <summary>Records what enforcement asked of the firewall, in order. Reconciles are counted apart.</summary>
 public sealed class RecordingFirewall : IFirewall
 {
     public ConcurrentQueue<(string Action, IpKey Ip, TimeSpan? Duration)> Calls { get; } = new();
 
+    public ConcurrentQueue<IReadOnlyCollection<DesiredBan>> Reconciles { get; } = new();
+
     public string Name => "recording";
+
+    public int Ipv6PrefixLength => 128;
+
+    public FirewallStats Stats { get; } = new("recording");
+
+    public Task PrepareAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task BanAsync(IpKey ip, TimeSpan? duration, CancellationToken cancellationToken = default)
     {
@@ -21,5 +30,14 @@ public sealed class RecordingFirewall : IFirewall
     {
         Calls.Enqueue(("unban", ip, null));
         return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<BanTarget>> ListAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<BanTarget>>([]);
+
+    public Task<ReconcileResult> ReconcileAsync(IReadOnlyCollection<DesiredBan> desired, long now, CancellationToken cancellationToken = default)
+    {
+        Reconciles.Enqueue(desired);
+        return Task.FromResult(new ReconcileResult(0, 0, desired.Count));
     }
 }

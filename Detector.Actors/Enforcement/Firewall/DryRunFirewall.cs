@@ -1,0 +1,54 @@
+using Detector.Ingest;
+using Microsoft.Extensions.Logging;
+
+namespace Detector.Enforcement.Firewall;
+
+/// <summary>Logs what the default (ipset) backend would run and keeps the set it would have in memory, so
+/// reconcile and the status API behave as with a kernel backend.</summary>
+public sealed class DryRunFirewall(ILogger<DryRunFirewall> logger, FirewallSettings? settings = null) : IFirewall
+{
+    private readonly FirewallSettings _settings = settings ?? FirewallSettings.Default;
+    private readonly Dictionary<BanTarget, long?> _set = new();
+    private readonly Lock _gate = new();
+
+    public string Name => "dry-run";
+    public int Ipv6PrefixLength => _settings.Ipv6PrefixLength;
+    public FirewallStats Stats { get; } = new("dry-run");
+
+    public Task PrepareAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task BanAsync(IpKey ip, TimeSpan? duration, CancellationToken cancellationToken = default)
+    {
+        var entry = new TargetEntry(BanTarget.For(ip, _settings.Ipv6PrefixLength), Reconciliation.KernelTimeout(duration));
+        lock (_gate) _set[entry.Target] = entry.TimeoutSeconds;
+        logger.LogInformation("dry-run: would run {Command}", IpsetFirewall.Add(entry));
+        return Task.CompletedTask;
+    }
+
+    public Task UnbanAsync(IpKey ip, CancellationToken cancellationToken = default)
+    {
+        var target = BanTarget.For(ip, _settings.Ipv6PrefixLength);
+        lock (_gate) _set.Remove(target);
+        logger.LogInformation("dry-run: would run {Command}", IpsetFirewall.Delete(target));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<BanTarget>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult<IReadOnlyList<BanTarget>>(_set.Keys.Order().ToList());
+    }
+
+    public Task<ReconcileResult> ReconcileAsync(IReadOnlyCollection<DesiredBan> desired, long now, CancellationToken cancellationToken = default)
+    {
+        var wanted = Reconciliation.DesiredTargets(desired, now, _settings.Ipv6PrefixLength);
+        lock (_gate)
+        {
+            var diff = Reconciliation.Diff(wanted, _set.Keys.ToHashSet());
+            foreach (var target in diff.ToRemove) _set.Remove(target);
+            foreach (var entry in diff.ToAdd) _set[entry.Target] = entry.TimeoutSeconds;
+            if (!diff.IsEmpty)
+                logger.LogInformation("dry-run: reconcile would add {Added} and remove {Removed} entries", diff.ToAdd.Count, diff.ToRemove.Count);
+            return Task.FromResult(new ReconcileResult(diff.ToAdd.Count, diff.ToRemove.Count, _set.Count));
+        }
+    }
+}

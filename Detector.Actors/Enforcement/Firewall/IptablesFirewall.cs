@@ -1,0 +1,115 @@
+using System.Text;
+using Detector.Ingest;
+
+namespace Detector.Enforcement.Firewall;
+
+/// <summary>
+/// The literal backend: one <c>-s IP -m comment --comment detector -j DROP</c> rule per banned IP at the top of
+/// INPUT and, when it exists, DOCKER-USER. The comment marks Detector's rules; nothing else is ever removed.
+/// Linear per packet and without kernel timeouts: for operators who want plain iptables rules.
+/// </summary>
+public sealed class IptablesFirewall(CommandExecutor executor, IptablesTools tools, FirewallSettings? settings = null) : IFirewall
+{
+    private readonly IptablesHooks _hooks = new(executor, tools);
+    private readonly FirewallSettings _settings = settings ?? FirewallSettings.Default;
+
+    public string Name => "iptables";
+    public int Ipv6PrefixLength => _settings.Ipv6PrefixLength;
+    public FirewallStats Stats { get; } = new("iptables");
+
+    public static IReadOnlyList<string> DropRule(BanTarget target) =>
+        ["-s", target.ToCidr(), "-m", "comment", "--comment", FirewallSettings.RuleComment, "-j", "DROP"];
+
+    public Task PrepareAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public async Task BanAsync(IpKey ip, TimeSpan? duration, CancellationToken cancellationToken = default)
+    {
+        var target = BanTarget.For(ip, _settings.Ipv6PrefixLength);
+        foreach (var chain in await _hooks.ChainsAsync(!target.IsV4, cancellationToken))
+            await _hooks.EnsureAsync(!target.IsV4, chain, DropRule(target), cancellationToken);
+    }
+
+    public async Task UnbanAsync(IpKey ip, CancellationToken cancellationToken = default)
+    {
+        var target = BanTarget.For(ip, _settings.Ipv6PrefixLength);
+        foreach (var chain in await _hooks.ChainsAsync(!target.IsV4, cancellationToken))
+            await _hooks.RemoveAsync(!target.IsV4, chain, DropRule(target), cancellationToken);
+    }
+
+    /// <summary>Every target with a Detector rule in any chain.</summary>
+    public async Task<IReadOnlyList<BanTarget>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var targets = new HashSet<BanTarget>();
+        foreach (var v6 in new[] { false, true })
+            foreach (var rules in (await RulesAsync(v6, cancellationToken)).Values)
+                targets.UnionWith(rules);
+        return targets.Order().ToList();
+    }
+
+    private async Task<Dictionary<string, List<BanTarget>>> RulesAsync(bool v6, CancellationToken cancellationToken)
+    {
+        var save = await executor.RunAsync(new FirewallCommand(tools.SaveCommand(v6), ["-t", "filter"]), cancellationToken);
+        return ParseSave(save.StandardOutput);
+    }
+
+    /// <summary>Detector's rules in <c>iptables-save</c> output, by chain: exactly
+    /// <c>-A CHAIN -s CIDR -m comment --comment detector -j DROP</c>; any other rule is not Detector's.</summary>
+    public static Dictionary<string, List<BanTarget>> ParseSave(string save)
+    {
+        var byChain = new Dictionary<string, List<BanTarget>>();
+        foreach (var raw in save.Split('\n'))
+        {
+            var parts = raw.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != 10 || parts[0] != "-A" || parts[2] != "-s" || !BanTarget.TryParse(parts[3], out var target)) continue;
+            if (!parts.AsSpan(4).SequenceEqual(["-m", "comment", "--comment", FirewallSettings.RuleComment, "-j", "DROP"])) continue;
+            if (!byChain.TryGetValue(parts[1], out var list)) byChain[parts[1]] = list = [];
+            list.Add(target);
+        }
+        return byChain;
+    }
+
+    public async Task<ReconcileResult> ReconcileAsync(IReadOnlyCollection<DesiredBan> desired, long now, CancellationToken cancellationToken = default)
+    {
+        var wanted = Reconciliation.DesiredTargets(desired, now, _settings.Ipv6PrefixLength);
+        int added = 0, removed = 0, size = 0;
+        foreach (var v6 in new[] { false, true })
+        {
+            var family = wanted.Where(w => w.Key.IsV4 != v6).ToDictionary(w => w.Key, w => w.Value);
+            var rules = await RulesAsync(v6, cancellationToken);
+            var chains = await _hooks.ChainsAsync(v6, cancellationToken);
+            var diffs = new List<(string Chain, ReconcileDiff Diff)>();
+            foreach (var chain in chains)
+            {
+                var actual = rules.GetValueOrDefault(chain) ?? [];
+                // A rule present twice is removed in all its copies; the diff adds one back if the ledger wants it.
+                var duplicates = actual.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+                var diff = Reconciliation.Diff(family, actual.Where(t => !duplicates.Contains(t)).ToHashSet());
+                if (duplicates.Count > 0)
+                    diff = diff with { ToRemove = diff.ToRemove.Concat(actual.Where(duplicates.Contains)).ToList() };
+                diffs.Add((chain, diff));
+                added += diff.ToAdd.Count;
+                removed += diff.ToRemove.Count;
+                size += actual.Count + diff.ToAdd.Count - diff.ToRemove.Count;
+            }
+            if (diffs.Any(d => !d.Diff.IsEmpty))
+                await executor.RunAsync(Restore(tools.RestoreCommand(v6), diffs), cancellationToken);
+        }
+        return new ReconcileResult(added, removed, size);
+    }
+
+    /// <summary>One <c>iptables-restore --noflush</c> per family: deletes Detector's stale rules and inserts the
+    /// missing ones; the rest of the ruleset is left as it is.</summary>
+    public static FirewallCommand Restore(string restore, IEnumerable<(string Chain, ReconcileDiff Diff)> diffs)
+    {
+        var input = new StringBuilder("*filter\n");
+        foreach (var (chain, diff) in diffs)
+        {
+            foreach (var target in diff.ToRemove)
+                input.Append("-D ").Append(chain).Append(' ').AppendJoin(' ', DropRule(target)).Append('\n');
+            foreach (var entry in diff.ToAdd)
+                input.Append("-I ").Append(chain).Append(" 1 ").AppendJoin(' ', DropRule(entry.Target)).Append('\n');
+        }
+        input.Append("COMMIT\n");
+        return new FirewallCommand(restore, ["-w", "5", "--noflush"], input.ToString());
+    }
+}

@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using Detector.Enforcement;
+using Detector.Enforcement.Firewall;
+using Detector.Ingest;
+
+namespace Detector.Tests.Integration.Netns;
+
+/// <summary>
+/// The kernel backends against the real kernel, inside network namespaces: a ban stops the peer's new TCP
+/// connections, an unban lets them through, reconcile repairs a flushed set and removes only Detector's own
+/// stale entries. Root only; skipped with the reason otherwise.
+/// </summary>
+public sealed class NetnsFirewallSpecs : IAsyncLifetime
+{
+    private const long Now = 1_777_472_669;
+    private static readonly IpKey PeerV4 = IpKey.Parse(NetnsLab.PeerV4);
+    private static readonly IpKey PeerV6 = IpKey.Parse(NetnsLab.PeerV6);
+    private NetnsLab? _lab;
+
+    private NetnsLab Lab => _lab!;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync()
+    {
+        _lab?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task Start(params string[] tools)
+    {
+        if (NetnsLab.SkipReason(tools) is { } reason) Assert.Skip(reason);
+        _lab = await NetnsLab.StartAsync();
+    }
+
+    private CommandExecutor Executor() => new(Lab.HostRunner);
+
+    private IpsetFirewall Ipset(IptablesTools? tools = null) => new(Executor(), tools ?? IptablesTools.Plain);
+
+    private NftablesFirewall Nftables() => new(Executor());
+
+    private IptablesFirewall Iptables() => new(Executor(), IptablesTools.Plain);
+
+    private async Task Ban_blocks_the_peer_and_unban_lets_it_through(IFirewall firewall, IpKey peer, string hostAddress)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await firewall.PrepareAsync(ct);
+        Assert.True(await Lab.CanConnectAsync(hostAddress), "before the ban the peer connects");
+
+        await firewall.BanAsync(peer, TimeSpan.FromMinutes(10), ct);
+        Assert.False(await Lab.CanConnectAsync(hostAddress), "a banned peer cannot connect");
+        Assert.Equal([BanTarget.For(peer)], await firewall.ListAsync(ct));
+
+        await firewall.UnbanAsync(peer, ct);
+        Assert.True(await Lab.CanConnectAsync(hostAddress), "after the unban the peer connects again");
+        Assert.Empty(await firewall.ListAsync(ct));
+    }
+
+    [Fact]
+    public async Task Ipset_ban_drops_the_peers_connections_until_unbanned()
+    {
+        await Start("ipset", "iptables");
+        await Ban_blocks_the_peer_and_unban_lets_it_through(Ipset(), PeerV4, NetnsLab.HostV4);
+    }
+
+    [Fact]
+    public async Task Ipset_ban_of_an_ipv6_peer_goes_through_ip6tables_and_the_inet6_set()
+    {
+        await Start("ipset", "ip6tables");
+        await Ban_blocks_the_peer_and_unban_lets_it_through(Ipset(), PeerV6, NetnsLab.HostV6);
+    }
+
+    [Fact]
+    public async Task Ipset_with_legacy_iptables_blocks_as_well()
+    {
+        await Start("ipset", "iptables-legacy");
+        var legacy = IptablesTools.For(IptablesFlavor.Legacy, FirewallHost.ExecutableExists);
+        await Ban_blocks_the_peer_and_unban_lets_it_through(Ipset(legacy), PeerV4, NetnsLab.HostV4);
+        Assert.Contains("--match-set detector-v4", (await Lab.InHostAsync("iptables-legacy-save")).StandardOutput);
+    }
+
+    [Fact]
+    public async Task Nftables_ban_drops_the_peers_connections_until_unbanned()
+    {
+        await Start("nft");
+        await Ban_blocks_the_peer_and_unban_lets_it_through(Nftables(), PeerV4, NetnsLab.HostV4);
+        await Ban_blocks_the_peer_and_unban_lets_it_through(Nftables(), PeerV6, NetnsLab.HostV6);
+    }
+
+    [Fact]
+    public async Task Iptables_per_ip_rule_drops_the_peers_connections_until_unbanned()
+    {
+        await Start("iptables", "ip6tables");
+        await Ban_blocks_the_peer_and_unban_lets_it_through(Iptables(), PeerV4, NetnsLab.HostV4);
+        await Ban_blocks_the_peer_and_unban_lets_it_through(Iptables(), PeerV6, NetnsLab.HostV6);
+    }
+
+    [Fact]
+    public async Task Ipset_prepare_is_idempotent_and_hooks_DOCKER_USER_once()
+    {
+        await Start("ipset", "iptables");
+        await Lab.InHostAsync("iptables", "-N", "DOCKER-USER");
+        await Lab.InHostAsync("iptables", "-A", "DOCKER-USER", "-j", "RETURN");
+        await Lab.InHostAsync("iptables", "-I", "FORWARD", "-j", "DOCKER-USER");
+        var firewall = Ipset();
+
+        await firewall.PrepareAsync(TestContext.Current.CancellationToken);
+        await firewall.PrepareAsync(TestContext.Current.CancellationToken);
+
+        var rules = (await Lab.InHostAsync("iptables", "-S")).StandardOutput.Split('\n');
+        Assert.Single(rules, r => r == "-A INPUT -m set --match-set detector-v4 src -j DROP");
+        Assert.Equal(
+            ["-A DOCKER-USER -m set --match-set detector-v4 src -j DROP", "-A DOCKER-USER -j RETURN"],
+            rules.Where(r => r.StartsWith("-A DOCKER-USER")));
+    }
+
+    [Fact]
+    public async Task Ipset_reconcile_re_adds_a_ban_after_the_set_was_flushed()
+    {
+        await Start("ipset", "iptables");
+        var firewall = Ipset();
+        DesiredBan[] desired = [new(PeerV4, Now + 600)];
+        Assert.Equal(1, (await firewall.ReconcileAsync(desired, Now, TestContext.Current.CancellationToken)).Added);
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV4));
+
+        await Lab.InHostAsync("ipset", "flush", "detector-v4");
+        Assert.True(await Lab.CanConnectAsync(NetnsLab.HostV4), "the flush lifted the ban");
+
+        var result = await firewall.ReconcileAsync(desired, Now + 1, TestContext.Current.CancellationToken);
+
+        Assert.Equal(new ReconcileResult(Added: 1, Removed: 0, Size: 1), result);
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV4), "reconcile restored the ban");
+    }
+
+    [Fact]
+    public async Task Ipset_reconcile_removes_unknown_entries_from_its_own_set_and_leaves_foreign_sets_and_rules_alone()
+    {
+        await Start("ipset", "iptables");
+        var firewall = Ipset();
+        await firewall.PrepareAsync(TestContext.Current.CancellationToken);
+        await Lab.InHostAsync("ipset", "add", "detector-v4", NetnsLab.PeerV4, "timeout", "0");
+        await Lab.InHostAsync("ipset", "create", "foreign", "hash:ip");
+        await Lab.InHostAsync("ipset", "add", "foreign", "198.51.100.7");
+        await Lab.InHostAsync("iptables", "-A", "INPUT", "-m", "set", "--match-set", "foreign", "src", "-j", "DROP");
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV4));
+
+        var result = await firewall.ReconcileAsync([], Now, TestContext.Current.CancellationToken);
+
+        Assert.Equal(new ReconcileResult(Added: 0, Removed: 1, Size: 0), result);
+        Assert.True(await Lab.CanConnectAsync(NetnsLab.HostV4), "the unknown entry is gone");
+        Assert.Contains("add foreign 198.51.100.7", (await Lab.InHostAsync("ipset", "save", "foreign")).StandardOutput);
+        Assert.Contains("-A INPUT -m set --match-set foreign src -j DROP", (await Lab.InHostAsync("iptables", "-S", "INPUT")).StandardOutput);
+    }
+
+    [Fact]
+    public async Task Nftables_reconcile_re_adds_a_flushed_ban_and_removes_unknown_elements_but_not_a_foreign_table()
+    {
+        await Start("nft");
+        var firewall = Nftables();
+        await Lab.InHostAsync("nft", "add", "table", "inet", "foreign");
+        await Lab.InHostAsync("nft", "add", "set", "inet", "foreign", "banned_v4", "{ type ipv4_addr; }");
+        await Lab.InHostAsync("nft", "add", "element", "inet", "foreign", "banned_v4", "{ 198.51.100.7 }");
+        DesiredBan[] desired = [new(PeerV4, null)];
+        await firewall.ReconcileAsync(desired, Now, TestContext.Current.CancellationToken);
+        await Lab.InHostAsync("nft", "flush", "set", "inet", "detector", "banned_v4");
+        await Lab.InHostAsync("nft", "add", "element", "inet", "detector", "banned_v4", "{ 198.51.100.8 }");
+        Assert.True(await Lab.CanConnectAsync(NetnsLab.HostV4), "the flush lifted the ban");
+
+        var result = await firewall.ReconcileAsync(desired, Now + 1, TestContext.Current.CancellationToken);
+
+        Assert.Equal(new ReconcileResult(Added: 1, Removed: 1, Size: 1), result);
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV4), "reconcile restored the ban");
+        Assert.Equal([BanTarget.For(PeerV4)], await firewall.ListAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("198.51.100.7", (await Lab.InHostAsync("nft", "list", "set", "inet", "foreign", "banned_v4")).StandardOutput);
+    }
+
+    [Fact]
+    public async Task Iptables_reconcile_restores_its_rule_and_removes_only_rules_carrying_its_comment()
+    {
+        await Start("iptables", "ip6tables");
+        var firewall = Iptables();
+        await Lab.InHostAsync("iptables", "-A", "INPUT", "-s", "198.51.100.7", "-j", "DROP");
+        await Lab.InHostAsync("iptables", "-A", "INPUT", "-s", "198.51.100.8", "-m", "comment", "--comment", "detector-not", "-j", "DROP");
+        await Lab.InHostAsync("iptables", "-A", "INPUT", "-s", "198.51.100.9", "-m", "comment", "--comment", "detector", "-j", "DROP");
+
+        var result = await firewall.ReconcileAsync([new DesiredBan(PeerV4, Now + 60)], Now, TestContext.Current.CancellationToken);
+
+        Assert.Equal(new ReconcileResult(Added: 1, Removed: 1, Size: 1), result);
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV4));
+        var input = (await Lab.InHostAsync("iptables", "-S", "INPUT")).StandardOutput;
+        Assert.Contains("-A INPUT -s 198.51.100.7/32 -j DROP", input);
+        Assert.Contains("-A INPUT -s 198.51.100.8/32 -m comment --comment detector-not -j DROP", input);
+        Assert.DoesNotContain("198.51.100.9", input);
+    }
+
+    [Fact]
+    public async Task Flavor_detection_reads_the_ruleset_that_holds_dockers_chain()
+    {
+        await Start("iptables-legacy", "iptables-nft");
+        await Lab.InHostAsync("iptables-legacy", "-N", "DOCKER-USER");
+        await Lab.InHostAsync("iptables-legacy", "-I", "FORWARD", "-j", "DOCKER-USER");
+
+        var host = await FirewallHost.ProbeAsync(Lab.HostRunner, new Privileges(0, true), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(IptablesFlavor.Legacy, host.Iptables.Flavor);
+        Assert.Equal("iptables-legacy", host.IptablesTools.Iptables);
+        Assert.True(host.DockerUserExists);
+        Assert.True(host.DockerUserJumpedFromForward);
+    }
+
+    private static IReadOnlyList<DesiredBan> ManyBans(int count) =>
+        Enumerable.Range(0, count)
+            .Select(i => new DesiredBan(IpKey.FromV4(0x6440_0000u + (uint)i), i % 2 == 0 ? Now + 600 + i : null)) // 100.64.0.0/10
+            .ToList();
+
+    [Fact]
+    public async Task Ipset_reconciles_a_hundred_thousand_bans_in_bulk()
+    {
+        await Start("ipset", "iptables");
+        var runner = new CountingRunner(Lab.HostRunner);
+        var firewall = new IpsetFirewall(new CommandExecutor(runner), IptablesTools.Plain);
+        var desired = ManyBans(100_000);
+
+        var clock = Stopwatch.StartNew();
+        var result = await firewall.ReconcileAsync(desired, Now, TestContext.Current.CancellationToken);
+        clock.Stop();
+
+        Assert.Equal(new ReconcileResult(Added: 100_000, Removed: 0, Size: 100_000), result);
+        Assert.Contains("Number of entries: 100000", (await Lab.InHostAsync("ipset", "list", "-t", "detector-v4")).StandardOutput);
+        Assert.True(runner.Count < 20, $"bulk, not one process per IP ({runner.Count} processes)");
+        TestContext.Current.TestOutputHelper?.WriteLine($"ipset: 100,000 bans reconciled in {clock.Elapsed.TotalSeconds:F2} s with {runner.Count} processes");
+
+        clock.Restart();
+        var again = await firewall.ReconcileAsync(desired, Now, TestContext.Current.CancellationToken);
+        TestContext.Current.TestOutputHelper?.WriteLine($"ipset: no-op reconcile over 100,000 entries in {clock.Elapsed.TotalSeconds:F2} s");
+        Assert.Equal(new ReconcileResult(0, 0, 100_000), again);
+    }
+
+    [Fact]
+    public async Task Nftables_reconciles_a_hundred_thousand_bans_in_bulk()
+    {
+        await Start("nft");
+        var firewall = Nftables();
+        var desired = ManyBans(100_000);
+
+        var clock = Stopwatch.StartNew();
+        var result = await firewall.ReconcileAsync(desired, Now, TestContext.Current.CancellationToken);
+        clock.Stop();
+
+        Assert.Equal(new ReconcileResult(Added: 100_000, Removed: 0, Size: 100_000), result);
+        Assert.Equal(100_000, (await firewall.ListAsync(TestContext.Current.CancellationToken)).Count);
+        TestContext.Current.TestOutputHelper?.WriteLine($"nftables: 100,000 bans reconciled in {clock.Elapsed.TotalSeconds:F2} s");
+    }
+
+    /// <summary>Counts the processes a backend starts.</summary>
+    private sealed class CountingRunner(IProcessRunner inner) : IProcessRunner
+    {
+        private int _count;
+
+        public int Count => _count;
+
+        public Task<ProcessResult> RunAsync(string file, IReadOnlyList<string> args, string? stdin, TimeSpan timeout, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            return inner.RunAsync(file, args, stdin, timeout, cancellationToken);
+        }
+    }
+}
