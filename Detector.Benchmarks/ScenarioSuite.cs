@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Detector.Host.Quality;
+using Detector.Simulation.Scenarios;
+
+namespace Detector.Benchmarks;
+
+/// <summary><c>scenarios</c>: replays every labelled scenario and writes the detection-quality table to docs/.</summary>
+internal static class ScenarioSuite
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var output = args.Length > 0 ? args[0] : FindDocs();
+        var work = Directory.CreateTempSubdirectory("detector-scenarios-");
+        var scores = new List<ScenarioScore>();
+        try
+        {
+            foreach (var scenario in ScenarioCatalog.All)
+            {
+                var timer = Stopwatch.StartNew();
+                var score = await ScenarioReplay.RunAsync(scenario, work);
+                Console.WriteLine($"{scenario.Name,-26} {(score.Passed ? "pass" : "FAIL"),-5} recall {score.BanDelays.Count}/{score.Attackers.Count}  " +
+                    $"benign banned {score.BenignBanned.Count}  max delay {score.MaxDelaySeconds?.ToString() ?? "-"} s  alerts {score.Alerts}  " +
+                    $"rules {string.Join(",", score.Conditions.Keys)}  ({timer.Elapsed.TotalSeconds:0.0} s)");
+                scores.Add(score);
+            }
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+
+        var template = File.Exists(output) ? File.ReadAllText(output) : "";
+        File.WriteAllText(output, QualityReport.Document(template, QualityReport.Markdown(scores, "default options")));
+        Console.WriteLine($"wrote {output}");
+        return scores.All(s => s.Passed) ? 0 : 1;
+    }
+
+    private static string FindDocs()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Detector.sln")))
+                return Path.Combine(dir.FullName, "docs", "detection-quality.md");
+        return Path.Combine("docs", "detection-quality.md");
+    }
+}
