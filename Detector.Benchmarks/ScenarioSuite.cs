@@ -9,12 +9,15 @@ internal static class ScenarioSuite
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        var verbose = args.Contains("--verbose");
+        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+        args = [.. args.Where(a => a != "--verbose" && a != only && a != "--only")];
         var output = args.Length > 0 ? args[0] : FindDocs();
         var work = Directory.CreateTempSubdirectory("detector-scenarios-");
         var scores = new List<ScenarioScore>();
         try
         {
-            foreach (var scenario in ScenarioCatalog.All)
+            foreach (var scenario in ScenarioCatalog.All.Where(s => only is null || s.Name == only))
             {
                 var timer = Stopwatch.StartNew();
                 var score = await ScenarioReplay.RunAsync(scenario, work);
@@ -22,6 +25,9 @@ internal static class ScenarioSuite
                     $"benign banned {score.BenignBanned.Count}  max delay {score.MaxDelaySeconds?.ToString() ?? "-"} s  alerts {score.Alerts}  " +
                     $"rules {string.Join(",", score.Conditions.Keys)}  ({timer.Elapsed.TotalSeconds:0.0} s)");
                 scores.Add(score);
+                if (verbose)
+                    foreach (var line in File.ReadLines(Path.Combine(work.FullName, scenario.Name + ".audit.log")))
+                        if (!line.Contains(" BASELINE ") && !line.Contains(" UNBAN ")) Console.WriteLine("    " + line);
             }
         }
         finally
@@ -29,6 +35,7 @@ internal static class ScenarioSuite
             work.Delete(recursive: true);
         }
 
+        if (only is not null) return scores.All(s => s.Passed) ? 0 : 1;
         var template = File.Exists(output) ? File.ReadAllText(output) : "";
         File.WriteAllText(output, QualityReport.Document(template, QualityReport.Markdown(scores, "default options")));
         Console.WriteLine($"wrote {output}");

@@ -8,7 +8,8 @@ public class GlobalEpisodeTrackerTests
     private const int Cooldown = 120;
     private const double Attack = 50;  // z = (50 - 10) / 1 = 40
     private const double Normal = 10;
-    private static readonly DetectionOptions Options = new() { GlobalEpisodeCooldownSeconds = Cooldown };
+    // The original rule: the first anomalous second alerts, the z-score alone suffices.
+    private static readonly DetectionOptions Options = new() { GlobalEpisodeCooldownSeconds = Cooldown, GlobalMinAnomalousSeconds = 1, GlobalMinRiseFactor = 1 };
     private static readonly Detector.Baseline.BaselineSnapshot Warm = Baselines.Global(mean: 10, std60: 1);
 
     [Fact]
