@@ -76,6 +76,8 @@ public sealed class DetectionOptions
     public double SharedMinAppShare { get; set; } = 0.5;
     /// <summary>...or this many distinct user agents in the window (many people behind one address).</summary>
     public int SharedMinAgents { get; set; } = 4;
+    /// <summary>Many agents raise the bar further, SharedBarRaise per SharedMinAgents of them, up to this.</summary>
+    public double SharedBarMax { get; set; } = 8.0;
 
     /// <summary>The longer per-IP horizon of the sustained rule (seconds, a multiple of 10).</summary>
     public int SustainedHorizonSeconds { get; set; } = 600;

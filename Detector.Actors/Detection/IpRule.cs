@@ -98,9 +98,10 @@ public static class IpRule
         && (double)window.Errors / window.Requests > options.ErrorSurgeMultiplier * baseline.ErrorRate;
 
     /// <summary>
-    /// SharedBarRaise when the window looks like a shared, legitimate address — at least SharedMinSuccessShare of it
-    /// answered with success, and either SharedMinAppShare of it successful WebDAV/OCS traffic or SharedMinAgents
-    /// distinct user agents — else 1.
+    /// How much higher the rate rules' bar is for an address whose window looks shared and legitimate: with at least
+    /// SharedMinSuccessShare of it answered with success, SharedBarRaise when SharedMinAppShare of it is successful
+    /// WebDAV/OCS traffic, and SharedBarRaise × agents / SharedMinAgents (at most SharedBarMax) for SharedMinAgents or
+    /// more distinct user agents; else 1.
     /// </summary>
     public static double SharedBar(in IpEvidence evidence, DetectionOptions options)
     {
@@ -108,8 +109,13 @@ public static class IpRule
         if (options.SharedBarRaise <= 1 || window.Requests <= 0) return 1;
         var successShare = (double)window.Successes / window.Requests;
         if (successShare < options.SharedMinSuccessShare) return 1;
-        var appShare = (double)window.AppSuccesses / window.Requests;
-        return appShare >= options.SharedMinAppShare || evidence.DistinctAgents >= options.SharedMinAgents ? options.SharedBarRaise : 1;
+        var bar = 1.0;
+        if ((double)window.AppSuccesses / window.Requests >= options.SharedMinAppShare) bar = options.SharedBarRaise;
+        // Each further group of SharedMinAgents agents is likely more people: the bar grows with them, up to SharedBarMax.
+        if (options.SharedMinAgents > 0 && evidence.DistinctAgents >= options.SharedMinAgents)
+            bar = Math.Max(bar, Math.Min(Math.Max(options.SharedBarMax, options.SharedBarRaise),
+                options.SharedBarRaise * evidence.DistinctAgents / options.SharedMinAgents));
+        return bar;
     }
 
     private static string? OriginalRules(double rate, SecondCounts window, BaselineSnapshot baseline, DetectionOptions options)
