@@ -14,32 +14,44 @@ internal static class ScenarioSuite
         args = [.. args.Where(a => a != "--verbose" && a != only && a != "--only")];
         var output = args.Length > 0 ? args[0] : FindDocs();
         var work = Directory.CreateTempSubdirectory("detector-scenarios-");
-        var scores = new List<ScenarioScore>();
         try
         {
-            foreach (var scenario in ScenarioCatalog.All.Where(s => only is null || s.Name == only))
-            {
-                var timer = Stopwatch.StartNew();
-                var score = await ScenarioReplay.RunAsync(scenario, work);
-                Console.WriteLine($"{scenario.Name,-26} {(score.Passed ? "pass" : "FAIL"),-5} recall {score.BanDelays.Count}/{score.Attackers.Count}  " +
-                    $"benign banned {score.BenignBanned.Count}  max delay {score.MaxDelaySeconds?.ToString() ?? "-"} s  alerts {score.Alerts}  " +
-                    $"rules {string.Join(",", score.Conditions.Keys)}  ({timer.Elapsed.TotalSeconds:0.0} s)");
-                scores.Add(score);
-                if (verbose)
-                    foreach (var line in File.ReadLines(Path.Combine(work.FullName, scenario.Name + ".audit.log")))
-                        if (!line.Contains(" BASELINE ") && !line.Contains(" UNBAN ")) Console.WriteLine("    " + line);
-            }
+            var model = await RunSuiteAsync(work, only, verbose, configure: null);
+            if (only is not null) return model.All(s => s.Passed) ? 0 : 1;
+            Console.WriteLine("-- the original rules alone, for comparison --");
+            var original = await RunSuiteAsync(work, only, verbose: false, QualityReport.OriginalRulesOnly);
+
+            var document = File.Exists(output) ? File.ReadAllText(output) : "";
+            document = QualityReport.Document(document, "scenario-table", QualityReport.Markdown(model, "default options"));
+            document = QualityReport.Document(document, "original-rules-table",
+                QualityReport.Markdown(original, "the original rules alone (`QualityReport.OriginalRulesOnly`)"));
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+            File.WriteAllText(output, document);
+            Console.WriteLine($"wrote {output}");
+            return model.All(s => s.Passed) ? 0 : 1;
         }
         finally
         {
             work.Delete(recursive: true);
         }
+    }
 
-        if (only is not null) return scores.All(s => s.Passed) ? 0 : 1;
-        var template = File.Exists(output) ? File.ReadAllText(output) : "";
-        File.WriteAllText(output, QualityReport.Document(template, QualityReport.Markdown(scores, "default options")));
-        Console.WriteLine($"wrote {output}");
-        return scores.All(s => s.Passed) ? 0 : 1;
+    private static async Task<List<ScenarioScore>> RunSuiteAsync(DirectoryInfo work, string? only, bool verbose, Action<Detector.Configuration.DetectorOptions>? configure)
+    {
+        var scores = new List<ScenarioScore>();
+        foreach (var scenario in ScenarioCatalog.All.Where(s => only is null || s.Name == only))
+        {
+            var timer = Stopwatch.StartNew();
+            var score = await ScenarioReplay.RunAsync(scenario, work, configure);
+            Console.WriteLine($"{scenario.Name,-26} {(score.Passed ? "pass" : "FAIL"),-5} recall {score.BanDelays.Count}/{score.Attackers.Count}  " +
+                $"benign banned {score.BenignBanned.Count}  max delay {score.MaxDelaySeconds?.ToString() ?? "-"} s  alerts {score.Alerts}  " +
+                $"rules {string.Join(",", score.Conditions.Keys)}  ({timer.Elapsed.TotalSeconds:0.0} s)");
+            scores.Add(score);
+            if (verbose)
+                foreach (var line in File.ReadLines(Path.Combine(work.FullName, scenario.Name + ".audit.log")))
+                    if (!line.Contains(" BASELINE ") && !line.Contains(" UNBAN ")) Console.WriteLine("    " + line);
+        }
+        return scores;
     }
 
     private static string FindDocs()

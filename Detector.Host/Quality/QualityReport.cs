@@ -34,16 +34,28 @@ public static class QualityReport
         return b.ToString();
     }
 
-    private const string Begin = "<!-- scenario-table:begin -->";
-    private const string End = "<!-- scenario-table:end -->";
-
-    /// <summary>Replaces the generated table between its markers in <paramref name="document"/> (or makes a minimal document).</summary>
-    public static string Document(string document, string table)
+    /// <summary>The original design's rules alone: the new per-IP rules off, no shared bar, the global rule as first specified.</summary>
+    public static void OriginalRulesOnly(Detector.Configuration.DetectorOptions options)
     {
-        var begin = document.IndexOf(Begin, StringComparison.Ordinal);
-        var end = document.IndexOf(End, StringComparison.Ordinal);
-        if (begin < 0 || end < begin)
-            return $"# Detection quality\n\n{Begin}\n{table}{End}\n";
-        return document[..(begin + Begin.Length)] + "\n" + table + document[end..];
+        var d = options.Detection;
+        d.AuthFailureMinCount = 0;
+        d.NotFoundMinCount = 0;
+        d.SustainedRate = 0;
+        d.SurgeContributorRate = 0;
+        d.SharedBarRaise = 1;
+        d.GlobalMinRiseFactor = 1;
+        d.GlobalMinAnomalousSeconds = 1;
+    }
+
+    /// <summary>Replaces the generated block named <paramref name="marker"/> in <paramref name="document"/> (appending it if absent).</summary>
+    public static string Document(string document, string marker, string table)
+    {
+        var begin = $"<!-- {marker}:begin -->";
+        var end = $"<!-- {marker}:end -->";
+        var b = document.IndexOf(begin, StringComparison.Ordinal);
+        var e = document.IndexOf(end, StringComparison.Ordinal);
+        if (b < 0 || e < b)
+            return (document.Length == 0 ? "# Detection quality\n" : document.TrimEnd() + "\n") + $"\n{begin}\n{table}{end}\n";
+        return document[..(b + begin.Length)] + "\n" + table + document[e..];
     }
 }
