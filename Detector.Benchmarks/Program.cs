@@ -2,11 +2,13 @@ using BenchmarkDotNet.Running;
 using Detector.Benchmarks;
 
 // replay: end-to-end throughput of the detector process against a parse-only pass (see ReplayBenchmark).
+// scenarios: the labelled detection-quality suite; writes docs/detection-quality.md.
 // micro:  BenchmarkDotNet micro-benchmarks, only on request; extra arguments go to BenchmarkDotNet.
 return args.FirstOrDefault() switch
 {
     "replay" => ReplayBenchmark.Run(ReplayOptions.Parse(args[1..])),
     "micro" => RunMicro(args[1..]),
+    "scenarios" => await ScenarioSuite.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -22,6 +24,7 @@ static int Usage()
         usage: dotnet run -c Release --project Detector.Benchmarks -- <verb>
           replay [--lines N] [--keep]   generate a synthetic log (default 1,000,000 lines), replay it through
                                         the detector process and compare with a parse-only pass
+          scenarios [FILE]              replay the labelled scenarios, write the quality table (docs/detection-quality.md)
           micro [BenchmarkDotNet args]  parser micro-benchmarks
         """);
     return 1;

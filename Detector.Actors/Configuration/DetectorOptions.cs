@@ -61,6 +61,39 @@ public sealed class DetectionOptions
     public double GlobalStdFloor { get; set; } = 1.0;
     /// <summary>A global episode ends after this many seconds back under the thresholds.</summary>
     public int GlobalEpisodeCooldownSeconds { get; set; } = 120;
+    /// <summary>The global z-score rule also needs the rate above this multiple of the mean (1 = the z-score alone).</summary>
+    public double GlobalMinRiseFactor { get; set; } = 1.5;
+    /// <summary>A GLOBAL alert needs this many consecutive anomalous seconds (1 = at once): a single flooder is banned
+    /// and taken out of the site's window first, a real surge persists.</summary>
+    public int GlobalMinAnomalousSeconds { get; set; } = 15;
+
+    /// <summary>Rate rules (z-score, multiplier, sustained, surge contributor) are multiplied by this for an IP whose
+    /// window looks like a shared, legitimate address (see <see cref="SharedMinSuccessShare"/>); 1 disables it.</summary>
+    public double SharedBarRaise { get; set; } = 4.0;
+    /// <summary>Shared-address evidence needs at least this success (2xx/3xx) share of the window...</summary>
+    public double SharedMinSuccessShare { get; set; } = 0.9;
+    /// <summary>...and either this share of WebDAV/OCS requests answered with success (real sync, mobile and DAV clients)...</summary>
+    public double SharedMinAppShare { get; set; } = 0.5;
+    /// <summary>...or this many distinct user agents in the window (many people behind one address).</summary>
+    public int SharedMinAgents { get; set; } = 4;
+    /// <summary>Many agents raise the bar further, SharedBarRaise per SharedMinAgents of them, up to this.</summary>
+    public double SharedBarMax { get; set; } = 8.0;
+
+    /// <summary>The longer per-IP horizon of the sustained rule (seconds, a multiple of 10).</summary>
+    public int SustainedHorizonSeconds { get; set; } = 600;
+    /// <summary>Sustained rule: both the horizon's and the window's rate above this (req/s), before the shared bar.</summary>
+    public double SustainedRate { get; set; } = 1.5;
+
+    /// <summary>401/403 answers in the window that ban (when they are at least <see cref="ClientErrorMinShare"/> of its
+    /// requests and above ErrorSurgeMultiplier × the site's error rate). 0 disables the rule.</summary>
+    public int AuthFailureMinCount { get; set; } = 30;
+    /// <summary>404 answers in the window that ban, on the same share conditions. 0 disables the rule.</summary>
+    public int NotFoundMinCount { get; set; } = 30;
+    public double ClientErrorMinShare { get; set; } = 0.5;
+
+    /// <summary>During a global episode, an IP above this 60 s rate (req/s, before the shared bar) is one of the
+    /// surge's sources and is banned. 0 disables the rule.</summary>
+    public double SurgeContributorRate { get; set; } = 1.0;
 }
 
 public sealed class BaselineOptions

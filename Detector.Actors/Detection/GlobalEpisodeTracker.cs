@@ -5,8 +5,10 @@ namespace Detector.Detection;
 
 /// <summary>
 /// Global rule with episodes: the 60 s global rate against Mean/Std60. Anomalous when z > Z ("global_zscore>3.0")
-/// or rate > M × Mean ("global_rate>5.0x_mean"). Only when the baseline is Warm. The first anomalous second
-/// opens an episode and yields one alert; the episode closes after GlobalEpisodeCooldownSeconds without anomaly.
+/// and rate > GlobalMinRiseFactor × Mean, or rate > M × Mean ("global_rate>5.0x_mean"). Only when the baseline is Warm.
+/// GlobalMinAnomalousSeconds consecutive anomalous seconds open an episode and yield one alert (a lone flooder is
+/// banned, and its traffic taken out of the site's window, before that); the episode closes after
+/// GlobalEpisodeCooldownSeconds without anomaly.
 /// </summary>
 /// <remarks>
 /// Quiet time is measured in event seconds, not in calls: seconds may jump (replay gaps, quiet ticks), and a
@@ -19,6 +21,8 @@ public sealed class GlobalEpisodeTracker
     private readonly string _zScoreCondition;
     private readonly string _rateCondition;
     private long _lastAnomalousSecond;
+    private long _runStart = long.MinValue;
+    private long _runEnd = long.MinValue;
 
     public GlobalEpisodeTracker(DetectionOptions options)
     {
@@ -38,6 +42,7 @@ public sealed class GlobalEpisodeTracker
 
         if (condition is null)
         {
+            _runStart = long.MinValue;
             if (InEpisode && second - _lastAnomalousSecond >= _options.GlobalEpisodeCooldownSeconds)
                 InEpisode = false;
             return (false, null);
@@ -48,6 +53,10 @@ public sealed class GlobalEpisodeTracker
         _lastAnomalousSecond = Math.Max(_lastAnomalousSecond, second);
         if (continues) return (true, null);
 
+        if (_runStart == long.MinValue || second != _runEnd + 1) _runStart = second;
+        _runEnd = second;
+        if (second - _runStart + 1 < Math.Max(1, _options.GlobalMinAnomalousSeconds)) return (true, null);
+
         InEpisode = true;
         EpisodeStartedAt = second;
         return (true, new GlobalAlert(second, condition, rate60, baseline.Mean, baseline.Std60));
@@ -55,7 +64,8 @@ public sealed class GlobalEpisodeTracker
 
     private string? Condition(double rate60, BaselineSnapshot baseline)
     {
-        if (baseline.Std60 > 0 && (rate60 - baseline.Mean) / baseline.Std60 > _options.ZScoreThreshold)
+        if (baseline.Std60 > 0 && (rate60 - baseline.Mean) / baseline.Std60 > _options.ZScoreThreshold
+            && rate60 > _options.GlobalMinRiseFactor * baseline.Mean)
             return _zScoreCondition;
         if (rate60 > _options.RateMultiplier * baseline.Mean)
             return _rateCondition;

@@ -6,23 +6,120 @@ using Detector.Windows;
 
 namespace Detector.Detection;
 
-/// <summary>Per-IP rule: window rate against the per-IP population statistics of the baseline.</summary>
+/// <summary>
+/// Per-IP rules, each naming itself in the verdict's condition. Rates are req/s: a window's requests divided by its
+/// length. In order:
+/// <list type="bullet">
+/// <item>the original rules: the 60 s rate against the per-IP population, "ip_zscore>{Z}" when (rate − IpMean)/IpStd > Z,
+/// else "ip_rate>{M}x_mean" when rate > M × IpMean; an error surge (≥ ErrorSurgeMinErrors errors, share above
+/// ErrorSurgeMultiplier × the site's error rate) divides Z and M by ErrorSurgeTightenFactor ("+error_surge");</item>
+/// <item>client errors from the IP's own answers, absolute and relative: "ip_auth_failures>={N}/60s" (401/403) or
+/// "ip_not_found>={N}/60s" (404) when the count reaches N and is at least ClientErrorMinShare of the IP's requests and
+/// above ErrorSurgeMultiplier × the site's error rate;</item>
+/// <item>sustained abuse: "ip_sustained>{R}/s_10m" when both the long horizon's rate and the window's exceed R;</item>
+/// <item>a surge's sources: "ip_surge_contributor>{R}/s" during a global episode when the window's rate exceeds R.</item>
+/// </list>
+/// Every rate rule (not the error rules) is multiplied by SharedBarRaise for an address whose window looks shared
+/// and legitimate — mostly successful answers, and mostly WebDAV/OCS client traffic or many user agents — and a
+/// verdict against a raised bar says so ("+shared_bar").
+/// </summary>
 public static class IpRule
 {
     public const string ErrorSurgeSuffix = "+error_surge";
+    public const string SharedBarSuffix = "+shared_bar";
 
-    /// <summary>
-    /// rate = window.Requests / WindowSeconds. Fires "ip_zscore>{Z}" when (rate - IpMean)/IpStd > Z, else
-    /// "ip_rate>{M}x_mean" when rate > M × IpMean. Error surge (window errors ≥ ErrorSurgeMinErrors and error share
-    /// > ErrorSurgeMultiplier × ErrorRate) divides Z and M by ErrorSurgeTightenFactor and appends "+error_surge".
-    /// Numbers in conditions use invariant culture, one decimal ("ip_zscore>3.0", "ip_rate>5.0x_mean").
-    /// A non-positive IpStd disables the z-score rule (the multiplier rule still applies).
-    /// </summary>
-    public static IpVerdict? Evaluate(IpKey ip, long second, SecondCounts window, BaselineSnapshot baseline, DetectionOptions options)
+    /// <summary>The original rules alone (no horizon, no agents, no surge).</summary>
+    public static IpVerdict? Evaluate(IpKey ip, long second, SecondCounts window, BaselineSnapshot baseline, DetectionOptions options) =>
+        Evaluate(ip, second, new IpEvidence(window), baseline, options);
+
+    public static IpVerdict? Evaluate(IpKey ip, long second, in IpEvidence evidence, BaselineSnapshot baseline, DetectionOptions options)
     {
+        var window = evidence.Window;
         if (window.Requests <= 0) return null;
 
         var rate = (double)window.Requests / options.WindowSeconds;
+        var bar = SharedBar(evidence, options);
+        var barSuffix = bar > 1 ? SharedBarSuffix : "";
+
+        var condition = OriginalRules(rate / bar, window, baseline, options);
+        if (condition is not null) return Verdict(condition + barSuffix);
+
+        condition = ClientErrorRule(window, baseline, options);
+        if (condition is not null) return Verdict(condition);
+
+        if (options.SustainedRate > 0)
+        {
+            var threshold = options.SustainedRate * bar;
+            var horizonRate = (double)evidence.Horizon.Requests / options.SustainedHorizonSeconds;
+            if (horizonRate > threshold && rate > threshold)
+                return Verdict(string.Create(CultureInfo.InvariantCulture,
+                    $"ip_sustained>{options.SustainedRate:F1}/s_{options.SustainedHorizonSeconds / 60}m{barSuffix}"));
+        }
+
+        if (evidence.SiteSurge && options.SurgeContributorRate > 0 && rate > options.SurgeContributorRate * bar)
+            return Verdict(string.Create(CultureInfo.InvariantCulture, $"ip_surge_contributor>{options.SurgeContributorRate:F1}/s{barSuffix}"));
+
+        return null;
+
+        IpVerdict Verdict(string c) => new(ip, second, c, rate, baseline.IpMean, baseline.IpStd);
+    }
+
+    /// <summary>
+    /// A rate (req/s over the window) at or below which no rate rule can fire whatever the rest of the evidence: lets
+    /// the pipeline batch quiet IPs' traffic without changing any verdict. The error rules are bounded separately by
+    /// <see cref="HighestQuietErrors"/>; the shared bar only ever raises thresholds.
+    /// </summary>
+    public static double LowestFiringRate(BaselineSnapshot baseline, DetectionOptions options)
+    {
+        var lowest = double.MaxValue;
+        foreach (var tighten in (ReadOnlySpan<double>)[1.0, options.ErrorSurgeTightenFactor])
+        {
+            if (baseline.IpStd > 0) lowest = Math.Min(lowest, baseline.IpMean + options.ZScoreThreshold / tighten * baseline.IpStd);
+            lowest = Math.Min(lowest, options.RateMultiplier / tighten * baseline.IpMean);
+        }
+        if (options.SustainedRate > 0) lowest = Math.Min(lowest, options.SustainedRate);
+        if (options.SurgeContributorRate > 0) lowest = Math.Min(lowest, options.SurgeContributorRate);
+        return Math.Max(0, lowest);
+    }
+
+    /// <summary>A count of 4xx/5xx answers in the window at or below which no client-error rule can fire.</summary>
+    public static int HighestQuietErrors(DetectionOptions options)
+    {
+        var lowest = int.MaxValue;
+        if (options.AuthFailureMinCount > 0) lowest = Math.Min(lowest, options.AuthFailureMinCount - 1);
+        if (options.NotFoundMinCount > 0) lowest = Math.Min(lowest, options.NotFoundMinCount - 1);
+        return Math.Max(0, lowest);
+    }
+
+    /// <summary>The IP's own error share greatly exceeds the site's, on enough errors to mean something.</summary>
+    public static bool IsErrorSurge(SecondCounts window, BaselineSnapshot baseline, DetectionOptions options) =>
+        window.Requests > 0
+        && window.Errors >= options.ErrorSurgeMinErrors
+        && (double)window.Errors / window.Requests > options.ErrorSurgeMultiplier * baseline.ErrorRate;
+
+    /// <summary>
+    /// How much higher the rate rules' bar is for an address whose window looks shared and legitimate: with at least
+    /// SharedMinSuccessShare of it answered with success, SharedBarRaise when SharedMinAppShare of it is successful
+    /// WebDAV/OCS traffic, and SharedBarRaise × agents / SharedMinAgents (at most SharedBarMax) for SharedMinAgents or
+    /// more distinct user agents; else 1.
+    /// </summary>
+    public static double SharedBar(in IpEvidence evidence, DetectionOptions options)
+    {
+        var window = evidence.Window;
+        if (options.SharedBarRaise <= 1 || window.Requests <= 0) return 1;
+        var successShare = (double)window.Successes / window.Requests;
+        if (successShare < options.SharedMinSuccessShare) return 1;
+        var bar = 1.0;
+        if ((double)window.AppSuccesses / window.Requests >= options.SharedMinAppShare) bar = options.SharedBarRaise;
+        // Each further group of SharedMinAgents agents is likely more people: the bar grows with them, up to SharedBarMax.
+        if (options.SharedMinAgents > 0 && evidence.DistinctAgents >= options.SharedMinAgents)
+            bar = Math.Max(bar, Math.Min(Math.Max(options.SharedBarMax, options.SharedBarRaise),
+                options.SharedBarRaise * evidence.DistinctAgents / options.SharedMinAgents));
+        return bar;
+    }
+
+    private static string? OriginalRules(double rate, SecondCounts window, BaselineSnapshot baseline, DetectionOptions options)
+    {
         var surge = IsErrorSurge(window, baseline, options);
         var tighten = surge ? options.ErrorSurgeTightenFactor : 1.0;
         var z = options.ZScoreThreshold / tighten;
@@ -34,31 +131,20 @@ public static class IpRule
         else if (rate > m * baseline.IpMean)
             condition = RateCondition("ip", m);
 
-        if (condition is null) return null;
-        if (surge) condition += ErrorSurgeSuffix;
-        return new IpVerdict(ip, second, condition, rate, baseline.IpMean, baseline.IpStd);
+        return condition is not null && surge ? condition + ErrorSurgeSuffix : condition;
     }
 
-    /// <summary>
-    /// A rate (req/s over the window) at or below which <see cref="Evaluate"/> cannot fire whatever the error mix:
-    /// lets the pipeline batch quiet IPs' traffic without changing any verdict.
-    /// </summary>
-    public static double LowestFiringRate(BaselineSnapshot baseline, DetectionOptions options)
+    private static string? ClientErrorRule(SecondCounts window, BaselineSnapshot baseline, DetectionOptions options)
     {
-        var lowest = double.MaxValue;
-        foreach (var tighten in (ReadOnlySpan<double>)[1.0, options.ErrorSurgeTightenFactor])
-        {
-            if (baseline.IpStd > 0) lowest = Math.Min(lowest, baseline.IpMean + options.ZScoreThreshold / tighten * baseline.IpStd);
-            lowest = Math.Min(lowest, options.RateMultiplier / tighten * baseline.IpMean);
-        }
-        return Math.Max(0, lowest);
+        var minShare = Math.Max(options.ClientErrorMinShare, options.ErrorSurgeMultiplier * baseline.ErrorRate);
+        if (options.AuthFailureMinCount > 0 && window.AuthFailures >= options.AuthFailureMinCount
+            && (double)window.AuthFailures / window.Requests >= minShare)
+            return string.Create(CultureInfo.InvariantCulture, $"ip_auth_failures>={options.AuthFailureMinCount}/{options.WindowSeconds}s");
+        if (options.NotFoundMinCount > 0 && window.NotFound >= options.NotFoundMinCount
+            && (double)window.NotFound / window.Requests >= minShare)
+            return string.Create(CultureInfo.InvariantCulture, $"ip_not_found>={options.NotFoundMinCount}/{options.WindowSeconds}s");
+        return null;
     }
-
-    /// <summary>The IP's own error share greatly exceeds the site's, on enough errors to mean something.</summary>
-    public static bool IsErrorSurge(SecondCounts window, BaselineSnapshot baseline, DetectionOptions options) =>
-        window.Requests > 0
-        && window.Errors >= options.ErrorSurgeMinErrors
-        && (double)window.Errors / window.Requests > options.ErrorSurgeMultiplier * baseline.ErrorRate;
 
     internal static string ZScoreCondition(string scope, double threshold) =>
         string.Create(CultureInfo.InvariantCulture, $"{scope}_zscore>{threshold:F1}");

@@ -2,6 +2,9 @@ using Detector.Ingest;
 
 namespace Detector.Simulation;
 
+/// <summary>Who shares an address: an office (browsers, desktop sync, some phones) or a mobile carrier's CGNAT (phones).</summary>
+public enum SharedAddressKind { Office, MobileCarrier }
+
 /// <summary>
 /// Builds the benign clients of a scenario: the profile mix, their addresses (public-looking IPv4
 /// outside documentation ranges, IPv6 under real ISP prefixes) and the gap scale that makes the
@@ -66,6 +69,24 @@ internal static class ClientPopulation
         }
         return Mix[0].Profile;
     }
+
+    /// <summary>Users behind one shared address (an office NAT, a mobile carrier's CGNAT), all benign.</summary>
+    public static IEnumerable<BenignClient> SharedAddress(int seed, int stream, IpKey ip, SharedAddressKind kind, int users, SimulationContext context)
+    {
+        for (var i = 0; i < users; i++)
+        {
+            var random = SeedMixer.RandomFor(seed, stream, i);
+            var roll = random.NextDouble();
+            var profile = kind switch
+            {
+                SharedAddressKind.Office => roll < 0.5 ? Profile.Browser : roll < 0.85 ? Profile.DesktopSync : roll < 0.95 ? Profile.Mobile : Profile.Dav,
+                _ => roll < 0.8 ? Profile.Mobile : roll < 0.95 ? Profile.Browser : Profile.Dav,
+            };
+            yield return Create(profile, ip, random, context);
+        }
+    }
+
+    internal static IpKey RandomPublicAddress(Random random) => RandomPublicV4(random);
 
     private static BenignClient Create(Profile profile, IpKey ip, Random random, SimulationContext context) => profile switch
     {

@@ -25,11 +25,16 @@ namespace Detector.Simulation;
 public sealed class TrafficScenario
 {
     private const int AttackSeedStream = 2;
+    private const int ExtraBenignSeedStream = 3;
+    private const int SharedAddressSeedStreamBase = 1_000;
 
     private readonly int _seed;
     private readonly long _startMs;
     private readonly List<Func<Random, TrafficSource>> _attacks = [];
     private readonly List<IpKey> _attackers = [];
+    private readonly List<AttackLabel> _labels = [];
+    private readonly List<Func<int, SimulationContext, IEnumerable<TrafficSource>>> _extraBenign = [];
+    private readonly HashSet<IpKey> _reserved = [];
     private int _clients;
     private double _ipv6Share;
     private double _meanTotalRatePerSecond;
@@ -48,6 +53,9 @@ public sealed class TrafficScenario
 
     /// <summary>The injected attackers' addresses, in the order they were added.</summary>
     public IReadOnlyList<IpKey> AttackerIps => _attackers;
+
+    /// <summary>Ground truth: every injected attack with its address, kind and start, in the order added.</summary>
+    public IReadOnlyList<AttackLabel> Attacks => _labels;
 
     /// <summary>
     /// The benign population: <paramref name="count"/> client IPs (about 1% monitoring probes, then
@@ -91,15 +99,63 @@ public sealed class TrafficScenario
     /// </summary>
     public TrafficScenario WithFlood(IpKey ip, TimeSpan startOffset, TimeSpan duration, double ratePerSecond,
         string method = "GET", string pathPattern = "/login", int status = 200) =>
-        AddAttack(ip, random => new FloodAttack(ip, random, OffsetMs(startOffset), duration, ratePerSecond, method, pathPattern, status));
+        AddAttack(ip, "flood", startOffset, duration,
+            random => new FloodAttack(ip, random, OffsetMs(startOffset), duration, ratePerSecond, method, pathPattern, status));
 
     /// <summary>Password spraying: Basic-auth attempts on many user names (WebDAV PROPFIND and OCS), all answered 401.</summary>
     public TrafficScenario WithSpraying(IpKey ip, TimeSpan startOffset, TimeSpan duration, double ratePerSecond) =>
-        AddAttack(ip, random => new PasswordSprayingAttack(ip, random, OffsetMs(startOffset), duration, ratePerSecond));
+        AddAttack(ip, "spraying", startOffset, duration,
+            random => new PasswordSprayingAttack(ip, random, OffsetMs(startOffset), duration, ratePerSecond));
 
     /// <summary>A content scanner probing non-existent paths, all answered 404.</summary>
     public TrafficScenario WithScanning(IpKey ip, TimeSpan startOffset, TimeSpan duration, double ratePerSecond) =>
-        AddAttack(ip, random => new PathScanningAttack(ip, random, OffsetMs(startOffset), duration, ratePerSecond));
+        AddAttack(ip, "scanning", startOffset, duration,
+            random => new PathScanningAttack(ip, random, OffsetMs(startOffset), duration, ratePerSecond));
+
+    /// <summary>An attacker that starts slowly and speeds up linearly (hoping the baseline learns it as normal).</summary>
+    public TrafficScenario WithRamp(IpKey ip, TimeSpan startOffset, TimeSpan duration, double fromRate, double toRate,
+        string pathPattern = "/index.php/apps/files/?dir=/{n}") =>
+        AddAttack(ip, "ramp", startOffset, duration, random => new ScriptedSource(ip, random, attacker: true,
+            r => Scripts.Ramp(r, OffsetMs(startOffset), duration, fromRate, toRate, pathPattern)));
+
+    /// <summary>Credential stuffing: leaked user/password pairs over WebDAV Basic auth, nearly all answered 401.</summary>
+    public TrafficScenario WithCredentialStuffing(IpKey ip, TimeSpan startOffset, TimeSpan duration, double ratePerSecond) =>
+        AddAttack(ip, "credential_stuffing", startOffset, duration, random => new ScriptedSource(ip, random, attacker: true,
+            r => Scripts.CredentialStuffing(r, OffsetMs(startOffset), duration, ratePerSecond)));
+
+    /// <summary>
+    /// A public share link going viral: <paramref name="visitors"/> distinct addresses each open the share once (page,
+    /// assets, download), arriving over <paramref name="duration"/> with the rush at the beginning. Benign.
+    /// </summary>
+    public TrafficScenario WithFlashCrowd(TimeSpan startOffset, TimeSpan duration, int visitors) =>
+        AddBenign((ordinal, _) => FlashCrowd(ordinal, startOffset, duration, visitors));
+
+    /// <summary>A desktop sync client catching up after a weekend: <paramref name="files"/> GETs/PUTs in bursts, then polling. Benign.</summary>
+    public TrafficScenario WithSyncCatchUp(IpKey ip, TimeSpan startOffset, int files, TimeSpan pollAfter) =>
+        AddBenign((ordinal, _) => [new ScriptedSource(ip, SeedMixer.RandomFor(_seed, ExtraBenignSeedStream, ordinal), attacker: false,
+            r => Scripts.SyncCatchUp(r, OffsetMs(startOffset), files, pollAfter))], ip);
+
+    /// <summary>A client retrying with a revoked app password a few times a minute (401 each time). Benign.</summary>
+    public TrafficScenario WithRevokedAppPassword(IpKey ip, TimeSpan startOffset, TimeSpan duration, double retriesPerMinute) =>
+        AddBenign((ordinal, _) => [new ScriptedSource(ip, SeedMixer.RandomFor(_seed, ExtraBenignSeedStream, ordinal), attacker: false,
+            r => Scripts.RevokedAppPassword(r, OffsetMs(startOffset), duration, retriesPerMinute))], ip);
+
+    /// <summary>One browser page load of <paramref name="requests"/> requests over <paramref name="spread"/>. Benign.</summary>
+    public TrafficScenario WithPageLoadBurst(IpKey ip, TimeSpan at, int requests, TimeSpan spread) =>
+        AddBenign((ordinal, _) => [new ScriptedSource(ip, SeedMixer.RandomFor(_seed, ExtraBenignSeedStream, ordinal), attacker: false,
+            r => Scripts.PageLoadBurst(r, OffsetMs(at), requests, spread))], ip);
+
+    /// <summary>
+    /// <paramref name="users"/> people behind one address (office NAT or mobile CGNAT), each an ordinary client
+    /// profile. <paramref name="activity"/> speeds every user up (2 = twice the nominal profile rate). Benign.
+    /// </summary>
+    public TrafficScenario WithSharedAddress(IpKey ip, SharedAddressKind kind, int users, double activity = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(activity);
+        return AddBenign((ordinal, context) =>
+            ClientPopulation.SharedAddress(_seed, SharedAddressSeedStreamBase + ordinal, ip, kind, users, context with { GapScale = 1 / activity }),
+            ip);
+    }
 
     /// <summary>Lines without end, in time order; for live demos that pace themselves on <see cref="GeneratedLine.TimeMs"/>.</summary>
     public IEnumerable<GeneratedLine> Generate() => Generate(Timeout.InfiniteTimeSpan);
@@ -157,7 +213,7 @@ public sealed class TrafficScenario
     {
         var population = ClientPopulation.Create(
             _seed, _clients, _ipv6Share, _meanTotalRatePerSecond, _host,
-            new DiurnalCurve(_diurnalAmplitude, Start.Offset), _attackers.ToHashSet());
+            new DiurnalCurve(_diurnalAmplitude, Start.Offset), _attackers.Concat(_reserved).ToHashSet());
         foreach (var client in population)
         {
             client.Start(_startMs);
@@ -165,14 +221,51 @@ public sealed class TrafficScenario
         }
         for (var i = 0; i < _attacks.Count; i++)
             yield return _attacks[i](SeedMixer.RandomFor(_seed, AttackSeedStream, i));
+
+        var context = new SimulationContext(_host, 1, new DiurnalCurve(_diurnalAmplitude, Start.Offset));
+        for (var i = 0; i < _extraBenign.Count; i++)
+        {
+            foreach (var source in _extraBenign[i](i, context))
+            {
+                if (source is BenignClient client) client.Start(_startMs);
+                yield return source;
+            }
+        }
     }
 
-    private TrafficScenario AddAttack(IpKey ip, Func<Random, TrafficSource> create)
+    private IEnumerable<TrafficSource> FlashCrowd(int ordinal, TimeSpan startOffset, TimeSpan duration, int visitors)
+    {
+        var random = SeedMixer.RandomFor(_seed, ExtraBenignSeedStream, ordinal);
+        var token = "Xk7pQ2mWz9RtY4b";
+        var startMs = OffsetMs(startOffset);
+        for (var i = 0; i < visitors; i++)
+        {
+            var visitor = SeedMixer.RandomFor(_seed, ExtraBenignSeedStream + 1, ordinal * 1_000_000 + i);
+            // Arrivals decay exponentially after the link is posted: half of them in the first quarter.
+            var u = random.NextDouble();
+            var atMs = startMs + (long)(Math.Min(1, -Math.Log(1 - u * (1 - Math.Exp(-2.8))) / 2.8) * duration.TotalMilliseconds);
+            yield return new ScriptedSource(ClientPopulation.RandomPublicAddress(visitor), visitor, attacker: false,
+                r => Scripts.ShareVisit(r, atMs, token));
+        }
+    }
+
+    private TrafficScenario AddAttack(IpKey ip, string kind, TimeSpan startOffset, TimeSpan duration, Func<Random, TrafficSource> create)
     {
         _attackers.Add(ip);
+        _labels.Add(new AttackLabel(ip, kind, Start + startOffset, duration));
         _attacks.Add(create);
+        return this;
+    }
+
+    private TrafficScenario AddBenign(Func<int, SimulationContext, IEnumerable<TrafficSource>> create, IpKey? ip = null)
+    {
+        if (ip is { } address) _reserved.Add(address);
+        _extraBenign.Add(create);
         return this;
     }
 
     private long OffsetMs(TimeSpan offset) => _startMs + (long)offset.TotalMilliseconds;
 }
+
+/// <summary>Ground truth of one injected attack: who, what, from when, for how long.</summary>
+public sealed record AttackLabel(IpKey Ip, string Kind, DateTimeOffset Start, TimeSpan Duration);

@@ -8,7 +8,7 @@ using Detector.Messages;
 namespace Detector.Windows;
 
 /// <summary>
-/// One IP's entity: its sliding window, recent samples and last verdict. Routes to the pure
+/// One IP's entity: its sliding window, its longer horizon, recent user agents and samples, and last verdict. Routes to the pure
 /// <see cref="SlidingWindow"/> and <see cref="IpRule"/>; never touches the firewall or the wall clock.
 /// </summary>
 public sealed class IpWindowActor : ReceiveActor
@@ -18,6 +18,8 @@ public sealed class IpWindowActor : ReceiveActor
     private readonly IpKey _ip;
     private readonly DetectionOptions _options;
     private readonly SlidingWindow _window;
+    private readonly HorizonWindow _horizon;
+    private readonly RecentAgents _recentAgents = new();
     private readonly RecentValues _paths = new(SampleCount);
     private readonly RecentValues _agents = new(SampleCount);
     private IpVerdict? _lastVerdict;
@@ -27,6 +29,7 @@ public sealed class IpWindowActor : ReceiveActor
         _ip = ip;
         _options = options;
         _window = new SlidingWindow(options.WindowSeconds);
+        _horizon = new HorizonWindow(Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds));
 
         Receive<IpTrafficObserved>(Observe);
         Receive<GetIpWindowState>(_ => Sender.Tell(State()));
@@ -39,11 +42,19 @@ public sealed class IpWindowActor : ReceiveActor
 
     private void Observe(IpTrafficObserved observed)
     {
-        foreach (var (second, counts) in observed.Seconds) _window.Add(second, counts);
+        foreach (var (second, counts) in observed.Seconds)
+        {
+            _window.Add(second, counts);
+            _horizon.Add(second, counts);
+        }
         _paths.AddRange(observed.SamplePaths);
         _agents.AddRange(observed.SampleAgents);
+        var latest = _window.LatestSecond;
+        foreach (var agent in observed.SampleAgents) _recentAgents.Add(agent, latest);
 
-        var verdict = IpRule.Evaluate(_ip, _window.LatestSecond, _window.Totals, observed.Baseline, _options);
+        var evidence = new IpEvidence(_window.Totals, _horizon.Totals,
+            _recentAgents.CountSince(latest - _options.WindowSeconds + 1), observed.SiteSurge);
+        var verdict = IpRule.Evaluate(_ip, latest, evidence, observed.Baseline, _options);
         if (verdict is not null) _lastVerdict = verdict;
         observed.ReplyTo.Tell(new IpEvaluated(
             observed.SliceId,

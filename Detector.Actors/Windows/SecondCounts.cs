@@ -1,13 +1,22 @@
+using Detector.Ingest;
+
 namespace Detector.Windows;
 
 /// <summary>What one IP (or the whole site) did in one second of event time.</summary>
-public readonly record struct SecondCounts(int Requests, int Errors, int AuthFailures, int NotFound)
+/// <param name="AppSuccesses">Successful (2xx/3xx) WebDAV/OCS requests: the traffic of real sync, mobile and DAV clients.</param>
+public readonly record struct SecondCounts(int Requests, int Errors, int AuthFailures, int NotFound, int AppSuccesses = 0)
 {
     public static SecondCounts Of(int status) => new(1, status >= 400 ? 1 : 0, status is 401 or 403 ? 1 : 0, status == 404 ? 1 : 0);
 
+    public static SecondCounts Of(in AccessLogEntry entry) =>
+        new(1, entry.Status >= 400 ? 1 : 0, entry.Status is 401 or 403 ? 1 : 0, entry.Status == 404 ? 1 : 0,
+            entry.Status < 400 && ClientMix.IsAppRequest(entry.Method, entry.Path) ? 1 : 0);
+
+    public int Successes => Requests - Errors;
+
     public static SecondCounts operator +(SecondCounts a, SecondCounts b) =>
-        new(a.Requests + b.Requests, a.Errors + b.Errors, a.AuthFailures + b.AuthFailures, a.NotFound + b.NotFound);
+        new(a.Requests + b.Requests, a.Errors + b.Errors, a.AuthFailures + b.AuthFailures, a.NotFound + b.NotFound, a.AppSuccesses + b.AppSuccesses);
 
     public static SecondCounts operator -(SecondCounts a, SecondCounts b) =>
-        new(a.Requests - b.Requests, a.Errors - b.Errors, a.AuthFailures - b.AuthFailures, a.NotFound - b.NotFound);
+        new(a.Requests - b.Requests, a.Errors - b.Errors, a.AuthFailures - b.AuthFailures, a.NotFound - b.NotFound, a.AppSuccesses - b.AppSuccesses);
 }

@@ -46,6 +46,12 @@ public static class DetectorConfiguration
         if (d.ZScoreThreshold <= 0) errors.Add("Detector:Detection:ZScoreThreshold must be positive.");
         if (d.RateMultiplier <= 1) errors.Add("Detector:Detection:RateMultiplier must be greater than 1.");
         if (d.ErrorSurgeTightenFactor < 1) errors.Add("Detector:Detection:ErrorSurgeTightenFactor must be at least 1.");
+        if (d.SustainedHorizonSeconds < 10 || d.SustainedHorizonSeconds < d.WindowSeconds)
+            errors.Add("Detector:Detection:SustainedHorizonSeconds must be at least 10 and at least WindowSeconds.");
+        if (d.SustainedRate < 0 || d.SurgeContributorRate < 0) errors.Add("Detector:Detection:SustainedRate and SurgeContributorRate must not be negative (0 turns a rule off).");
+        if (d.AuthFailureMinCount < 0 || d.NotFoundMinCount < 0) errors.Add("Detector:Detection:AuthFailureMinCount and NotFoundMinCount must not be negative (0 turns a rule off).");
+        if (d.SharedBarRaise < 1 || d.SharedBarMax < 1) errors.Add("Detector:Detection:SharedBarRaise and SharedBarMax must be at least 1 (1 turns the bar off).");
+        if (d.GlobalMinAnomalousSeconds < 1) errors.Add("Detector:Detection:GlobalMinAnomalousSeconds must be at least 1.");
         var b = options.Baseline;
         if (b.HistoryMinutes < 1) errors.Add("Detector:Baseline:HistoryMinutes must be at least 1.");
         if (b.RecomputeSeconds < 1 || 60 % b.RecomputeSeconds != 0 && b.RecomputeSeconds % 60 != 0)

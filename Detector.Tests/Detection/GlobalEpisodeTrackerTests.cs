@@ -8,7 +8,8 @@ public class GlobalEpisodeTrackerTests
     private const int Cooldown = 120;
     private const double Attack = 50;  // z = (50 - 10) / 1 = 40
     private const double Normal = 10;
-    private static readonly DetectionOptions Options = new() { GlobalEpisodeCooldownSeconds = Cooldown };
+    // The original rule: the first anomalous second alerts, the z-score alone suffices.
+    private static readonly DetectionOptions Options = new() { GlobalEpisodeCooldownSeconds = Cooldown, GlobalMinAnomalousSeconds = 1, GlobalMinRiseFactor = 1 };
     private static readonly Detector.Baseline.BaselineSnapshot Warm = Baselines.Global(mean: 10, std60: 1);
 
     [Fact]
@@ -95,7 +96,7 @@ public class GlobalEpisodeTrackerTests
     public void Episodes_agree_with_a_reference_on_random_traffic()
     {
         var random = new Random(42);
-        var options = new DetectionOptions { GlobalEpisodeCooldownSeconds = 20 };
+        var options = new DetectionOptions { GlobalEpisodeCooldownSeconds = 20, GlobalMinAnomalousSeconds = 1, GlobalMinRiseFactor = 1 };
         for (var run = 0; run < 50; run++)
         {
             var tracker = new GlobalEpisodeTracker(options);
@@ -121,5 +122,41 @@ public class GlobalEpisodeTrackerTests
             }
             Assert.InRange(alerts, 1, 399);
         }
+    }
+}
+
+public class GlobalEpisodeTrackerDefaultsTests
+{
+    private static readonly Detector.Baseline.BaselineSnapshot Warm = Baselines.Global(mean: 10, std60: 1);
+
+    [Fact]
+    public void A_surge_alerts_only_after_it_has_lasted_the_minimum_anomalous_seconds()
+    {
+        var tracker = new GlobalEpisodeTracker(new DetectionOptions { GlobalMinAnomalousSeconds = 15 });
+
+        var alerts = Enumerable.Range(100, 30).Select(s => tracker.Evaluate(s, 60, Warm)).ToList();
+
+        Assert.All(alerts, r => Assert.True(r.Anomalous));
+        Assert.Equal(114, Assert.Single(alerts, r => r.Alert is not null).Alert!.Second);
+    }
+
+    [Fact]
+    public void A_brief_spike_that_is_gone_before_the_minimum_raises_no_alert()
+    {
+        var tracker = new GlobalEpisodeTracker(new DetectionOptions { GlobalMinAnomalousSeconds = 15 });
+
+        var spike = Enumerable.Range(100, 10).Select(s => tracker.Evaluate(s, 60, Warm).Alert);
+        var after = Enumerable.Range(110, 10).Select(s => tracker.Evaluate(s, 10, Warm).Alert);
+
+        Assert.All(spike.Concat(after), Assert.Null);
+    }
+
+    [Fact]
+    public void A_high_z_score_on_a_small_rise_is_not_a_surge()
+    {
+        var tracker = new GlobalEpisodeTracker(new DetectionOptions { GlobalMinAnomalousSeconds = 1, GlobalMinRiseFactor = 1.5 });
+
+        Assert.False(tracker.Evaluate(1, 14, Warm).Anomalous); // z = 4, but only 1.4 × the mean
+        Assert.True(tracker.Evaluate(2, 16, Warm).Anomalous);
     }
 }

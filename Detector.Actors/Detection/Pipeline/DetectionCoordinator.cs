@@ -44,6 +44,7 @@ public sealed class DetectionCoordinator
     private long _sliceId;
     private long? _nextExpiry;
     private int _hotRequests;
+    private readonly int _hotErrors;
 
     public DetectionCoordinator(DetectorOptions options, DetectionActors actors, EventClock clock, DetectionStats stats)
     {
@@ -54,6 +55,7 @@ public sealed class DetectionCoordinator
         _baseline = new BaselineModel(options.Baseline, options.Detection);
         _global = new SlidingWindow(options.Detection.WindowSeconds);
         _episodes = new GlobalEpisodeTracker(options.Detection);
+        _hotErrors = IpRule.HighestQuietErrors(options.Detection);
         UseBaseline(_baseline.Current);
     }
 
@@ -100,8 +102,9 @@ public sealed class DetectionCoordinator
     private void Accumulate(in AccessLogEntry entry)
     {
         if (!_tracks.TryGetValue(entry.Ip, out var track)) _tracks[entry.Ip] = track = new IpTrack(entry.Ip);
-        if (track.Add(entry)) _activeInSecond.Add(track);
-        _siteSecond += SecondCounts.Of(entry.Status);
+        var counts = SecondCounts.Of(entry);
+        if (track.Add(entry, counts)) _activeInSecond.Add(track);
+        _siteSecond += counts;
     }
 
     /// <summary>Closes every open second before <paramref name="untilSecond"/>.</summary>
@@ -124,7 +127,7 @@ public sealed class DetectionCoordinator
         {
             var counts = track.CloseSecond(second);
             if (_banned.Contains(track.Ip)) site -= counts;
-            else if (track.WindowBound > _hotRequests) _toSend.Add(track);
+            else if (track.WindowBound > _hotRequests || track.ErrorBound > _hotErrors) _toSend.Add(track);
         }
         if (minuteEnds)
         {
@@ -175,7 +178,7 @@ public sealed class DetectionCoordinator
         foreach (var track in tracks)
         {
             var (seconds, paths, agents) = track.TakePending();
-            _actors.IpWindows.Tell(new IpTrafficObserved(track.Ip, seconds, paths, agents, baseline, slice, _actors.Collector));
+            _actors.IpWindows.Tell(new IpTrafficObserved(track.Ip, seconds, paths, agents, baseline, slice, _actors.Collector, _episodes.InEpisode));
         }
         return await done.Task.WaitAsync(ReplyTimeout);
     }

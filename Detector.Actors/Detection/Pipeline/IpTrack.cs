@@ -19,17 +19,22 @@ internal sealed class IpTrack(IpKey ip)
     public SecondCounts Open { get; private set; }
     public int MinuteRequests { get; private set; }
     public int PreviousMinuteRequests { get; private set; }
+    public int MinuteErrors { get; private set; }
+    public int PreviousMinuteErrors { get; private set; }
     public long LastSeen { get; private set; }
     public bool HasPending => _pending.Count > 0;
 
     /// <summary>Upper bound of requests in any window ending in the current minute (window ≤ 60 s).</summary>
     public int WindowBound => MinuteRequests + PreviousMinuteRequests;
 
+    /// <summary>Upper bound of 4xx/5xx answers in any window ending in the current minute.</summary>
+    public int ErrorBound => MinuteErrors + PreviousMinuteErrors;
+
     /// <returns>true when this is the IP's first request of the open second.</returns>
-    public bool Add(in AccessLogEntry entry)
+    public bool Add(in AccessLogEntry entry, SecondCounts counts)
     {
         var first = Open.Requests == 0;
-        Open += SecondCounts.Of(entry.Status);
+        Open += counts;
         Sample(_paths, entry.Path);
         Sample(_agents, entry.UserAgent);
         return first;
@@ -41,6 +46,7 @@ internal sealed class IpTrack(IpKey ip)
         var counts = Open;
         _pending.Add((second, counts));
         MinuteRequests += counts.Requests;
+        MinuteErrors += counts.Errors;
         LastSeen = second;
         Open = default;
         return counts;
@@ -60,6 +66,8 @@ internal sealed class IpTrack(IpKey ip)
     {
         PreviousMinuteRequests = MinuteRequests;
         MinuteRequests = 0;
+        PreviousMinuteErrors = MinuteErrors;
+        MinuteErrors = 0;
     }
 
     private static void Sample(List<string> samples, string value)
