@@ -12,6 +12,10 @@ public static class AuditAction
     public const string Unban = "UNBAN";
     public const string Baseline = "BASELINE";
     public const string Alert = "ALERT";
+    /// <summary>An anomaly from an address that is never banned (loopback, this host, allowlist, trusted proxy).</summary>
+    public const string Allowlisted = "ALLOWLISTED";
+    /// <summary>Lines kept arriving from a banned IP after the grace period: the ban misses its traffic.</summary>
+    public const string BanIneffective = "BAN_INEFFECTIVE";
 }
 
 /// <summary>Factories so callers never hand-assemble audit lines.</summary>
@@ -27,6 +31,16 @@ public sealed partial record AuditEvent
     /// IP's figures at unban time.</summary>
     public static AuditEvent Unban(IpUnbanned e, long? originalDurationSeconds, double rate, double mean, double std) =>
         new(e.At, AuditAction.Unban, e.Ip.ToString(), e.Reason, rate, MeanStd(mean, std), DurationText(originalDurationSeconds));
+
+    /// <summary>The verdict that would have banned an exempt IP; the last field says why it is exempt.</summary>
+    public static AuditEvent Allowlisted(IpVerdict v, long at, BanExemption exemption) =>
+        new(at, AuditAction.Allowlisted, v.Ip.ToString(), v.Condition, v.Rate, MeanStd(v.Mean, v.Std), exemption.AuditReason);
+
+    /// <summary>"lines_after_ban=N"; the rate is those lines over the seconds since the ban, the duration the ban's.</summary>
+    public static AuditEvent BanIneffective(IneffectiveBan b, double mean, double std) =>
+        new(b.At, AuditAction.BanIneffective, b.Ip.ToString(),
+            string.Create(CultureInfo.InvariantCulture, $"lines_after_ban={b.LinesAfterBan}"),
+            b.Rate, MeanStd(mean, std), DurationText(b.ExpiresAt - b.BannedAt));
 
     public static AuditEvent Alert(GlobalAlert a) =>
         new(a.Second, AuditAction.Alert, "global", a.Condition, a.Rate, MeanStd(a.Mean, a.Std), None);

@@ -7,6 +7,10 @@ public sealed class DetectorOptions
 
     /// <summary>SQLite file, audit log and other state live here.</summary>
     public string DataDir { get; set; } = "./data";
+    /// <summary>CIDR blocks (IPv4 or IPv6, or bare addresses) that are never banned; their anomalies are audited.</summary>
+    public string[] Allowlist { get; set; } = [];
+    /// <summary>The proxies Nginx takes the client address from (real_ip); never banned, like the allowlist.</summary>
+    public string[] TrustedProxies { get; set; } = [];
     public LogOptions Log { get; set; } = new();
     public ClockOptions Clock { get; set; } = new();
     public DetectionOptions Detection { get; set; } = new();
@@ -116,11 +120,17 @@ public sealed class EnforcementOptions
     public string[] Ladder { get; set; } = [];
 
     public IReadOnlyList<string> EffectiveLadder => Ladder.Length > 0 ? Ladder : DefaultLadder;
+    /// <summary>Offender history is kept this long after an IP's last ban or unban (never shorter than the
+    /// ladder's longest finite step).</summary>
     public int HistoryRetentionDays { get; set; } = 30;
     /// <summary>auto, ipset, nftables, iptables or dry-run (auto: what the host supports, dry-run when not privileged).</summary>
     public string Firewall { get; set; } = "dry-run";
     /// <summary>IPv6 bans block this prefix of the address (128: the address alone; 64: its whole /64).</summary>
     public int Ipv6PrefixLength { get; set; } = 128;
+
+    /// <summary>Log lines from a banned IP this many seconds (event time) after its ban mean the ban does not
+    /// work: audited once per ban as BAN_INEFFECTIVE. Not judged with the dry-run backend.</summary>
+    public int IneffectiveGraceSeconds { get; set; } = 5;
 }
 
 public sealed class AuditOptions

@@ -22,8 +22,8 @@ public sealed record OffenderRecord(
 /// command produces without changing anything; Apply changes state. Deterministic: events come out sorted.
 /// </summary>
 /// <remarks>
-/// State is a plain Dictionary of plain records; a persistent actor snapshots it with <see cref="ToSnapshot"/>
-/// (plain types only, safe for Akka's default serializer) and restores it with <see cref="Restore"/>.
+/// State is a plain Dictionary of plain records; the persistent actor snapshots it with <see cref="ToSnapshot"/>
+/// and restores it with <see cref="Restore"/> (see <see cref="Persistence.LedgerSerializer"/>).
 /// </remarks>
 public sealed class OffenderLedger
 {

@@ -3,8 +3,8 @@ using Detector.Ingest;
 namespace Detector.Enforcement;
 
 /// <summary>
-/// Plain-typed image of the ledger for Akka.Persistence snapshots. IPs are text: Akka's default (Newtonsoft)
-/// serializer walks properties and text stays readable in the store.
+/// Plain-typed image of the ledger for Akka.Persistence snapshots, written by
+/// <see cref="Persistence.LedgerSerializer"/>. IPs are text, so a snapshot reads the same whatever IpKey becomes.
 /// </summary>
 public sealed record OffenderLedgerSnapshot(List<OffenderSnapshotEntry> Offenders);
 

@@ -1,21 +1,55 @@
 using Akka.Hosting;
+using Akka.Persistence.Hosting;
+using Akka.Persistence.Sql;
 using Detector.Configuration;
 using Detector.Enforcement;
+using Detector.Enforcement.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Detector.Hosting;
 
 public static class EnforcementHostingExtensions
 {
-    /// <summary>The single Enforcement actor over a fresh ledger, applying through the registered <see cref="IFirewall"/>.</summary>
-    public static AkkaConfigurationBuilder WithEnforcement(this AkkaConfigurationBuilder builder, EnforcementOptions options) =>
-        builder.WithActors((system, registry, resolver) =>
+    /// <summary>
+    /// The single Enforcement actor, its ledger persisted where <paramref name="persistence"/> says, applying
+    /// through the registered <see cref="IFirewall"/>. Exempt from bans: loopback, this machine's interface
+    /// addresses (read now), <c>Detector:Allowlist</c> and <c>Detector:TrustedProxies</c>.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithEnforcement(this AkkaConfigurationBuilder builder, DetectorOptions options, LedgerPersistence persistence)
+    {
+        var exemptions = BanExemptions.FromOptions(options.Allowlist, options.TrustedProxies, BanExemptions.EnumerateHostAddresses());
+        var ladder = BanLadder.Parse(options.Enforcement.EffectiveLadder);
+
+        builder.WithCustomSerializer(LedgerSerializer.Name, LedgerSerializer.BoundTypes, system => new LedgerSerializer(system));
+        switch (persistence)
         {
-            var ladder = BanLadder.Parse(options.EffectiveLadder);
-            var ledger = new OffenderLedger(ladder, TimeSpan.FromDays(options.HistoryRetentionDays));
-            var firewall = system.ActorOf(FirewallActor.Props(resolver.GetService<IFirewall>()), "firewall");
-            var audit = registry.Get<AuditWriterActor>();
-            registry.Register<FirewallActorKey>(firewall);
-            registry.Register<EnforcementActorKey>(system.ActorOf(EnforcementActor.Props(ledger, firewall, audit), "enforcement"));
+            case SqliteLedger sqlite:
+                sqlite.EnableWriteAheadLog();
+                builder.AddHocon(sqlite.PluginConfig(), HoconAddMode.Prepend);
+                // Without the plugin's defaults the journal cannot start, and callers only see ask timeouts.
+                builder.AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append);
+                break;
+            default:
+                builder.WithInMemoryJournal().WithInMemorySnapshotStore();
+                break;
+        }
+
+        return builder.WithActors((system, registry, resolver) =>
+        {
+            var firewall = resolver.GetService<IFirewall>();
+            var setup = new EnforcementSetup(
+                ladder,
+                TimeSpan.FromDays(options.Enforcement.HistoryRetentionDays),
+                exemptions,
+                FirewallEnforces: !string.Equals(firewall.Name, DryRunFirewallName, StringComparison.OrdinalIgnoreCase),
+                persistence.SnapshotEvery);
+            var firewallActor = system.ActorOf(FirewallActor.Props(firewall), "firewall");
+            registry.Register<FirewallActorKey>(firewallActor);
+            registry.Register<EnforcementActorKey>(system.ActorOf(
+                EnforcementActor.Props(setup, firewallActor, registry.Get<AuditWriterActor>()), "enforcement"));
         });
+    }
+
+    /// <summary>The <see cref="IFirewall.Name"/> of the backend that blocks nothing.</summary>
+    public const string DryRunFirewallName = "dry-run";
 }

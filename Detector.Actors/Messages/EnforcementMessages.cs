@@ -22,13 +22,25 @@ public sealed record GetBans
 
 public sealed record BansSnapshot(IReadOnlyList<OffenderRecord> Active, long? Now);
 
+/// <summary>What the detection side needs when it starts (bans recovered from the journal included); replies
+/// <see cref="EnforcementState"/>.</summary>
+public sealed record GetEnforcementState
+{
+    public static readonly GetEnforcementState Instance = new();
+}
+
+/// <param name="ActiveBans">Ordered by IP.</param>
+/// <param name="FirewallEnforces">false with the dry-run backend: bans block nothing, so they cannot be judged.</param>
+public sealed record EnforcementState(IReadOnlyList<OffenderRecord> ActiveBans, long? NextExpiry, bool FirewallEnforces);
+
 /// <summary>What the ledger knows of one IP; replies <see cref="OffenderInfo"/>.</summary>
 public sealed record GetOffender(IpKey Ip);
 
 public sealed record OffenderInfo(IpKey Ip, OffenderRecord? Record);
 
 /// <summary>An operator's ban. <paramref name="Now"/> is the caller's best event time (the pipeline's); the
-/// duration null means the ladder decides. Replies <see cref="ManualActionResult"/>.</summary>
+/// duration null means the ladder decides. Exempt addresses (loopback, this host, allowlist, trusted proxies) are
+/// refused with the reason. Replies <see cref="ManualActionResult"/>.</summary>
 public sealed record BanManually(IpKey Ip, TimeSpan? Duration, long Now);
 
 /// <summary>An operator's unban. Replies <see cref="ManualActionResult"/>.</summary>

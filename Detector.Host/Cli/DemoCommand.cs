@@ -2,7 +2,6 @@ using System.CommandLine;
 using Akka.Actor;
 using Detector.Configuration;
 using Detector.Host.Composition;
-using Detector.Hosting;
 using Detector.Ingest;
 using Detector.Simulation;
 
@@ -56,8 +55,7 @@ public static class DemoCommand
         output.WriteLine($"demo: attacker {Attacker} starts flooding in {attackAfter.TotalSeconds:F0} s; dashboard/health on {options.Http.Url}");
         output.WriteLine($"demo: audit log {DetectorServices.AuditPath(options)}; firewall dry-run");
 
-        var app = RunCommand.BuildApp(options, new DetectorComposition(
-            PipelineRun.Live(fromStart: true), IpWindowHosting.Sharded, DetectorServices.AuditPath(options)));
+        var app = RunCommand.BuildApp(options, RunCommand.DaemonComposition(options));
         await app.StartAsync(cancellation);
         ConsoleAuditPrinter.Attach(app.Services.GetRequiredService<ActorSystem>(), output);
         try

@@ -63,7 +63,19 @@ public static class DetectorConfiguration
             errors.Add($"Detector:Enforcement:Firewall '{options.Enforcement.Firewall}' is not a backend ({string.Join(", ", FirewallFactory.Backends)}).");
         if (options.Enforcement.Ipv6PrefixLength is < 16 or > 128)
             errors.Add("Detector:Enforcement:Ipv6PrefixLength must be between 16 and 128.");
+        var enforcement = options.Enforcement;
+        if (enforcement.HistoryRetentionDays < 1) errors.Add("Detector:Enforcement:HistoryRetentionDays must be at least 1.");
+        if (enforcement.IneffectiveGraceSeconds < 0) errors.Add("Detector:Enforcement:IneffectiveGraceSeconds must not be negative.");
+        ValidateCidrs(errors, "Detector:Allowlist", options.Allowlist);
+        ValidateCidrs(errors, "Detector:TrustedProxies", options.TrustedProxies);
         if (!Uri.TryCreate(options.Http.Url, UriKind.Absolute, out _)) errors.Add($"Detector:Http:Url '{options.Http.Url}' is not a URL.");
         return errors;
+    }
+
+    private static void ValidateCidrs(List<string> errors, string key, IReadOnlyList<string> entries)
+    {
+        for (var i = 0; i < entries.Count; i++)
+            if (!Cidr.TryParse(entries[i], out _, out var error))
+                errors.Add($"{key}:{i} '{entries[i]}' is not an address or CIDR block: {error}.");
     }
 }

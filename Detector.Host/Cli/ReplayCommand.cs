@@ -5,6 +5,7 @@ using Akka.Hosting;
 using Detector.Audit;
 using Detector.Configuration;
 using Detector.Detection.Pipeline;
+using Detector.Enforcement.Persistence;
 using Detector.Host.Composition;
 using Detector.Hosting;
 using Detector.Ingest;
@@ -50,7 +51,7 @@ public static class ReplayCommand
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Services.AddSerilog();
-        builder.Services.AddDetector(options, new DetectorComposition(PipelineRun.Replay, IpWindowHosting.Local, auditPath));
+        builder.Services.AddDetector(options, new DetectorComposition(PipelineRun.Replay, IpWindowHosting.Local, auditPath, LedgerPersistence.InMemory()));
         using var host = builder.Build();
 
         var startup = Stopwatch.StartNew();

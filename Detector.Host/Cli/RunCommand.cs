@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Detector.Configuration;
+using Detector.Enforcement.Persistence;
 using Detector.Host.Composition;
 using Detector.Hosting;
 using Serilog;
@@ -43,11 +44,15 @@ public static class RunCommand
             return 2;
         }
         Directory.CreateDirectory(options.DataDir);
-        var app = BuildApp(options, new DetectorComposition(
-            PipelineRun.Live(options.Log.FromStart), IpWindowHosting.Sharded, DetectorServices.AuditPath(options)));
+        var app = BuildApp(options, DaemonComposition(options));
         await app.RunAsync(cancellation);
         return Environment.ExitCode;
     }
+
+    /// <summary>How <c>run</c> composes the detector: live tail, sharded IP windows, audit log and SQLite ledger in the data dir.</summary>
+    public static DetectorComposition DaemonComposition(DetectorOptions options) =>
+        new(PipelineRun.Live(options.Log.FromStart), IpWindowHosting.Sharded, DetectorServices.AuditPath(options),
+            LedgerPersistence.SqliteInDataDir(options.DataDir));
 
     /// <summary>The daemon's web application: detector services plus the HTTP endpoints.</summary>
     public static WebApplication BuildApp(DetectorOptions options, DetectorComposition composition)

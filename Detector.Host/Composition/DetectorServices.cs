@@ -2,6 +2,7 @@ using Akka.Hosting;
 using Detector.Configuration;
 using Detector.Detection.Pipeline;
 using Detector.Enforcement;
+using Detector.Enforcement.Persistence;
 using Detector.Hosting;
 using Detector.Ingest;
 using Microsoft.Extensions.Options;
@@ -9,8 +10,9 @@ using LogLevel = Akka.Event.LogLevel;
 
 namespace Detector.Host.Composition;
 
-/// <summary>How a verb wants the detector composed.</summary>
-public sealed record DetectorComposition(PipelineRun Run, IpWindowHosting Windows, string? AuditPath);
+/// <summary>How a verb wants the detector composed. <paramref name="Ledger"/> null keeps the offender ledger in
+/// memory (replay: an analysis must not read or change a daemon's history).</summary>
+public sealed record DetectorComposition(PipelineRun Run, IpWindowHosting Windows, string? AuditPath, LedgerPersistence? Ledger = null);
 
 public static class DetectorServices
 {
@@ -37,7 +39,7 @@ public static class DetectorServices
             builder
                 .WithAudit(composition.AuditPath)
                 .WithIpWindows(options.Detection, composition.Windows)
-                .WithEnforcement(options.Enforcement);
+                .WithEnforcement(options, composition.Ledger ?? LedgerPersistence.InMemory());
         });
 
         services.AddSingleton<PipelineService>();

@@ -1,4 +1,3 @@
-using Akka.Actor;
 using Detector.Enforcement;
 using Detector.Ingest;
 
@@ -28,25 +27,5 @@ public class OffenderLedgerSnapshotTests
 
         Assert.Equal(ledger.Records, restored.Records);
         Assert.Equal(ledger.DecideExpiries(T0 + 3600), restored.DecideExpiries(T0 + 3600));
-    }
-
-    [Fact]
-    public async Task Snapshot_survives_Akka_default_serialization()
-    {
-        var snapshot = LedgerWithHistory().ToSnapshot();
-        var system = ActorSystem.Create("ledger-snapshot");
-        try
-        {
-            var serializer = system.Serialization.FindSerializerFor(snapshot);
-            var bytes = serializer.ToBinary(snapshot);
-            var back = serializer.FromBinary(bytes, typeof(OffenderLedgerSnapshot));
-
-            var restored = OffenderLedger.Restore(BanLadder.Default, TimeSpan.FromDays(30), Assert.IsType<OffenderLedgerSnapshot>(back));
-            Assert.Equal(LedgerWithHistory().Records, restored.Records);
-        }
-        finally
-        {
-            await system.Terminate();
-        }
     }
 }

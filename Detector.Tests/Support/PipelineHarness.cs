@@ -4,6 +4,7 @@ using Detector.Audit;
 using Detector.Configuration;
 using Detector.Detection.Pipeline;
 using Detector.Enforcement;
+using Detector.Enforcement.Persistence;
 using Detector.Hosting;
 using Detector.Ingest;
 using Detector.Ingest.Clock;
@@ -23,12 +24,14 @@ public sealed class PipelineHarness : IAsyncDisposable
     private readonly IActorRef _recorder;
 
     public DetectorOptions Options { get; }
-    public RecordingFirewall Firewall { get; } = new();
+    /// <summary>What enforcement asked of the firewall (empty when another firewall was given).</summary>
+    public RecordingFirewall Firewall { get; }
     public DetectionCoordinator Coordinator { get; }
     public DetectionStats Stats { get; } = new();
     public IngestCounters Counters { get; } = new();
     public ActorSystem System { get; }
     public IActorRef Audit { get; }
+    public IActorRef Enforcement { get; }
 
     private PipelineHarness(IHost host, DetectorOptions options, RecordingFirewall firewall)
     {
@@ -40,23 +43,27 @@ public sealed class PipelineHarness : IAsyncDisposable
         Audit = registry.Get<AuditWriterActor>();
         _recorder = System.ActorOf(Props.Create<AuditRecorder>());
         System.EventStream.Subscribe(_recorder, typeof(AuditEvent));
-        var actors = new DetectionActors(registry.Get<IpWindowRegion>(), registry.Get<ReplyCollectorActor>(), registry.Get<EnforcementActorKey>(), Audit);
+        Enforcement = registry.Get<EnforcementActorKey>();
+        var actors = new DetectionActors(registry.Get<IpWindowRegion>(), registry.Get<ReplyCollectorActor>(), Enforcement, Audit);
         Coordinator = new DetectionCoordinator(options, actors, new EventClock(ClockMode.Replay, options.Clock, Counters, TimeProvider.System), Stats);
     }
 
-    public static async Task<PipelineHarness> StartAsync(DetectorOptions? options = null)
+    /// <param name="ledger">Where the offender ledger persists; in memory by default.</param>
+    /// <param name="firewall">The firewall enforcement applies through; a recording one (which counts as
+    /// enforcing) by default.</param>
+    public static async Task<PipelineHarness> StartAsync(DetectorOptions? options = null, LedgerPersistence? ledger = null, IFirewall? firewall = null)
     {
         options ??= new DetectorOptions();
-        var firewall = new RecordingFirewall();
+        var recording = new RecordingFirewall();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton<IFirewall>(firewall);
+        builder.Services.AddSingleton(firewall ?? recording);
         builder.Services.AddAkka("harness", akka => akka
             .WithAudit(null)
             .WithIpWindows(options.Detection, IpWindowHosting.Local)
-            .WithEnforcement(options.Enforcement));
+            .WithEnforcement(options, ledger ?? LedgerPersistence.InMemory()));
         var host = builder.Build();
         await host.StartAsync();
-        return new PipelineHarness(host, options, firewall);
+        return new PipelineHarness(host, options, recording);
     }
 
     /// <summary>Audit events published so far, after everything sent before this call was written.</summary>

@@ -37,7 +37,8 @@ public sealed class DetectionCoordinator
     private readonly Dictionary<IpKey, IpTrack> _tracks = new();
     private readonly List<IpTrack> _activeInSecond = [];
     private readonly List<IpTrack> _toSend = [];
-    private readonly HashSet<IpKey> _banned = new();
+    /// <summary>Null until the first second closes and enforcement has said which bans it recovered.</summary>
+    private BanEffectiveness? _bans;
 
     private long _openSecond = long.MinValue;
     private SecondCounts _siteSecond;
@@ -121,12 +122,18 @@ public sealed class DetectionCoordinator
     {
         var now = second + 1;
         var minuteEnds = now % 60 == 0;
+        var bans = _bans ??= await LoadBansAsync();
 
         var site = _siteSecond;
         foreach (var track in _activeInSecond)
         {
             var counts = track.CloseSecond(second);
-            if (_banned.Contains(track.Ip)) site -= counts;
+            if (bans.IsBanned(track.Ip))
+            {
+                site -= counts;
+                if (bans.Observe(track.Ip, second, counts.Requests) is { } ineffective)
+                    _actors.Audit.Tell(AuditEvent.BanIneffective(ineffective, _baseline.Current.IpMean, _baseline.Current.IpStd));
+            }
             else if (track.WindowBound > _hotRequests || track.ErrorBound > _hotErrors) _toSend.Add(track);
         }
         if (minuteEnds)
@@ -163,6 +170,18 @@ public sealed class DetectionCoordinator
         _siteSecond = default;
     }
 
+    /// <summary>Bans recovered from the ledger's journal still hold: their traffic stays out of the baseline, their
+    /// expiry is due, and their effectiveness is watched.</summary>
+    private async Task<BanEffectiveness> LoadBansAsync()
+    {
+        var state = await _actors.Enforcement.Ask<EnforcementState>(GetEnforcementState.Instance, ReplyTimeout);
+        var bans = new BanEffectiveness(_options.Enforcement.IneffectiveGraceSeconds, state.FirewallEnforces);
+        foreach (var ban in state.ActiveBans)
+            if (ban.BannedAt is { } at) bans.Banned(ban.Ip, at, ban.ExpiresAt);
+        _nextExpiry = state.NextExpiry;
+        return bans;
+    }
+
     private void UseBaseline(BaselineSnapshot snapshot)
     {
         _stats.Baseline = snapshot;
@@ -189,7 +208,7 @@ public sealed class DetectionCoordinator
         List<IpEvaluated>? offenders = null;
         if (replies is not null)
             foreach (var reply in replies)
-                if (reply.Verdict is not null && !_banned.Contains(reply.Ip)) (offenders ??= []).Add(reply);
+                if (reply.Verdict is not null && !_bans!.IsBanned(reply.Ip)) (offenders ??= []).Add(reply);
 
         var due = _nextExpiry is { } expiry && expiry <= now;
         if (offenders is null && !due && _clock.Mode == ClockMode.Replay) return default;
@@ -207,13 +226,13 @@ public sealed class DetectionCoordinator
             {
                 case IpBanned banned:
                     _stats.AddBan();
-                    _banned.Add(banned.Ip);
+                    _bans!.Banned(banned.Ip, banned.At, banned.ExpiresAt);
                     var reply = offenders?.Find(o => o.Ip == banned.Ip);
                     if (reply?.Buckets is not null) removed += ForgetLearnedTraffic(reply.Buckets, now - 1);
                     break;
                 case IpUnbanned unbanned:
                     _stats.AddUnban();
-                    _banned.Remove(unbanned.Ip);
+                    _bans!.Unbanned(unbanned.Ip);
                     break;
             }
         }
@@ -242,7 +261,7 @@ public sealed class DetectionCoordinator
         List<IpKey>? idle = null;
         foreach (var (ip, track) in _tracks)
         {
-            if (track.MinuteRequests > 0 && !_banned.Contains(ip)) requests.Add(track.MinuteRequests);
+            if (track.MinuteRequests > 0 && !_bans!.IsBanned(ip)) requests.Add(track.MinuteRequests);
             track.CloseMinute();
             if (track.LastSeen < idleBefore) (idle ??= []).Add(ip);
         }

@@ -1,0 +1,137 @@
+using Detector.Enforcement;
+using Detector.Ingest;
+
+namespace Detector.Tests.Enforcement;
+
+public sealed class BanExemptionsTests
+{
+    private static readonly BanExemptions Exemptions = BanExemptions.FromOptions(
+        allowlist: ["198.51.100.0/24", "2001:db8:aa::/48"],
+        trustedProxies: ["192.0.2.10", "fd00::10"],
+        hostAddresses: [IpKey.Parse("203.0.113.250"), IpKey.Parse("2001:db8:ff::1")]);
+
+    private static string? Reason(string ip) => Exemptions.Find(IpKey.Parse(ip))?.AuditReason;
+
+    [Theory]
+    [InlineData("127.0.0.1", "loopback")]
+    [InlineData("127.255.0.9", "loopback")]
+    [InlineData("::1", "loopback")]
+    [InlineData("::ffff:127.0.0.1", "loopback")]
+    [InlineData("203.0.113.250", "host_address")]
+    [InlineData("2001:db8:ff::1", "host_address")]
+    [InlineData("198.51.100.77", "allowlist=198.51.100.0/24")]
+    [InlineData("::ffff:198.51.100.77", "allowlist=198.51.100.0/24")]
+    [InlineData("2001:db8:aa:1::5", "allowlist=2001:db8:aa::/48")]
+    [InlineData("192.0.2.10", "trusted_proxy=192.0.2.10/32")]
+    [InlineData("fd00::10", "trusted_proxy=fd00::10/128")]
+    public void Never_banned(string ip, string reason) => Assert.Equal(reason, Reason(ip));
+
+    [Theory]
+    [InlineData("203.0.113.9")]
+    [InlineData("198.51.101.1")]
+    [InlineData("192.0.2.11")]
+    [InlineData("2001:db8:ab::1")]
+    [InlineData("::2")]
+    public void Anyone_else_may_be_banned(string ip) => Assert.Null(Reason(ip));
+
+    [Fact]
+    public void Host_addresses_include_loopback_interfaces_of_this_machine()
+    {
+        var addresses = BanExemptions.EnumerateHostAddresses();
+        // Every Linux host (and container) has lo; its address proves the enumeration read the interfaces.
+        Assert.Contains(IpKey.Parse("127.0.0.1"), addresses);
+    }
+}
+
+public sealed class ExemptAnomalyEpisodesTests
+{
+    private static readonly IpKey Proxy = IpKey.Parse("192.0.2.10");
+    private static readonly IpKey Other = IpKey.Parse("192.0.2.11");
+
+    [Fact]
+    public void Anomaly_every_second_is_one_episode()
+    {
+        var episodes = new ExemptAnomalyEpisodes(quietSeconds: 120);
+
+        var starts = Enumerable.Range(0, 600).Select(s => episodes.Observe(Proxy, 1000 + s)).ToList();
+
+        Assert.Equal(1, starts.Count(s => s));
+        Assert.True(starts[0]);
+    }
+
+    [Fact]
+    public void Episode_ends_after_the_quiet_period_and_each_ip_has_its_own()
+    {
+        var episodes = new ExemptAnomalyEpisodes(quietSeconds: 120);
+
+        Assert.True(episodes.Observe(Proxy, 1000));
+        Assert.True(episodes.Observe(Other, 1001));
+        Assert.False(episodes.Observe(Proxy, 1120));
+        Assert.True(episodes.Observe(Proxy, 1241));
+    }
+}
+
+public sealed class BanEffectivenessTests
+{
+    private static readonly IpKey Ip = IpKey.Parse("203.0.113.9");
+    private const long BannedAt = 10_000;
+
+    private static BanEffectiveness Watching(bool enforces = true)
+    {
+        var bans = new BanEffectiveness(graceSeconds: 5, enforces);
+        bans.Banned(Ip, BannedAt, BannedAt + 600);
+        return bans;
+    }
+
+    [Fact]
+    public void Lines_within_the_grace_period_are_fine()
+    {
+        var bans = Watching();
+
+        for (var s = BannedAt; s < BannedAt + 5; s++) Assert.Null(bans.Observe(Ip, s, 100));
+    }
+
+    [Fact]
+    public void Lines_after_the_grace_period_are_reported_once_per_ban()
+    {
+        var bans = Watching();
+        for (var s = BannedAt; s < BannedAt + 5; s++) bans.Observe(Ip, s, 100);
+
+        var report = bans.Observe(Ip, BannedAt + 5, 100);
+
+        Assert.Equal(new IneffectiveBan(Ip, BannedAt + 6, BannedAt, BannedAt + 600, 600, 100.0), report);
+        Assert.Null(bans.Observe(Ip, BannedAt + 6, 100));
+    }
+
+    [Fact]
+    public void A_new_ban_of_the_same_ip_is_judged_afresh()
+    {
+        var bans = Watching();
+        Assert.NotNull(bans.Observe(Ip, BannedAt + 10, 1));
+        bans.Unbanned(Ip);
+        bans.Banned(Ip, BannedAt + 700, null);
+
+        var report = bans.Observe(Ip, BannedAt + 705, 3);
+
+        Assert.Equal(new IneffectiveBan(Ip, BannedAt + 706, BannedAt + 700, null, 3, 0.5), report);
+    }
+
+    [Fact]
+    public void Quiet_banned_ip_and_unbanned_ip_are_not_reported()
+    {
+        var bans = Watching();
+        Assert.Null(bans.Observe(Ip, BannedAt + 30, 0));
+        bans.Unbanned(Ip);
+        Assert.Null(bans.Observe(Ip, BannedAt + 31, 50));
+        Assert.False(bans.IsBanned(Ip));
+    }
+
+    [Fact]
+    public void Dry_run_firewall_blocks_nothing_so_nothing_is_reported()
+    {
+        var bans = Watching(enforces: false);
+
+        Assert.Null(bans.Observe(Ip, BannedAt + 60, 1000));
+        Assert.True(bans.IsBanned(Ip));
+    }
+}
