@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 # OS packages the tests drive for real.
-PACKAGES=(procps nginx-light)
+PACKAGES=(procps nginx-light chromium)
 
 if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
   missing=()

@@ -56,6 +56,9 @@ public static class DetectorConfiguration
         if (!FirewallFactory.IsKnown(options.Enforcement.Firewall))
             errors.Add($"Detector:Enforcement:Firewall '{options.Enforcement.Firewall}' is not a backend of this build (dry-run, auto).");
         if (!Uri.TryCreate(options.Http.Url, UriKind.Absolute, out _)) errors.Add($"Detector:Http:Url '{options.Http.Url}' is not a URL.");
+        var tokenFile = options.Api.TokenFile;
+        if (string.IsNullOrWhiteSpace(options.Api.Token) && !string.IsNullOrWhiteSpace(tokenFile) && !File.Exists(tokenFile))
+            errors.Add($"Detector:Api:TokenFile '{tokenFile}' does not exist.");
         return errors;
     }
 }

@@ -1,9 +1,11 @@
 using Akka.Hosting;
+using Detector.Audit;
 using Detector.Configuration;
 using Detector.Detection.Pipeline;
 using Detector.Enforcement;
 using Detector.Hosting;
 using Detector.Ingest;
+using Detector.Metrics;
 using Microsoft.Extensions.Options;
 using LogLevel = Akka.Event.LogLevel;
 
@@ -21,6 +23,8 @@ public static class DetectorServices
         services.AddSingleton(composition.Run);
         services.AddSingleton<IngestCounters>();
         services.AddSingleton<DetectionStats>();
+        services.AddSingleton<OperationalCounters>();
+        services.AddSingleton(new RecentAuditEvents());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IFirewall>(sp => FirewallFactory.Create(options.Enforcement.Firewall, sp.GetRequiredService<ILoggerFactory>()));
 
@@ -35,6 +39,7 @@ public static class DetectorServices
             if (composition.Windows == IpWindowHosting.Sharded) builder.WithDetectorCluster();
             builder
                 .WithAudit(composition.AuditPath)
+                .WithRecentAudit()
                 .WithIpWindows(options.Detection, composition.Windows)
                 .WithEnforcement(options.Enforcement);
         });

@@ -33,6 +33,7 @@ public sealed class DetectionCoordinator
     private readonly BaselineModel _baseline;
     private readonly SlidingWindow _global;
     private readonly GlobalEpisodeTracker _episodes;
+    private readonly RecentTalkers _talkers;
 
     private readonly Dictionary<IpKey, IpTrack> _tracks = new();
     private readonly List<IpTrack> _activeInSecond = [];
@@ -54,6 +55,7 @@ public sealed class DetectionCoordinator
         _baseline = new BaselineModel(options.Baseline, options.Detection);
         _global = new SlidingWindow(options.Detection.WindowSeconds);
         _episodes = new GlobalEpisodeTracker(options.Detection);
+        _talkers = new RecentTalkers(options.Detection.WindowSeconds);
         UseBaseline(_baseline.Current);
     }
 
@@ -123,6 +125,7 @@ public sealed class DetectionCoordinator
         foreach (var track in _activeInSecond)
         {
             var counts = track.CloseSecond(second);
+            _talkers.Add(second, track.Ip, counts);
             if (_banned.Contains(track.Ip)) site -= counts;
             else if (track.WindowBound > _hotRequests) _toSend.Add(track);
         }
@@ -147,6 +150,7 @@ public sealed class DetectionCoordinator
             _actors.Audit.Tell(AuditEvent.Alert(alert));
         }
         _baseline.RecordSecond(second, site, anomalous);
+        _stats.Series.Add(SeriesPoint(now, rate, _baseline.Current));
 
         if (minuteEnds) CloseMinute(now);
         if (now % _options.Baseline.RecomputeSeconds == 0)
@@ -158,6 +162,25 @@ public sealed class DetectionCoordinator
 
         _activeInSecond.Clear();
         _siteSecond = default;
+        PublishTop(second, minuteEnds);
+        _stats.SetEventNow(now);
+    }
+
+    /// <summary>The top list is for people: once per closed second live, once a minute in a replay.</summary>
+    private void PublishTop(long second, bool minuteEnds)
+    {
+        _talkers.AdvanceTo(second);
+        if (_clock.Mode == ClockMode.Live || minuteEnds)
+            _stats.SetTop(_talkers.Top(DetectionStats.TopCount, _banned.Contains));
+    }
+
+    /// <summary>The rate with the band the global rule allows: above Upper is an anomaly (when the baseline is warm).</summary>
+    private GlobalSeriesPoint SeriesPoint(long now, double rate, BaselineSnapshot baseline)
+    {
+        var z = _options.Detection.ZScoreThreshold;
+        var upper = Math.Min(baseline.Mean + z * baseline.Std60, _options.Detection.RateMultiplier * baseline.Mean);
+        if (baseline.Std60 <= 0) upper = _options.Detection.RateMultiplier * baseline.Mean;
+        return new GlobalSeriesPoint(now, rate, baseline.Mean, Math.Max(0, baseline.Mean - z * baseline.Std60), upper);
     }
 
     private void UseBaseline(BaselineSnapshot snapshot)
@@ -203,7 +226,7 @@ public sealed class DetectionCoordinator
             switch (e)
             {
                 case IpBanned banned:
-                    _stats.AddBan();
+                    _stats.AddBan(banned, _options.Enforcement.EffectiveLadder.Count);
                     _banned.Add(banned.Ip);
                     var reply = offenders?.Find(o => o.Ip == banned.Ip);
                     if (reply?.Buckets is not null) removed += ForgetLearnedTraffic(reply.Buckets, now - 1);
