@@ -18,6 +18,7 @@ public sealed class DetectorOptions
     public EnforcementOptions Enforcement { get; set; } = new();
     public AuditOptions Audit { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
+    public ApiOptions Api { get; set; } = new();
 }
 
 public sealed class LogOptions
@@ -142,4 +143,13 @@ public sealed class AuditOptions
 public sealed class HttpOptions
 {
     public string Url { get; set; } = "http://127.0.0.1:8080";
+}
+
+public sealed class ApiOptions
+{
+    /// <summary>Bearer token of the mutating endpoints (POST/DELETE /api/bans). A secret: give it by environment
+    /// (<c>Detector__Api__Token</c>) or <see cref="TokenFile"/>. Neither set: those endpoints are disabled.</summary>
+    public string? Token { get; set; }
+    /// <summary>File holding the token (surrounding whitespace ignored); used when <see cref="Token"/> is empty.</summary>
+    public string? TokenFile { get; set; }
 }

@@ -61,8 +61,12 @@ public sealed record AuditEventDto(string At, string Action, string Subject, str
 /// <summary>GET /api/audit?since=ISO: recent audit events, oldest first.</summary>
 public sealed record AuditDto(IReadOnlyList<AuditEventDto> Events);
 
-/// <summary>One second of the global series: the site's 60 s rate and the baseline band (mean ± 3 std60).</summary>
+/// <summary>One second of the global series (T = end of the second): the site's 60 s rate and the band the global rule
+/// allows around the baseline mean: Lower = mean − z·std60 (≥ 0), Upper = the alert threshold, min(mean + z·std60, multiplier × mean).</summary>
 public sealed record SeriesPointDto(string T, double Rate, double Mean, double Lower, double Upper);
 
 /// <summary>GET /api/series: the last 30 minutes of event time, one point per second (or coarser).</summary>
 public sealed record SeriesDto(IReadOnlyList<SeriesPointDto> Points);
+
+/// <summary>Any non-2xx answer of the API: what went wrong, in words.</summary>
+public sealed record ErrorDto(string Error);

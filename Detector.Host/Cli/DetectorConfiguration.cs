@@ -69,6 +69,9 @@ public static class DetectorConfiguration
         ValidateCidrs(errors, "Detector:Allowlist", options.Allowlist);
         ValidateCidrs(errors, "Detector:TrustedProxies", options.TrustedProxies);
         if (!Uri.TryCreate(options.Http.Url, UriKind.Absolute, out _)) errors.Add($"Detector:Http:Url '{options.Http.Url}' is not a URL.");
+        var tokenFile = options.Api.TokenFile;
+        if (string.IsNullOrWhiteSpace(options.Api.Token) && !string.IsNullOrWhiteSpace(tokenFile) && !File.Exists(tokenFile))
+            errors.Add($"Detector:Api:TokenFile '{tokenFile}' does not exist.");
         return errors;
     }
 

@@ -1,3 +1,4 @@
+using Detector.Host.Api;
 using Detector.Host.Composition;
 using Detector.Ingest;
 
@@ -18,6 +19,7 @@ public static class Endpoints
                 new { status = healthy ? "ok" : "stopped", lines = counters.Lines, lagSeconds = lag },
                 statusCode: healthy ? 200 : 503);
         });
+        app.MapDetectorApi();
         return app;
     }
 }

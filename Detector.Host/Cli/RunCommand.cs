@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Detector.Configuration;
 using Detector.Enforcement.Persistence;
+using Detector.Host.Api;
 using Detector.Host.Composition;
 using Detector.Hosting;
 using Serilog;
@@ -57,10 +58,16 @@ public static class RunCommand
     /// <summary>The daemon's web application: detector services plus the HTTP endpoints.</summary>
     public static WebApplication BuildApp(DetectorOptions options, DetectorComposition composition)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // Content and web root beside the executable, so the dashboard is found whatever the working directory.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
         builder.WebHost.UseUrls(options.Http.Url);
         builder.Services.AddSerilog();
         builder.Services.AddDetector(options, composition);
+        builder.Services.AddDetectorApi(ApiToken.From(options.Api));
         var app = builder.Build();
         app.MapDetectorEndpoints();
         return app;

@@ -1,10 +1,12 @@
 using Akka.Hosting;
+using Detector.Audit;
 using Detector.Configuration;
 using Detector.Detection.Pipeline;
 using Detector.Enforcement;
 using Detector.Enforcement.Persistence;
 using Detector.Hosting;
 using Detector.Ingest;
+using Detector.Metrics;
 using Microsoft.Extensions.Options;
 using LogLevel = Akka.Event.LogLevel;
 
@@ -23,6 +25,8 @@ public static class DetectorServices
         services.AddSingleton(composition.Run);
         services.AddSingleton<IngestCounters>();
         services.AddSingleton<DetectionStats>();
+        services.AddSingleton<OperationalCounters>();
+        services.AddSingleton(new RecentAuditEvents());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IFirewall>(sp => FirewallFactory.Create(options.Enforcement, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => sp.GetRequiredService<IFirewall>().Stats);
@@ -38,6 +42,7 @@ public static class DetectorServices
             if (composition.Windows == IpWindowHosting.Sharded) builder.WithDetectorCluster();
             builder
                 .WithAudit(composition.AuditPath)
+                .WithRecentAudit()
                 .WithIpWindows(options.Detection, composition.Windows)
                 .WithEnforcement(options, composition.Ledger ?? LedgerPersistence.InMemory());
         });

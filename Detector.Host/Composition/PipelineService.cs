@@ -23,6 +23,8 @@ public sealed class PipelineService(
     private readonly TaskCompletionSource<PipelineHandle> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when the pipeline ends (end of a replay, a stop, or a failure).</summary>
+    public bool Started => _started.Task.IsCompleted;
+
     public async Task Completion() => await (await _started.Task).Completion;
 
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -33,6 +33,7 @@ public sealed class DetectionCoordinator
     private readonly BaselineModel _baseline;
     private readonly SlidingWindow _global;
     private readonly GlobalEpisodeTracker _episodes;
+    private readonly RecentTalkers _talkers;
 
     private readonly Dictionary<IpKey, IpTrack> _tracks = new();
     private readonly List<IpTrack> _activeInSecond = [];
@@ -57,6 +58,7 @@ public sealed class DetectionCoordinator
         _global = new SlidingWindow(options.Detection.WindowSeconds);
         _episodes = new GlobalEpisodeTracker(options.Detection);
         _hotErrors = IpRule.HighestQuietErrors(options.Detection);
+        _talkers = new RecentTalkers(options.Detection.WindowSeconds);
         UseBaseline(_baseline.Current);
     }
 
@@ -128,6 +130,7 @@ public sealed class DetectionCoordinator
         foreach (var track in _activeInSecond)
         {
             var counts = track.CloseSecond(second);
+            _talkers.Add(second, track.Ip, counts);
             if (bans.IsBanned(track.Ip))
             {
                 site -= counts;
@@ -157,6 +160,7 @@ public sealed class DetectionCoordinator
             _actors.Audit.Tell(AuditEvent.Alert(alert));
         }
         _baseline.RecordSecond(second, site, anomalous);
+        _stats.Series.Add(SeriesPoint(now, rate, _baseline.Current));
 
         if (minuteEnds) CloseMinute(now);
         if (now % _options.Baseline.RecomputeSeconds == 0)
@@ -168,6 +172,25 @@ public sealed class DetectionCoordinator
 
         _activeInSecond.Clear();
         _siteSecond = default;
+        PublishTop(second, minuteEnds);
+        _stats.SetEventNow(now);
+    }
+
+    /// <summary>The top list is for people: once per closed second live, once a minute in a replay.</summary>
+    private void PublishTop(long second, bool minuteEnds)
+    {
+        _talkers.AdvanceTo(second);
+        if (_clock.Mode == ClockMode.Live || minuteEnds)
+            _stats.SetTop(_talkers.Top(DetectionStats.TopCount, ip => _bans?.IsBanned(ip) == true));
+    }
+
+    /// <summary>The rate with the band the global rule allows: above Upper is an anomaly (when the baseline is warm).</summary>
+    private GlobalSeriesPoint SeriesPoint(long now, double rate, BaselineSnapshot baseline)
+    {
+        var z = _options.Detection.ZScoreThreshold;
+        var upper = Math.Min(baseline.Mean + z * baseline.Std60, _options.Detection.RateMultiplier * baseline.Mean);
+        if (baseline.Std60 <= 0) upper = _options.Detection.RateMultiplier * baseline.Mean;
+        return new GlobalSeriesPoint(now, rate, baseline.Mean, Math.Max(0, baseline.Mean - z * baseline.Std60), upper);
     }
 
     /// <summary>Bans recovered from the ledger's journal still hold: their traffic stays out of the baseline, their
@@ -225,7 +248,7 @@ public sealed class DetectionCoordinator
             switch (e)
             {
                 case IpBanned banned:
-                    _stats.AddBan();
+                    _stats.AddBan(banned, _options.Enforcement.EffectiveLadder.Count);
                     _bans!.Banned(banned.Ip, banned.At, banned.ExpiresAt);
                     var reply = offenders?.Find(o => o.Ip == banned.Ip);
                     if (reply?.Buckets is not null) removed += ForgetLearnedTraffic(reply.Buckets, now - 1);

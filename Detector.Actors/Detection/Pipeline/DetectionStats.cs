@@ -1,15 +1,26 @@
+using System.Collections.Immutable;
 using Detector.Baseline;
+using Detector.Enforcement;
 
 namespace Detector.Detection.Pipeline;
 
-/// <summary>What the detection side did, for the status API and the replay summary. Thread-safe reads.</summary>
+/// <summary>What the detection side did, for the status API, metrics and the replay summary. Thread-safe reads.</summary>
 public sealed class DetectionStats
 {
+    /// <summary>Seconds of global rate kept for the dashboard's chart (30 minutes).</summary>
+    public const int SeriesSeconds = 30 * 60;
+
+    /// <summary>How many top source IPs the coordinator publishes.</summary>
+    public const int TopCount = 20;
+
     private long _bans;
     private long _unbans;
     private long _alerts;
     private long _lateClamped;
     private long _tooLate;
+    private long _eventNow;
+    private ImmutableDictionary<BanTierRule, long> _bansByTierAndRule = ImmutableDictionary<BanTierRule, long>.Empty;
+    private TopTalker[] _top = [];
 
     public long Bans => Interlocked.Read(ref _bans);
     public long Unbans => Interlocked.Read(ref _unbans);
@@ -18,15 +29,39 @@ public sealed class DetectionStats
     /// <summary>Lines older than the lateness tolerance: counted, not detected on.</summary>
     public long TooLate => Interlocked.Read(ref _tooLate);
 
+    /// <summary>The pipeline's current event time: the end of the last closed second (Unix seconds); null before the first.</summary>
+    public long? EventNow => Interlocked.Read(ref _eventNow) is var now and > 0 ? now : null;
+
+    /// <summary>Bans applied so far by ladder tier (1-based, capped at the ladder's length) and condition.</summary>
+    public IReadOnlyDictionary<BanTierRule, long> BansByTierAndRule => Volatile.Read(ref _bansByTierAndRule);
+
+    /// <summary>The busiest source IPs over the last window of event time, most requests first.</summary>
+    public IReadOnlyList<TopTalker> Top => Volatile.Read(ref _top);
+
+    /// <summary>The global 60 s rate and its band, one point per closed second.</summary>
+    public GlobalSeries Series { get; } = new(SeriesSeconds);
+
     /// <summary>The latest effective baseline and global 60 s rate (req/s), replaced atomically.</summary>
     public volatile BaselineSnapshot? Baseline;
     public double GlobalRate => Volatile.Read(ref _globalRate);
     private double _globalRate;
 
-    internal void AddBan() => Interlocked.Increment(ref _bans);
+    internal void AddBan(IpBanned banned, int ladderSteps)
+    {
+        Interlocked.Increment(ref _bans);
+        var key = new BanTierRule(Math.Clamp(banned.Offence, 1, Math.Max(1, ladderSteps)), banned.Condition);
+        // Only the coordinator writes; readers see whole snapshots.
+        Volatile.Write(ref _bansByTierAndRule, _bansByTierAndRule.SetItem(key, _bansByTierAndRule.GetValueOrDefault(key) + 1));
+    }
+
     internal void AddUnban() => Interlocked.Increment(ref _unbans);
     internal void AddAlert() => Interlocked.Increment(ref _alerts);
     internal void AddLateClamped(long n) => Interlocked.Add(ref _lateClamped, n);
     internal void AddTooLate(long n) => Interlocked.Add(ref _tooLate, n);
     internal void SetGlobalRate(double rate) => Volatile.Write(ref _globalRate, rate);
+    internal void SetEventNow(long now) => Interlocked.Exchange(ref _eventNow, now);
+    internal void SetTop(TopTalker[] top) => Volatile.Write(ref _top, top);
 }
+
+/// <summary>A metrics key: ladder tier and the condition that fired ("manual" for operator bans).</summary>
+public readonly record struct BanTierRule(int Tier, string Rule);

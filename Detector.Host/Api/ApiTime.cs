@@ -1,0 +1,21 @@
+using System.Globalization;
+
+namespace Detector.Host.Api;
+
+/// <summary>Times on the wire: ISO 8601 UTC with 'Z', whole seconds (event time has second resolution here).</summary>
+public static class ApiTime
+{
+    public static string Iso(long unixSeconds) =>
+        DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
+
+    public static string? Iso(long? unixSeconds) => unixSeconds is { } s ? Iso(s) : null;
+
+    public static bool TryParse(string? text, out long unixSeconds)
+    {
+        unixSeconds = 0;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) return false;
+        unixSeconds = time.ToUnixTimeSeconds();
+        return true;
+    }
+}

@@ -1,0 +1,71 @@
+using Akka.Actor;
+using Detector.Detection.Pipeline;
+using Detector.Ingest;
+using Detector.Metrics;
+using Prometheus;
+
+namespace Detector.Host.Api;
+
+/// <summary>
+/// The Prometheus exposition at /metrics. A registry per host (tests run several hosts in one process), filled from
+/// the detector's own counters just before each scrape, plus .NET process metrics.
+/// </summary>
+public sealed class DetectorMetrics
+{
+    public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
+
+    public DetectorMetrics(IngestCounters ingest, DetectionStats detection, OperationalCounters operational, DetectorQueries queries, TimeProvider wallClock)
+    {
+        DotNetStats.Register(Registry);
+        var f = Prometheus.Metrics.WithCustomRegistry(Registry);
+
+        var lines = f.CreateCounter("detector_log_lines_total", "Log lines read.");
+        var entries = f.CreateCounter("detector_log_entries_total", "Log lines parsed into requests.");
+        var malformed = f.CreateCounter("detector_log_malformed_total", "Malformed log lines by reason.", "reason");
+        var futureClamped = f.CreateCounter("detector_log_future_clamped_total", "Lines dated in the future, clamped to now.");
+        var tooLate = f.CreateCounter("detector_log_too_late_total", "Lines older than the lateness tolerance, left out of detection.");
+        var lag = f.CreateGauge("detector_processing_lag_seconds", "Wall clock minus the newest event time seen.");
+        var globalRate = f.CreateGauge("detector_global_rate", "Site-wide 60 s request rate (req/s) without banned traffic.");
+        var baselineMean = f.CreateGauge("detector_baseline_mean", "Effective baseline mean (req/s).");
+        var baselineStd60 = f.CreateGauge("detector_baseline_std60", "Effective baseline spread of 60 s rates (req/s).");
+        var bans = f.CreateCounter("detector_bans_total", "Bans applied, by ladder tier and rule.", "tier", "rule");
+        var unbans = f.CreateCounter("detector_unbans_total", "Bans lifted (expired or manual).");
+        var alerts = f.CreateCounter("detector_global_alerts_total", "Site-wide anomaly episodes.");
+        var activeBans = f.CreateGauge("detector_active_bans", "IPs banned now according to the offender ledger.");
+        var setSize = f.CreateGauge("detector_firewall_set_size", "Entries in Detector's firewall set, as last read from the kernel.");
+        var firewallFailures = f.CreateCounter("detector_firewall_failures_total", "Firewall commands that failed.");
+        var reconcileDrift = f.CreateGauge("detector_reconcile_drift", "Differences between the ledger and the firewall at the last reconcile.");
+        var webhookFailures = f.CreateCounter("detector_webhook_failures_total", "Slack webhook deliveries that failed.");
+        var alertsDropped = f.CreateCounter("detector_alerts_dropped_total", "Alerts dropped because the delivery queue was full.");
+
+        Registry.AddBeforeCollectCallback(async cancellation =>
+        {
+            lines.IncTo(ingest.Lines);
+            entries.IncTo(ingest.Entries);
+            foreach (var (reason, count) in ingest.MalformedByReason()) malformed.WithLabels(reason).IncTo(count);
+            futureClamped.IncTo(ingest.FutureClamped);
+            tooLate.IncTo(detection.TooLate);
+            var newest = ingest.NewestEventMs;
+            lag.Set(newest > 0 ? (wallClock.GetUtcNow().ToUnixTimeMilliseconds() - newest) / 1000.0 : 0);
+            globalRate.Set(detection.GlobalRate);
+            baselineMean.Set(detection.Baseline?.Mean ?? 0);
+            baselineStd60.Set(detection.Baseline?.Std60 ?? 0);
+            foreach (var (key, count) in detection.BansByTierAndRule) bans.WithLabels(key.Tier.ToString(), key.Rule).IncTo(count);
+            unbans.IncTo(detection.Unbans);
+            alerts.IncTo(detection.Alerts);
+            setSize.Set(operational.FirewallSetSize);
+            firewallFailures.IncTo(operational.FirewallFailures);
+            reconcileDrift.Set(operational.ReconcileDrift);
+            webhookFailures.IncTo(operational.WebhookFailures);
+            alertsDropped.IncTo(operational.AlertsDropped);
+            try
+            {
+                activeBans.Set((await queries.BansAsync(cancellation)).Active.Count);
+            }
+            catch (Exception e) when (e is TimeoutException or AskTimeoutException or OperationCanceledException)
+            {
+                // Leave the last value; a slow ledger must not fail the whole scrape.
+            }
+        });
+    }
+}
