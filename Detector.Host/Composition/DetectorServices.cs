@@ -23,6 +23,7 @@ public static class DetectorServices
         services.AddSingleton<DetectionStats>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IFirewall>(sp => FirewallFactory.Create(options.Enforcement.Firewall, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSlackAlerts(options.Slack);
 
         services.AddAkka("detector", builder =>
         {
@@ -36,7 +37,8 @@ public static class DetectorServices
             builder
                 .WithAudit(composition.AuditPath)
                 .WithIpWindows(options.Detection, composition.Windows)
-                .WithEnforcement(options.Enforcement);
+                .WithEnforcement(options.Enforcement)
+                .WithSlackAlerts(options.Slack, options.Enforcement);
         });
 
         services.AddSingleton<PipelineService>();
