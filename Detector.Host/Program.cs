@@ -8,6 +8,10 @@ var root = new RootCommand("Detector: real-time HTTP abuse detection for servers
     ReplayCommand.Create(),
     DemoCommand.Create(),
     DoctorCommand.Create(),
+    StatusCommand.Create(),
+    BansCommand.Create(),
+    BanCommands.CreateBan(),
+    BanCommands.CreateUnban(),
 };
 // `run` is the default verb: `detector --log PATH` runs the daemon.
 if (args.Length == 0 || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version")))

@@ -18,6 +18,7 @@ public sealed class DetectorOptions
     public EnforcementOptions Enforcement { get; set; } = new();
     public AuditOptions Audit { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
+    public SlackOptions Slack { get; set; } = new();
     public ApiOptions Api { get; set; } = new();
 }
 
@@ -145,10 +146,49 @@ public sealed class HttpOptions
     public string Url { get; set; } = "http://127.0.0.1:8080";
 }
 
+public sealed class SlackOptions
+{
+    /// <summary>Actions sent to Slack unless <see cref="Actions"/> names others.</summary>
+    public static readonly string[] DefaultActions = ["BAN", "UNBAN", "ALERT", "BAN_INEFFECTIVE", "BAN_FAILED", "UNBAN_FAILED"];
+
+    /// <summary>Incoming-webhook URL. A secret: set it from the environment (<c>Detector__Slack__WebhookUrl</c>) or use
+    /// <see cref="WebhookUrlFile"/>. Neither set: no Slack, alerts go to the audit log and the console only.</summary>
+    public string? WebhookUrl { get; set; }
+    /// <summary>File holding the webhook URL (e.g. a mounted secret); used when <see cref="WebhookUrl"/> is empty.</summary>
+    public string? WebhookUrlFile { get; set; }
+    /// <summary>Audit actions to alert on. Empty: <see cref="DefaultActions"/> (empty rather than the default because
+    /// the configuration binder appends to an existing array).</summary>
+    public string[] Actions { get; set; } = [];
+    public IReadOnlyList<string> EffectiveActions => Actions.Length > 0 ? Actions : DefaultActions;
+    /// <summary>Messages waiting for delivery; when full the oldest is dropped and counted.</summary>
+    public int QueueCapacity { get; set; } = 200;
+    /// <summary>Retries after the first attempt (5xx, 429, 408, network errors, timeouts), exponential backoff.</summary>
+    public int MaxRetries { get; set; } = 4;
+    public double RetryBaseDelaySeconds { get; set; } = 2;
+    /// <summary>A 429's Retry-After is honoured up to this long.</summary>
+    public double MaxRetryAfterSeconds { get; set; } = 60;
+    /// <summary>One HTTP attempt; a hanging webhook is abandoned after this.</summary>
+    public double AttemptTimeoutSeconds { get; set; } = 10;
+    /// <summary>One message, all attempts and waits included.</summary>
+    public double TotalTimeoutSeconds { get; set; } = 180;
+    /// <summary>The same action on the same subject (e.g. BAN of one IP) is sent at most once per cooldown.</summary>
+    public double CooldownSeconds { get; set; } = 600;
+    /// <summary>More than this many bans within <see cref="BurstWindowSeconds"/>: the rest go into one summary.</summary>
+    public int BurstThreshold { get; set; } = 5;
+    public double BurstWindowSeconds { get; set; } = 10;
+    /// <summary>How long a BAN alert waits for the IP's sample paths, agents and tier before going without them.</summary>
+    public int DetailsTimeoutMs { get; set; } = 500;
+    /// <summary>On shutdown, queued messages get this long to go out.</summary>
+    public double ShutdownDrainSeconds { get; set; } = 3;
+}
+
+/// <summary>The HTTP API's token (daemon) and, for the CLI verbs, where the daemon is.</summary>
 public sealed class ApiOptions
 {
-    /// <summary>Bearer token of the mutating endpoints (POST/DELETE /api/bans). A secret: give it by environment
-    /// (<c>Detector__Api__Token</c>) or <see cref="TokenFile"/>. Neither set: those endpoints are disabled.</summary>
+    /// <summary>CLI: the daemon's URL; empty means <see cref="HttpOptions.Url"/>.</summary>
+    public string? Url { get; set; }
+    /// <summary>Bearer token for the mutating endpoints. A secret: environment (<c>Detector__Api__Token</c>) or
+    /// <see cref="TokenFile"/>.</summary>
     public string? Token { get; set; }
     /// <summary>File holding the token (surrounding whitespace ignored); used when <see cref="Token"/> is empty.</summary>
     public string? TokenFile { get; set; }

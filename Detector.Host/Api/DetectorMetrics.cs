@@ -1,7 +1,8 @@
 using Akka.Actor;
 using Detector.Detection.Pipeline;
 using Detector.Ingest;
-using Detector.Metrics;
+using Detector.Alerts;
+using Detector.Enforcement.Firewall;
 using Prometheus;
 
 namespace Detector.Host.Api;
@@ -14,7 +15,7 @@ public sealed class DetectorMetrics
 {
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
 
-    public DetectorMetrics(IngestCounters ingest, DetectionStats detection, OperationalCounters operational, DetectorQueries queries, TimeProvider wallClock)
+    public DetectorMetrics(IngestCounters ingest, DetectionStats detection, FirewallStats firewall, SlackDeliveryStats slack, DetectorQueries queries, TimeProvider wallClock)
     {
         DotNetStats.Register(Registry);
         var f = Prometheus.Metrics.WithCustomRegistry(Registry);
@@ -53,11 +54,12 @@ public sealed class DetectorMetrics
             foreach (var (key, count) in detection.BansByTierAndRule) bans.WithLabels(key.Tier.ToString(), key.Rule).IncTo(count);
             unbans.IncTo(detection.Unbans);
             alerts.IncTo(detection.Alerts);
-            setSize.Set(operational.FirewallSetSize);
-            firewallFailures.IncTo(operational.FirewallFailures);
-            reconcileDrift.Set(operational.ReconcileDrift);
-            webhookFailures.IncTo(operational.WebhookFailures);
-            alertsDropped.IncTo(operational.AlertsDropped);
+            var fw = firewall.Snapshot();
+            setSize.Set(fw.SetSize);
+            firewallFailures.IncTo(fw.Failures);
+            reconcileDrift.Set(fw.LastReconcileAdded + fw.LastReconcileRemoved);
+            webhookFailures.IncTo(slack.Failed);
+            alertsDropped.IncTo(slack.Dropped);
             try
             {
                 activeBans.Set((await queries.BansAsync(cancellation)).Active.Count);

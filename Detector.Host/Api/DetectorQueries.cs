@@ -9,7 +9,7 @@ using Detector.Host.Composition;
 using Detector.Hosting;
 using Detector.Ingest;
 using Detector.Messages;
-using Detector.Metrics;
+using Detector.Enforcement.Firewall;
 using Microsoft.Extensions.Options;
 
 namespace Detector.Host.Api;
@@ -20,7 +20,7 @@ public sealed class DetectorQueries(
     IOptions<DetectorOptions> options,
     IngestCounters ingest,
     DetectionStats detection,
-    OperationalCounters operational,
+    FirewallStats firewall,
     RecentAuditEvents audit,
     ProcessMonitor process,
     PipelineService pipeline,
@@ -50,8 +50,14 @@ public sealed class DetectorQueries(
             ActiveBans: bans.Active.Count,
             CpuPercent: Math.Round(figures.CpuPercent, 1),
             MemoryMb: Math.Round(figures.MemoryMb, 1),
-            Firewall: new FirewallDto(operational.FirewallBackend ?? options.Value.Enforcement.Firewall, operational.FirewallFailures, operational.FirewallApplied),
+            Firewall: FirewallFigures(),
             Pipeline: PipelineState());
+    }
+
+    private FirewallDto FirewallFigures()
+    {
+        var figures = firewall.Snapshot();
+        return new FirewallDto(figures.Backend, figures.Failures, figures.Applied);
     }
 
     public async Task<BansDto> ActiveBansAsync(CancellationToken cancellation)

@@ -1,3 +1,4 @@
+using Detector.Alerts;
 using Detector.Configuration;
 using Detector.Enforcement;
 using Detector.Host.Composition;
@@ -72,6 +73,36 @@ public static class DetectorConfiguration
         var tokenFile = options.Api.TokenFile;
         if (string.IsNullOrWhiteSpace(options.Api.Token) && !string.IsNullOrWhiteSpace(tokenFile) && !File.Exists(tokenFile))
             errors.Add($"Detector:Api:TokenFile '{tokenFile}' does not exist.");
+        errors.AddRange(ValidateSlack(options.Slack));
+        return errors;
+    }
+
+    /// <summary>Never echoes the webhook URL: its path is the secret.</summary>
+    private static IEnumerable<string> ValidateSlack(SlackOptions slack)
+    {
+        string? url;
+        try
+        {
+            url = Secrets.Read(slack.WebhookUrl, slack.WebhookUrlFile);
+        }
+        catch (IOException e)
+        {
+            return [$"Detector:Slack:WebhookUrlFile: {e.Message}"];
+        }
+        var errors = new List<string>();
+        if (url is not null && !SlackWebhookAddress.TryCreate(url, out _))
+            errors.Add(string.IsNullOrWhiteSpace(slack.WebhookUrl)
+                ? "Detector:Slack:WebhookUrlFile does not hold an absolute http(s) URL."
+                : "Detector:Slack:WebhookUrl is not an absolute http(s) URL.");
+        if (slack.QueueCapacity < 1) errors.Add("Detector:Slack:QueueCapacity must be at least 1.");
+        if (slack.MaxRetries < 0) errors.Add("Detector:Slack:MaxRetries must not be negative.");
+        if (slack.AttemptTimeoutSeconds is < 0.1 or > 3600) errors.Add("Detector:Slack:AttemptTimeoutSeconds must be between 0.1 and 3600.");
+        if (slack.TotalTimeoutSeconds < slack.AttemptTimeoutSeconds || slack.TotalTimeoutSeconds > 86400)
+            errors.Add("Detector:Slack:TotalTimeoutSeconds must be at least AttemptTimeoutSeconds and at most a day.");
+        if (slack.RetryBaseDelaySeconds is < 0 or > 3600) errors.Add("Detector:Slack:RetryBaseDelaySeconds must be between 0 and 3600.");
+        if (slack.BurstThreshold < 1) errors.Add("Detector:Slack:BurstThreshold must be at least 1.");
+        if (slack.BurstWindowSeconds <= 0) errors.Add("Detector:Slack:BurstWindowSeconds must be positive.");
+        if (slack.CooldownSeconds < 0) errors.Add("Detector:Slack:CooldownSeconds must not be negative.");
         return errors;
     }
 

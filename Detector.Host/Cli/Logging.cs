@@ -10,6 +10,8 @@ public static class Logging
             .MinimumLevel.Is(minimum)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            // Slack retries: the sender logs the outcome once per message; Polly would log every attempt.
+            .MinimumLevel.Override("Polly", LogEventLevel.Error)
             .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose,
                 outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .CreateLogger();

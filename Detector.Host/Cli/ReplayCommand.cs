@@ -21,18 +21,20 @@ public static class ReplayCommand
 {
     private static readonly Argument<string> LogPath = new("log") { Description = "Nginx JSON access log to replay." };
     private static readonly Option<string> Audit = new("--audit") { Description = "Audit file to write (replaced).", DefaultValueFactory = _ => "replay-audit.log" };
+    private static readonly Option<bool> Slack = new("--slack") { Description = "Also alert the configured Slack webhook (off by default: a replay would re-announce old bans)." };
 
     public static Command Create()
     {
         var command = new Command("replay", "Replay a log through the whole pipeline in event time (dry-run firewall).")
         {
-            LogPath, Audit, CommonOptions.Config,
+            LogPath, Audit, Slack, CommonOptions.Config,
         };
         command.SetAction((result, cancellation) =>
         {
             var options = DetectorConfiguration.Bind(DetectorConfiguration.Build(result.GetValue(CommonOptions.Config), new Dictionary<string, string?>()));
             options.Log.Path = result.GetValue(LogPath)!;
             options.Enforcement.Firewall = "dry-run";
+            if (!result.GetValue(Slack)) options.Slack = new SlackOptions();
             return RunAsync(options, result.GetValue(Audit)!, Console.Out, cancellation);
         });
         return command;

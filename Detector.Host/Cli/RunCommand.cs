@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Akka.Actor;
 using Detector.Configuration;
 using Detector.Enforcement.Persistence;
 using Detector.Host.Api;
@@ -31,12 +32,13 @@ public static class RunCommand
                 ["Detector:Log:FromStart"] = result.GetValue(FromStart) ? "true" : null,
             };
             var options = DetectorConfiguration.Bind(DetectorConfiguration.Build(result.GetValue(CommonOptions.Config), overrides));
-            return RunAsync(options, cancellation);
+            return RunAsync(options, Console.Out, cancellation);
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(DetectorOptions options, CancellationToken cancellation)
+    /// <summary>Runs until cancelled or stopped; BAN, UNBAN and ALERT lines are printed to <paramref name="output"/> as they happen.</summary>
+    public static async Task<int> RunAsync(DetectorOptions options, TextWriter output, CancellationToken cancellation)
     {
         var errors = DetectorConfiguration.Validate(options);
         if (errors.Count > 0)
@@ -45,8 +47,10 @@ public static class RunCommand
             return 2;
         }
         Directory.CreateDirectory(options.DataDir);
-        var app = BuildApp(options, DaemonComposition(options));
-        await app.RunAsync(cancellation);
+        await using var app = BuildApp(options, DaemonComposition(options));
+        await app.StartAsync(cancellation);
+        ConsoleAuditPrinter.Attach(app.Services.GetRequiredService<ActorSystem>(), output);
+        await app.WaitForShutdownAsync(cancellation);
         return Environment.ExitCode;
     }
 

@@ -6,7 +6,6 @@ using Detector.Enforcement;
 using Detector.Enforcement.Persistence;
 using Detector.Hosting;
 using Detector.Ingest;
-using Detector.Metrics;
 using Microsoft.Extensions.Options;
 using LogLevel = Akka.Event.LogLevel;
 
@@ -25,11 +24,11 @@ public static class DetectorServices
         services.AddSingleton(composition.Run);
         services.AddSingleton<IngestCounters>();
         services.AddSingleton<DetectionStats>();
-        services.AddSingleton<OperationalCounters>();
         services.AddSingleton(new RecentAuditEvents());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IFirewall>(sp => FirewallFactory.Create(options.Enforcement, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => sp.GetRequiredService<IFirewall>().Stats);
+        services.AddSlackAlerts(options.Slack);
 
         services.AddAkka("detector", builder =>
         {
@@ -44,7 +43,8 @@ public static class DetectorServices
                 .WithAudit(composition.AuditPath)
                 .WithRecentAudit()
                 .WithIpWindows(options.Detection, composition.Windows)
-                .WithEnforcement(options, composition.Ledger ?? LedgerPersistence.InMemory());
+                .WithEnforcement(options, composition.Ledger ?? LedgerPersistence.InMemory())
+                .WithSlackAlerts(options.Slack, options.Enforcement);
         });
 
         services.AddSingleton<PipelineService>();

@@ -40,6 +40,20 @@ public class EventClockTests
     }
 
     [Fact]
+    public void Live_backlog_keeps_its_own_time_until_the_tail_is_idle()
+    {
+        var wall = new ManualTimeProvider(Now);
+        var clock = new EventClock(ClockMode.Live, new ClockOptions(), new IngestCounters(), wall);
+        var hourAgo = NowMs - 3_600_000;
+
+        Assert.Equal(hourAgo + 500, clock.Observe(At(hourAgo, hourAgo + 500), 2));
+        Assert.Equal(hourAgo + 500, clock.Tick()); // lines arrived since the last tick: still reading the backlog
+        Assert.Equal(hourAgo + 900, clock.Observe(At(hourAgo + 900), 1));
+        Assert.Equal(hourAgo + 900, clock.Tick());
+        Assert.Equal(NowMs - EventClock.LiveGraceMs, clock.Tick()); // a whole tick without lines: caught up
+    }
+
+    [Fact]
     public void Live_tick_follows_the_wall_clock_behind_a_grace_so_quiet_seconds_close()
     {
         var wall = new ManualTimeProvider(Now);

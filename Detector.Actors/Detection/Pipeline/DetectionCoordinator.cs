@@ -136,6 +136,8 @@ public sealed class DetectionCoordinator
                 site -= counts;
                 if (bans.Observe(track.Ip, second, counts.Requests) is { } ineffective)
                     _actors.Audit.Tell(AuditEvent.BanIneffective(ineffective, _baseline.Current.IpMean, _baseline.Current.IpStd));
+                // Banned IPs are few and the ones operators look at: keep their entities live.
+                _toSend.Add(track);
             }
             else if (track.WindowBound > _hotRequests || track.ErrorBound > _hotErrors) _toSend.Add(track);
         }

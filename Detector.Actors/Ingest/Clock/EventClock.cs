@@ -11,8 +11,8 @@ public enum ClockMode
 }
 
 /// <summary>
-/// Event time for the pipeline (DESIGN.md §2). The watermark is the newest event time seen; in live mode it
-/// also follows the wall clock minus a small grace, so seconds close when nothing is logged. The wall clock
+/// Event time for the pipeline (DESIGN.md §2). The watermark is the newest event time seen; in live mode, when
+/// no lines arrive, it also follows the wall clock minus a small grace, so quiet seconds close. The wall clock
 /// is read only here, and only in live mode.
 /// </summary>
 public sealed class EventClock(ClockMode mode, ClockOptions options, IngestCounters counters, TimeProvider wallClock)
@@ -21,6 +21,7 @@ public sealed class EventClock(ClockMode mode, ClockOptions options, IngestCount
     public const long LiveGraceMs = 2000;
 
     private long _newestEventMs = long.MinValue;
+    private bool _linesSinceTick;
 
     public ClockMode Mode => mode;
 
@@ -44,11 +45,20 @@ public sealed class EventClock(ClockMode mode, ClockOptions options, IngestCount
             if (time > _newestEventMs) _newestEventMs = time;
         }
         if (clamped > 0) counters.AddFutureClamped(clamped);
-        return Advance(mode == ClockMode.Live ? nowMs : long.MinValue);
+        _linesSinceTick = true;
+        return Advance(long.MinValue);
     }
 
-    /// <summary>Live mode's wall-clock tick.</summary>
-    public long Tick() => Advance(mode == ClockMode.Live ? wallClock.GetUtcNow().ToUnixTimeMilliseconds() : long.MinValue);
+    /// <summary>
+    /// Live mode's wall-clock tick. The wall clock moves the watermark only when no lines arrived since the previous
+    /// tick: while the tail is still reading a backlog (a restart, <c>--from-start</c>), time is the lines' own.
+    /// </summary>
+    public long Tick()
+    {
+        var idle = !_linesSinceTick;
+        _linesSinceTick = false;
+        return Advance(mode == ClockMode.Live && idle ? wallClock.GetUtcNow().ToUnixTimeMilliseconds() : long.MinValue);
+    }
 
     private long Advance(long wallNowMs)
     {

@@ -1,0 +1,166 @@
+using Akka.Actor;
+using Akka.Event;
+using Detector.Audit;
+using Detector.Ingest;
+using Detector.Messages;
+
+namespace Detector.Alerts;
+
+/// <summary>What the Slack alert actor works with; the actor refs are optional (a BAN then goes without details).</summary>
+public sealed record SlackAlertSettings(
+    IReadOnlyCollection<string> Actions,
+    TimeSpan Cooldown,
+    int BurstThreshold,
+    TimeSpan BurstWindow,
+    TimeSpan DetailsTimeout,
+    int LadderSteps,
+    IActorRef? IpWindows,
+    IActorRef? Enforcement,
+    ISurgeBreadthSource? Surge);
+
+/// <summary>
+/// Turns published audit events into Slack messages in the outbox. Decides with the pure <see cref="AlertPolicy"/>,
+/// words with <see cref="SlackMessageBuilder"/>. A BAN first asks the IP's entity for its recent paths and agents and
+/// the ledger for its offence (both with a short timeout, in parallel); later events wait in the stash so messages
+/// keep their order. Never sends HTTP itself: a slow webhook can only fill the bounded outbox.
+/// </summary>
+public sealed class SlackAlertActor : ReceiveActor, IWithUnboundedStash, IWithTimers
+{
+    private static readonly TimeSpan SummaryCheckInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly SlackAlertSettings _settings;
+    private readonly SlackOutbox _outbox;
+    private readonly SlackDeliveryStats _stats;
+    private readonly TimeProvider _clock;
+    private readonly AlertPolicy _policy;
+    private readonly HashSet<string> _actions;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public SlackAlertActor(SlackAlertSettings settings, SlackOutbox outbox, SlackDeliveryStats stats, TimeProvider clock)
+    {
+        _settings = settings;
+        _outbox = outbox;
+        _stats = stats;
+        _clock = clock;
+        _policy = new AlertPolicy(settings.Cooldown, settings.BurstThreshold, settings.BurstWindow);
+        _actions = new HashSet<string>(settings.Actions, StringComparer.OrdinalIgnoreCase);
+        _actions.Remove(AuditAction.Baseline);
+        Ready();
+    }
+
+    public IStash Stash { get; set; } = null!;
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(SlackAlertSettings settings, SlackOutbox outbox, SlackDeliveryStats stats, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new SlackAlertActor(settings, outbox, stats, clock));
+
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(AuditEvent));
+        Timers.StartPeriodicTimer(nameof(FlushSummaries), FlushSummaries.Instance, SummaryCheckInterval);
+    }
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
+    private void Ready()
+    {
+        Receive<AuditEvent>(e => _actions.Contains(e.Action), Alert);
+        Receive<AuditEvent>(_ => { });
+        Receive<FlushSummaries>(_ => SendDueSummaries());
+    }
+
+    private void WaitingForBanDetails()
+    {
+        Receive<BanDetailsGathered>(gathered =>
+        {
+            Enqueue(SlackMessageBuilder.ForEvent(gathered.Ban, gathered.Context));
+            UnbecomeStacked();
+            Stash.UnstashAll();
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Alert(AuditEvent e)
+    {
+        SendDueSummaries();
+        var decision = _policy.Decide(e, _clock.GetUtcNow());
+        switch (decision.Outcome)
+        {
+            case AlertOutcome.Suppress:
+                _stats.AddSuppressed();
+                return;
+            case AlertOutcome.Summarize:
+                return;
+        }
+
+        var context = new AlertContext(SuppressedBefore: decision.SuppressedBefore);
+        if (e.Action == AlertActions.Ban && IpKey.TryParse(e.Subject.AsSpan(), out var ip) &&
+            (_settings.IpWindows is not null || _settings.Enforcement is not null))
+        {
+            GatherBanDetailsAsync(e, ip, context).PipeTo(Self, failure: _ => new BanDetailsGathered(e, context));
+            BecomeStacked(WaitingForBanDetails);
+            return;
+        }
+        if (e.Action == AlertActions.Alert && _settings.Surge is { } surge)
+            context = context with { Surge = SurgeBreadthOrNull(surge) };
+        Enqueue(SlackMessageBuilder.ForEvent(e, context));
+    }
+
+    private async Task<BanDetailsGathered> GatherBanDetailsAsync(AuditEvent ban, IpKey ip, AlertContext context)
+    {
+        var timeout = _settings.DetailsTimeout;
+        var window = AskOrNull<IpWindowState>(_settings.IpWindows, new GetIpWindowState(ip), timeout);
+        var offender = AskOrNull<OffenderInfo>(_settings.Enforcement, new GetOffender(ip), timeout);
+        await Task.WhenAll(window, offender);
+        var details = new BanDetails(
+            offender.Result?.Record?.Offences,
+            _settings.LadderSteps,
+            window.Result?.RecentPaths ?? [],
+            window.Result?.RecentAgents ?? []);
+        return new BanDetailsGathered(ban, context with { Ban = details });
+    }
+
+    private static async Task<T?> AskOrNull<T>(IActorRef? actor, object question, TimeSpan timeout) where T : class
+    {
+        if (actor is null) return null;
+        try
+        {
+            return await actor.Ask<T>(question, timeout);
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or InvalidCastException)
+        {
+            return null;
+        }
+    }
+
+    private SurgeBreadth? SurgeBreadthOrNull(ISurgeBreadthSource source)
+    {
+        try
+        {
+            return source.Current();
+        }
+        catch (Exception e)
+        {
+            _log.Warning("Surge breadth unavailable for the Slack alert: {Reason}", e.Message);
+            return null;
+        }
+    }
+
+    private void SendDueSummaries()
+    {
+        while (_policy.TakeDueSummary(_clock.GetUtcNow()) is { } burst)
+        {
+            _stats.AddSummarized(burst.Held);
+            Enqueue(SlackMessageBuilder.ForBanBurst(burst));
+        }
+    }
+
+    private void Enqueue(SlackMessage message) => _outbox.Enqueue(message);
+
+    private sealed record BanDetailsGathered(AuditEvent Ban, AlertContext Context);
+
+    private sealed class FlushSummaries
+    {
+        public static readonly FlushSummaries Instance = new();
+    }
+}

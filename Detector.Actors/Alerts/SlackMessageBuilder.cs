@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Detector.Audit;
+
+namespace Detector.Alerts;
+
+/// <summary>
+/// Audit events to Slack incoming-webhook payloads: Block Kit blocks plus a <c>text</c> fallback for notifications.
+/// Pure. Every string that came from the log (paths, user agents) is escaped for Slack's mrkdwn and shortened, so a
+/// client cannot ping a channel, plant a link or break the layout through a request.
+/// </summary>
+public static class SlackMessageBuilder
+{
+    private const int MaxSampleLength = 120;
+    private const int MaxSectionLength = 2900;
+    private const string Footer = "Detector";
+
+    // Slack reads the body as JSON, not HTML: no need for \u-escaping of <, >, & and non-ASCII (it only bloats it).
+    private static readonly JsonSerializerOptions PayloadJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static SlackMessage ForEvent(AuditEvent e, AlertContext context) => e.Action switch
+    {
+        AlertActions.Ban => Ban(e, context),
+        AlertActions.Unban => Unban(e, context),
+        AlertActions.Alert => GlobalSurge(e, context),
+        AlertActions.BanIneffective => BanIneffective(e, context),
+        AlertActions.BanFailed => FirewallFailure(e, context, "ban"),
+        AlertActions.UnbanFailed => FirewallFailure(e, context, "unban"),
+        _ => Generic(e, context),
+    };
+
+    public static SlackMessage ForBanBurst(BanBurst burst)
+    {
+        var seconds = Seconds(burst.Window);
+        var title = burst.Continuing
+            ? $"{burst.Total} more IPs banned in {seconds} (ban wave continues)"
+            : $"{burst.Total} IPs banned in {seconds}";
+        var lines = new StringBuilder();
+        var listed = 0;
+        foreach (var ban in burst.Listed)
+        {
+            var line = $"• `{Code(ban.Subject)}` · {Code(ban.Condition)} · {Rate(ban.Rate)} · {HumanDuration(ban.Duration)}\n";
+            if (lines.Length + line.Length > MaxSectionLength - 40) break;
+            lines.Append(line);
+            listed++;
+        }
+        if (burst.Total > listed) lines.Append("…and ").Append(burst.Total - listed).Append(" more\n");
+
+        var note = burst.Held < burst.Total
+            ? $"The first {burst.Total - burst.Held} had their own message; the other {burst.Held} are only here. The audit log has every line."
+            : "None of these had a message of its own. The audit log has every line.";
+        var ips = string.Join(", ", burst.Listed.Take(10).Select(b => Escape(b.Subject)));
+        var text = $":no_entry: {title}: {ips}{(burst.Total > 10 ? ", …" : "")}";
+        return Build($"BAN burst of {burst.Total}", text,
+            Header($":no_entry: {title}"),
+            Section(lines.ToString()),
+            Context($"{note} · {Footer}"));
+    }
+
+    private static SlackMessage Ban(AuditEvent e, AlertContext context)
+    {
+        var details = context.Ban ?? BanDetails.None;
+        var duration = HumanDuration(e.Duration);
+        var tier = details.Offence is { } offence
+            ? details.LadderSteps > 0 ? $"offence {offence}, ladder step {Math.Min(offence, details.LadderSteps)} of {details.LadderSteps}" : $"offence {offence}"
+            : null;
+        var text = $":no_entry: BAN {Escape(e.Subject)} — {Escape(e.Condition)}, {Rate(e.Rate)} ({Escape(e.Baseline)}), {duration}{(tier is null ? "" : $" ({tier})")}";
+
+        var fields = new List<string>
+        {
+            Field("IP", $"`{Code(e.Subject)}`"),
+            Field("Rule", $"`{Code(e.Condition)}`"),
+            Field("Rate", Rate(e.Rate)),
+            Field("Baseline", Escape(e.Baseline)),
+            Field("Duration", $"{duration} ({Escape(e.Duration)})"),
+        };
+        if (tier is not null) fields.Add(Field("Tier", tier));
+
+        var blocks = new List<JsonObject> { Header($":no_entry: Banned {e.Subject}"), Fields(fields) };
+        if (details.SamplePaths.Count > 0) blocks.Add(Section(Limit("*Recent paths*\n" + Samples(details.SamplePaths))));
+        if (details.SampleAgents.Count > 0) blocks.Add(Section(Limit("*User agents*\n" + Samples(details.SampleAgents))));
+        blocks.Add(Context(ContextLine(e, context)));
+        return Build($"BAN {e.Subject}", text, [.. blocks]);
+    }
+
+    private static SlackMessage Unban(AuditEvent e, AlertContext context)
+    {
+        var text = $":white_check_mark: UNBAN {Escape(e.Subject)} — {Escape(e.Condition)} (ban of {HumanDuration(e.Duration)})";
+        return Build($"UNBAN {e.Subject}", text,
+            Section(text),
+            Context(ContextLine(e, context)));
+    }
+
+    private static SlackMessage GlobalSurge(AuditEvent e, AlertContext context)
+    {
+        var text = $":rotating_light: Global traffic surge: {Rate(e.Rate)} against {Escape(e.Baseline)} (`{Code(e.Condition)}`). No IP is banned for this.";
+        var fields = new List<string>
+        {
+            Field("Site rate (60 s)", Rate(e.Rate)),
+            Field("Baseline", Escape(e.Baseline)),
+            Field("Rule", $"`{Code(e.Condition)}`"),
+        };
+        if (context.Surge is { } surge)
+        {
+            fields.Add(Field("Source IPs", $"{surge.DistinctIps} distinct, {surge.NewIps} new"));
+            if (surge.Top.Count > 0)
+                fields.Add(Field("Top sources", string.Join("\n", surge.Top.Take(5).Select(t => $"`{Code(t.Ip)}` {t.Requests} req"))));
+        }
+        return Build($"ALERT {e.Subject}", text,
+            Header(":rotating_light: Global traffic surge"),
+            Fields(fields),
+            Context(ContextLine(e, context)));
+    }
+
+    private static SlackMessage BanIneffective(AuditEvent e, AlertContext context)
+    {
+        var text = $":warning: The ban on {Escape(e.Subject)} is not stopping its traffic: {Escape(e.Condition)}, still {Rate(e.Rate)}. Check the firewall backend (DOCKER-USER, iptables-nft vs legacy).";
+        return Build($"{e.Action} {e.Subject}", text,
+            Header($":warning: Ban on {e.Subject} is not effective"),
+            Section(text),
+            Context(ContextLine(e, context)));
+    }
+
+    private static SlackMessage FirewallFailure(AuditEvent e, AlertContext context, string operation)
+    {
+        var text = $":x: Firewall failed to {operation} {Escape(e.Subject)}: {Escape(e.Condition)}. Detector retries; see /api/status.";
+        return Build($"{e.Action} {e.Subject}", text,
+            Header($":x: Firewall {operation} failed for {e.Subject}"),
+            Section(text),
+            Context(ContextLine(e, context)));
+    }
+
+    private static SlackMessage Generic(AuditEvent e, AlertContext context)
+    {
+        var text = $"{Escape(e.Action)} {Escape(e.Subject)} — {Escape(e.Condition)}, {Rate(e.Rate)}";
+        return Build($"{e.Action} {e.Subject}", text, Section(text), Context(ContextLine(e, context)));
+    }
+
+    private static string ContextLine(AuditEvent e, AlertContext context)
+    {
+        var line = $"event time {FormatTime(e.At)}";
+        if (context.SuppressedBefore > 0)
+            line += $" · {context.SuppressedBefore} identical alert{(context.SuppressedBefore == 1 ? "" : "s")} suppressed since the last one";
+        return $"{line} · {Footer}";
+    }
+
+    private static SlackMessage Build(string summary, string text, params JsonObject[] blocks)
+    {
+        var blockArray = new JsonArray();
+        foreach (var block in blocks) blockArray.Add(block);
+        var payload = new JsonObject { ["text"] = text, ["blocks"] = blockArray };
+        return new SlackMessage(summary, text, payload.ToJsonString(PayloadJson));
+    }
+
+    private static JsonObject Header(string text) => new()
+    {
+        ["type"] = "header",
+        ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Truncate(text, 150), ["emoji"] = true },
+    };
+
+    private static JsonObject Section(string mrkdwn) => new()
+    {
+        ["type"] = "section",
+        ["text"] = Mrkdwn(mrkdwn),
+    };
+
+    private static JsonObject Fields(IEnumerable<string> fields)
+    {
+        var array = new JsonArray();
+        foreach (var field in fields.Take(10)) array.Add(Mrkdwn(field));
+        return new JsonObject { ["type"] = "section", ["fields"] = array };
+    }
+
+    private static JsonObject Context(string mrkdwn) => new()
+    {
+        ["type"] = "context",
+        ["elements"] = new JsonArray(Mrkdwn(mrkdwn)),
+    };
+
+    private static JsonObject Mrkdwn(string text) => new() { ["type"] = "mrkdwn", ["text"] = text };
+
+    private static string Field(string name, string value) => $"*{name}*\n{value}";
+
+    private static string Samples(IEnumerable<string> samples) =>
+        string.Join("\n", samples.Select(s => $"• `{Code(Truncate(s, MaxSampleLength))}`"));
+
+    /// <summary>Slack's three control characters; with them escaped no <c>&lt;!channel&gt;</c>, mention or link can form.</summary>
+    public static string Escape(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '&': builder.Append("&amp;"); break;
+                case '<': builder.Append("&lt;"); break;
+                case '>': builder.Append("&gt;"); break;
+                case '\r' or '\n' or '\t': builder.Append(' '); break;
+                default:
+                    if (!char.IsControl(c)) builder.Append(c);
+                    break;
+            }
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Escaped for use between backticks: a backtick in the value would end the code span.</summary>
+    private static string Code(string text) => Escape(text).Replace('`', '\'');
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    private static string Limit(string mrkdwn) => Truncate(mrkdwn, MaxSectionLength);
+
+    private static string Rate(double rate) => rate.ToString("F1", CultureInfo.InvariantCulture) + " req/s";
+
+    private static string Seconds(TimeSpan span) => HumanDuration((long)Math.Round(span.TotalSeconds));
+
+    private static string FormatTime(long unixSeconds) =>
+        DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>An audit duration ("600s", "permanent") in words: "10 min", "permanent".</summary>
+    public static string HumanDuration(string auditDuration)
+    {
+        if (auditDuration.EndsWith('s') &&
+            long.TryParse(auditDuration.AsSpan(0, auditDuration.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            return HumanDuration(seconds);
+        return Escape(auditDuration);
+    }
+
+    public static string HumanDuration(long seconds)
+    {
+        if (seconds < 60) return $"{seconds} s";
+        var parts = new List<string>(2);
+        var span = TimeSpan.FromSeconds(seconds);
+        if (span.Days > 0) parts.Add($"{span.Days} d");
+        if (span.Hours > 0) parts.Add($"{span.Hours} h");
+        if (span.Minutes > 0) parts.Add($"{span.Minutes} min");
+        if (span.Seconds > 0 && span.TotalHours < 1) parts.Add($"{span.Seconds} s");
+        return string.Join(" ", parts.Take(2));
+    }
+}

@@ -1,0 +1,84 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Detector.Alerts;
+using Detector.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace Detector.Hosting;
+
+public static class SlackAlertsHostingExtensions
+{
+    /// <summary>
+    /// Slack delivery services: <see cref="SlackDeliveryStats"/> always (the API shows it); with a webhook URL (from
+    /// <c>Detector:Slack:WebhookUrl</c> or <c>WebhookUrlFile</c>) also the outbox, the resilient HTTP client and the
+    /// delivery loop. Pair with <see cref="WithSlackAlerts"/>.
+    /// </summary>
+    /// <exception cref="IOException">The webhook URL file cannot be read.</exception>
+    public static IServiceCollection AddSlackAlerts(this IServiceCollection services, SlackOptions options)
+    {
+        var stats = new SlackDeliveryStats();
+        services.AddSingleton(stats);
+        if (!SlackWebhookAddress.TryCreate(Secrets.Read(options.WebhookUrl, options.WebhookUrlFile), out var webhook))
+            return services;
+
+        stats.Enabled = true;
+        stats.WebhookHost = webhook!.Host;
+        services.AddSingleton(webhook);
+        services.AddSingleton(new SlackOutbox(options.QueueCapacity, stats));
+        services.AddHttpClient(HttpSlackWebhookSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            // The default request logging prints the full URL, whose path is the webhook's secret.
+            .RemoveAllLoggers()
+            .AddResilienceHandler("slack-webhook", (pipeline, context) => ConfigureDelivery(
+                pipeline, options, context.ServiceProvider.GetRequiredService<SlackDeliveryStats>(), context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton<ISlackWebhookSender, HttpSlackWebhookSender>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SlackDeliveryService>(sp, options));
+        services.AddHostedService(sp => sp.GetRequiredService<SlackDeliveryService>());
+        return services;
+    }
+
+    /// <summary>The actor that turns audit events into Slack messages; nothing when no webhook is configured.
+    /// Compose after <c>WithIpWindows</c> and <c>WithEnforcement</c> so a BAN can carry samples and its tier.</summary>
+    public static AkkaConfigurationBuilder WithSlackAlerts(this AkkaConfigurationBuilder builder, SlackOptions options, EnforcementOptions enforcement) =>
+        builder.WithActors((system, registry, resolver) =>
+        {
+            var outbox = resolver.GetService<SlackOutbox>();
+            if (outbox is null) return;
+            var settings = new SlackAlertSettings(
+                options.EffectiveActions,
+                TimeSpan.FromSeconds(options.CooldownSeconds),
+                options.BurstThreshold,
+                TimeSpan.FromSeconds(options.BurstWindowSeconds),
+                TimeSpan.FromMilliseconds(options.DetailsTimeoutMs),
+                enforcement.EffectiveLadder.Count,
+                registry.TryGet<IpWindowRegion>(out var windows) ? windows : null,
+                registry.TryGet<EnforcementActorKey>(out var enforcer) ? enforcer : null,
+                resolver.GetService<ISurgeBreadthSource>());
+            var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
+            system.ActorOf(SlackAlertActor.Props(settings, outbox, resolver.GetService<SlackDeliveryStats>(), clock), "slack-alerts");
+        });
+
+    private static void ConfigureDelivery(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, SlackOptions options, SlackDeliveryStats stats, TimeProvider clock)
+    {
+        var maxRetryAfter = TimeSpan.FromSeconds(options.MaxRetryAfterSeconds);
+        pipeline.AddTimeout(TimeSpan.FromSeconds(options.TotalTimeoutSeconds));
+        if (options.MaxRetries > 0)
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromSeconds(options.RetryBaseDelaySeconds),
+                // Retry-After is read here rather than by the strategy so that it is capped.
+                ShouldRetryAfterHeader = false,
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter.Delay(args.Outcome.Result, clock.GetUtcNow(), maxRetryAfter)),
+                OnRetry = _ =>
+                {
+                    stats.AddRetried();
+                    return ValueTask.CompletedTask;
+                },
+            });
+        pipeline.AddTimeout(TimeSpan.FromSeconds(options.AttemptTimeoutSeconds));
+    }
+}
