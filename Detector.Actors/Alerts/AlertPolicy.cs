@@ -63,7 +63,7 @@ public sealed class AlertPolicy
         if (_cooldowns.Count >= PruneAbove) Prune(now);
         _cooldowns[key] = new Cooldown(now);
 
-        if (alert.Action == AlertActions.Ban && JoinBurst(alert, now))
+        if (alert.Action == AuditAction.Ban && JoinBurst(alert, now))
             return new AlertDecision(AlertOutcome.Summarize, suppressedBefore);
         return new AlertDecision(AlertOutcome.Send, suppressedBefore);
     }

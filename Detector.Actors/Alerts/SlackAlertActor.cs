@@ -94,14 +94,14 @@ public sealed class SlackAlertActor : ReceiveActor, IWithUnboundedStash, IWithTi
         }
 
         var context = new AlertContext(SuppressedBefore: decision.SuppressedBefore);
-        if (e.Action == AlertActions.Ban && IpKey.TryParse(e.Subject.AsSpan(), out var ip) &&
+        if (e.Action == AuditAction.Ban && IpKey.TryParse(e.Subject.AsSpan(), out var ip) &&
             (_settings.IpWindows is not null || _settings.Enforcement is not null))
         {
             GatherBanDetailsAsync(e, ip, context).PipeTo(Self, failure: _ => new BanDetailsGathered(e, context));
             BecomeStacked(WaitingForBanDetails);
             return;
         }
-        if (e.Action == AlertActions.Alert && _settings.Surge is { } surge)
+        if (e.Action == AuditAction.Alert && _settings.Surge is { } surge)
             context = context with { Surge = SurgeBreadthOrNull(surge) };
         Enqueue(SlackMessageBuilder.ForEvent(e, context));
     }

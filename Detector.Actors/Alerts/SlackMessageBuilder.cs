@@ -23,12 +23,12 @@ public static class SlackMessageBuilder
 
     public static SlackMessage ForEvent(AuditEvent e, AlertContext context) => e.Action switch
     {
-        AlertActions.Ban => Ban(e, context),
-        AlertActions.Unban => Unban(e, context),
-        AlertActions.Alert => GlobalSurge(e, context),
-        AlertActions.BanIneffective => BanIneffective(e, context),
-        AlertActions.BanFailed => FirewallFailure(e, context, "ban"),
-        AlertActions.UnbanFailed => FirewallFailure(e, context, "unban"),
+        AuditAction.Ban => Ban(e, context),
+        AuditAction.Unban => Unban(e, context),
+        AuditAction.Alert => GlobalSurge(e, context),
+        AuditAction.BanIneffective => BanIneffective(e, context),
+        AuditAction.BanFailed => FirewallFailure(e, context, "ban"),
+        AuditAction.UnbanFailed => FirewallFailure(e, context, "unban"),
         _ => Generic(e, context),
     };
 

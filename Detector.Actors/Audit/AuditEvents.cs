@@ -16,6 +16,10 @@ public static class AuditAction
     public const string Allowlisted = "ALLOWLISTED";
     /// <summary>Lines kept arriving from a banned IP after the grace period: the ban misses its traffic.</summary>
     public const string BanIneffective = "BAN_INEFFECTIVE";
+    /// <summary>A firewall command failed after its retries; the ledger keeps the desired state.</summary>
+    public const string BanFailed = "BAN_FAILED";
+    public const string UnbanFailed = "UNBAN_FAILED";
+    public const string ReconcileFailed = "RECONCILE_FAILED";
 }
 
 /// <summary>Factories so callers never hand-assemble audit lines.</summary>

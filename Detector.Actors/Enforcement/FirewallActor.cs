@@ -34,10 +34,6 @@ public sealed record FirewallActorSettings
 /// </summary>
 public sealed class FirewallActor : ReceiveActor, IWithTimers
 {
-    public const string BanFailed = "BAN_FAILED";
-    public const string UnbanFailed = "UNBAN_FAILED";
-    public const string ReconcileFailed = "RECONCILE_FAILED";
-
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IFirewall _firewall;
     private readonly FirewallActorSettings _settings;
@@ -79,7 +75,7 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         catch (Exception e)
         {
             var duration = AuditEvent.DurationText(ban.Duration is { } d ? (long)Math.Ceiling(d.TotalSeconds) : null);
-            Failed(BanFailed, ban.Ip.ToString(), e, ban.At, duration);
+            Failed(AuditAction.BanFailed, ban.Ip.ToString(), e, ban.At, duration);
         }
     }
 
@@ -95,7 +91,7 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         }
         catch (Exception e)
         {
-            Failed(UnbanFailed, unban.Ip.ToString(), e, unban.At, AuditEvent.None);
+            Failed(AuditAction.UnbanFailed, unban.Ip.ToString(), e, unban.At, AuditEvent.None);
         }
     }
 
@@ -141,7 +137,7 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         }
         catch (Exception e)
         {
-            Failed(ReconcileFailed, AuditEvent.None, e, null, AuditEvent.None);
+            Failed(AuditAction.ReconcileFailed, AuditEvent.None, e, null, AuditEvent.None);
             replyTo?.Tell(new FirewallReconcileFailed(e.Message));
         }
     }

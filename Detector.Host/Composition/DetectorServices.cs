@@ -29,6 +29,7 @@ public static class DetectorServices
         services.AddSingleton<IFirewall>(sp => FirewallFactory.Create(options.Enforcement, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => sp.GetRequiredService<IFirewall>().Stats);
         services.AddSlackAlerts(options.Slack);
+        services.AddSingleton<Detector.Alerts.ISurgeBreadthSource, Detector.Alerts.DetectionSurgeBreadth>();
 
         services.AddAkka("detector", builder =>
         {

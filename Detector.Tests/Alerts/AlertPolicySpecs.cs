@@ -7,7 +7,7 @@ public class AlertPolicySpecs
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-04-29T14:00:00Z");
 
-    private static AuditEvent Ban(string ip) => new(0, AlertActions.Ban, ip, "ip_zscore>3.0", 212.4, "mean=11.2 std=6.1", "600s");
+    private static AuditEvent Ban(string ip) => new(0, AuditAction.Ban, ip, "ip_zscore>3.0", 212.4, "mean=11.2 std=6.1", "600s");
 
     private static AuditEvent Event(string action, string subject) => new(0, action, subject, "cond", 1, "mean=1.0 std=1.0", "-");
 
@@ -18,7 +18,7 @@ public class AlertPolicySpecs
     public void The_same_alert_within_the_cooldown_is_suppressed_and_counted_on_the_next_one_sent()
     {
         var policy = Policy(cooldownSeconds: 600);
-        var failed = Event(AlertActions.BanFailed, "203.0.113.9");
+        var failed = Event(AuditAction.BanFailed, "203.0.113.9");
 
         Assert.Equal(AlertOutcome.Send, policy.Decide(failed, T0).Outcome);
         Assert.Equal(AlertOutcome.Suppress, policy.Decide(failed, T0.AddMinutes(1)).Outcome);
@@ -36,7 +36,7 @@ public class AlertPolicySpecs
 
         Assert.Equal(AlertOutcome.Send, policy.Decide(Ban("203.0.113.9"), T0).Outcome);
         Assert.Equal(AlertOutcome.Send, policy.Decide(Ban("203.0.113.10"), T0).Outcome);
-        Assert.Equal(AlertOutcome.Send, policy.Decide(Event(AlertActions.Unban, "203.0.113.9"), T0).Outcome);
+        Assert.Equal(AlertOutcome.Send, policy.Decide(Event(AuditAction.Unban, "203.0.113.9"), T0).Outcome);
         Assert.Equal(AlertOutcome.Suppress, policy.Decide(Ban("203.0.113.9"), T0.AddSeconds(30)).Outcome);
     }
 
@@ -122,7 +122,7 @@ public class AlertPolicySpecs
     public void Cooldown_memory_is_pruned_of_expired_keys()
     {
         var policy = Policy(cooldownSeconds: 60, threshold: 100_000);
-        for (var i = 0; i < 5000; i++) policy.Decide(Event(AlertActions.BanFailed, $"10.1.{i / 256}.{i % 256}"), T0.AddSeconds(i));
+        for (var i = 0; i < 5000; i++) policy.Decide(Event(AuditAction.BanFailed, $"10.1.{i / 256}.{i % 256}"), T0.AddSeconds(i));
 
         Assert.InRange(policy.TrackedKeys, 1, 1100);
     }

@@ -51,8 +51,8 @@ public sealed class SlackDeliverySpecs
         slack.Publish(new AuditEvent(0, AuditAction.Baseline, "-", "recompute", 13.1, "mean=12.9 std=5.8 err=0.031 slot=14h", "-"));
         slack.Publish(new AuditEvent(0, AuditAction.Unban, "203.0.113.9", "expired", 0, "mean=1.0 std=2.0", "600s"));
         slack.Publish(new AuditEvent(0, AuditAction.Alert, "global", "global_rate>5.0x_mean", 88, "mean=12.9 std=5.8", "-"));
-        slack.Publish(new AuditEvent(0, AlertActions.BanIneffective, "203.0.113.7", "traffic_after_ban", 40.2, "-", "600s"));
-        slack.Publish(new AuditEvent(0, AlertActions.BanFailed, "203.0.113.8", "ipset exited 1", 0, "-", "600s"));
+        slack.Publish(new AuditEvent(0, AuditAction.BanIneffective, "203.0.113.7", "traffic_after_ban", 40.2, "-", "600s"));
+        slack.Publish(new AuditEvent(0, AuditAction.BanFailed, "203.0.113.8", "ipset exited 1", 0, "-", "600s"));
 
         await webhook.WaitForRequestsAsync(4);
         var texts = webhook.Requests.Select(r => Json(r).GetProperty("text").GetString()!).ToList();

@@ -104,7 +104,7 @@ public sealed class DetectionCoordinator
 
     private void Accumulate(in AccessLogEntry entry)
     {
-        if (!_tracks.TryGetValue(entry.Ip, out var track)) _tracks[entry.Ip] = track = new IpTrack(entry.Ip);
+        if (!_tracks.TryGetValue(entry.Ip, out var track)) _tracks[entry.Ip] = track = new IpTrack(entry.Ip, _openSecond);
         var counts = SecondCounts.Of(entry);
         if (track.Add(entry, counts)) _activeInSecond.Add(track);
         _siteSecond += counts;
@@ -183,7 +183,13 @@ public sealed class DetectionCoordinator
     {
         _talkers.AdvanceTo(second);
         if (_clock.Mode == ClockMode.Live || minuteEnds)
-            _stats.SetTop(_talkers.Top(DetectionStats.TopCount, ip => _bans?.IsBanned(ip) == true));
+        {
+            var newSince = second - _options.Detection.WindowSeconds;
+            var fresh = 0;
+            foreach (var track in _tracks.Values)
+                if (track.FirstSeen > newSince) fresh++;
+            _stats.SetTop(_talkers.Top(DetectionStats.TopCount, ip => _bans?.IsBanned(ip) == true), _talkers.Count, fresh);
+        }
     }
 
     /// <summary>The rate with the band the global rule allows: above Upper is an anomaly (when the baseline is warm).</summary>

@@ -21,6 +21,7 @@ public sealed class DetectionStats
     private long _eventNow;
     private ImmutableDictionary<BanTierRule, long> _bansByTierAndRule = ImmutableDictionary<BanTierRule, long>.Empty;
     private TopTalker[] _top = [];
+    private (int Distinct, int New) _sources;
 
     public long Bans => Interlocked.Read(ref _bans);
     public long Unbans => Interlocked.Read(ref _unbans);
@@ -37,6 +38,13 @@ public sealed class DetectionStats
 
     /// <summary>The busiest source IPs over the last window of event time, most requests first.</summary>
     public IReadOnlyList<TopTalker> Top => Volatile.Read(ref _top);
+
+    /// <summary>How many IPs sent requests in the last window, and how many of them had not been seen in the
+    /// minutes before (published with <see cref="Top"/>).</summary>
+    public (int Distinct, int New) Sources
+    {
+        get { lock (this) return _sources; }
+    }
 
     /// <summary>The global 60 s rate and its band, one point per closed second.</summary>
     public GlobalSeries Series { get; } = new(SeriesSeconds);
@@ -60,7 +68,11 @@ public sealed class DetectionStats
     internal void AddTooLate(long n) => Interlocked.Add(ref _tooLate, n);
     internal void SetGlobalRate(double rate) => Volatile.Write(ref _globalRate, rate);
     internal void SetEventNow(long now) => Interlocked.Exchange(ref _eventNow, now);
-    internal void SetTop(TopTalker[] top) => Volatile.Write(ref _top, top);
+    internal void SetTop(TopTalker[] top, int distinct, int newIps)
+    {
+        Volatile.Write(ref _top, top);
+        lock (this) _sources = (distinct, newIps);
+    }
 }
 
 /// <summary>A metrics key: ladder tier and the condition that fired ("manual" for operator bans).</summary>

@@ -8,7 +8,7 @@ namespace Detector.Detection.Pipeline;
 /// entity, a few sample paths and agents, and request counts of the current and previous aligned minute
 /// (their sum bounds the IP's 60 s window, which decides whether its traffic must go to the entity now).
 /// </summary>
-internal sealed class IpTrack(IpKey ip)
+internal sealed class IpTrack(IpKey ip, long firstSeen)
 {
     private const int MaxSamples = 3;
     private readonly List<(long Second, SecondCounts Counts)> _pending = [];
@@ -16,6 +16,8 @@ internal sealed class IpTrack(IpKey ip)
     private readonly List<string> _agents = new(MaxSamples);
 
     public IpKey Ip { get; } = ip;
+    /// <summary>The second this track began: the IP had been idle (or unseen) for minutes before.</summary>
+    public long FirstSeen { get; } = firstSeen;
     public SecondCounts Open { get; private set; }
     public int MinuteRequests { get; private set; }
     public int PreviousMinuteRequests { get; private set; }
