@@ -69,7 +69,7 @@ public static class IpRule
     /// the pipeline batch quiet IPs' traffic without changing any verdict. The error rules are bounded separately by
     /// <see cref="HighestQuietErrors"/>; the shared bar only ever raises thresholds.
     /// </summary>
-    public static double LowestFiringRate(BaselineSnapshot baseline, DetectionOptions options)
+    public static double LowestFiringRate(BaselineSnapshot baseline, DetectionOptions options, bool siteSurge = true)
     {
         var lowest = double.MaxValue;
         foreach (var tighten in (ReadOnlySpan<double>)[1.0, options.ErrorSurgeTightenFactor])
@@ -78,7 +78,7 @@ public static class IpRule
             lowest = Math.Min(lowest, options.RateMultiplier / tighten * baseline.IpMean);
         }
         if (options.SustainedRate > 0) lowest = Math.Min(lowest, options.SustainedRate);
-        if (options.SurgeContributorRate > 0) lowest = Math.Min(lowest, options.SurgeContributorRate);
+        if (siteSurge && options.SurgeContributorRate > 0) lowest = Math.Min(lowest, options.SurgeContributorRate);
         return Math.Max(0, lowest);
     }
 

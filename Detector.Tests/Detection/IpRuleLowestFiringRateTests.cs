@@ -55,7 +55,8 @@ public class IpRuleLowestFiringRateTests
                 SharedBarRaise = 1 + random.NextDouble() * 5,
             };
             var baseline = Baselines.Ip(random.NextDouble() * 5, random.NextDouble() * 5, random.NextDouble() * 0.2);
-            var rateBound = IpRule.LowestFiringRate(baseline, options);
+            var surge = random.Next(2) == 0;
+            var rateBound = IpRule.LowestFiringRate(baseline, options, siteSurge: surge);
             var errorBound = IpRule.HighestQuietErrors(options);
             var requests = random.Next(0, (int)Math.Min(2000, Math.Floor(rateBound * options.WindowSeconds)) + 1);
             var errors = random.Next(0, Math.Min(requests, errorBound) + 1);
@@ -63,7 +64,7 @@ public class IpRuleLowestFiringRateTests
             var notFound = random.Next(0, errors - auth + 1);
             var window = new SecondCounts(requests, errors, auth, notFound, random.Next(0, requests - errors + 1));
             var horizon = new SecondCounts(random.Next(requests, 100_000), errors, auth, notFound);
-            var evidence = new IpEvidence(window, horizon, random.Next(0, 20), random.Next(2) == 0);
+            var evidence = new IpEvidence(window, horizon, random.Next(0, 20), surge);
 
             var verdict = IpRule.Evaluate(ip, 0, evidence, baseline, options);
 

@@ -46,6 +46,7 @@ public sealed class DetectionCoordinator
     private long _sliceId;
     private long? _nextExpiry;
     private int _hotRequests;
+    private int _hotRequestsInSurge;
     private readonly int _hotErrors;
 
     public DetectionCoordinator(DetectorOptions options, DetectionActors actors, EventClock clock, DetectionStats stats)
@@ -127,6 +128,7 @@ public sealed class DetectionCoordinator
         var bans = _bans ??= await LoadBansAsync();
 
         var site = _siteSecond;
+        var hotRequests = _episodes.InEpisode ? _hotRequestsInSurge : _hotRequests;
         foreach (var track in _activeInSecond)
         {
             var counts = track.CloseSecond(second);
@@ -139,7 +141,7 @@ public sealed class DetectionCoordinator
                 // Banned IPs are few and the ones operators look at: keep their entities live.
                 _toSend.Add(track);
             }
-            else if (track.WindowBound > _hotRequests || track.ErrorBound > _hotErrors) _toSend.Add(track);
+            else if (track.WindowBound > hotRequests || track.ErrorBound > _hotErrors) _toSend.Add(track);
         }
         if (minuteEnds)
         {
@@ -216,8 +218,12 @@ public sealed class DetectionCoordinator
     private void UseBaseline(BaselineSnapshot snapshot)
     {
         _stats.Baseline = snapshot;
-        _hotRequests = (int)Math.Min(int.MaxValue, Math.Floor(IpRule.LowestFiringRate(snapshot, _options.Detection) * _options.Detection.WindowSeconds));
+        _hotRequests = HotRequests(IpRule.LowestFiringRate(snapshot, _options.Detection, siteSurge: false));
+        _hotRequestsInSurge = HotRequests(IpRule.LowestFiringRate(snapshot, _options.Detection, siteSurge: true));
     }
+
+    private int HotRequests(double lowestFiringRate) =>
+        (int)Math.Min(int.MaxValue, Math.Floor(lowestFiringRate * _options.Detection.WindowSeconds));
 
     private async Task<List<IpEvaluated>> EvaluateAsync(List<IpTrack> tracks)
     {
