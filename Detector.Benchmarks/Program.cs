@@ -3,10 +3,12 @@ using Detector.Benchmarks;
 
 // replay: end-to-end throughput of the detector process against a parse-only pass (see ReplayBenchmark).
 // scenarios: the labelled detection-quality suite; writes docs/detection-quality.md.
+// ban-latency: first flood request logged -> attacker's packets dropped, in the netns Docker-host topology (root).
 // micro:  BenchmarkDotNet micro-benchmarks, only on request; extra arguments go to BenchmarkDotNet.
 return args.FirstOrDefault() switch
 {
     "replay" => ReplayBenchmark.Run(ReplayOptions.Parse(args[1..])),
+    "ban-latency" => await BanLatencyBenchmark.RunAsync(BanLatencyOptions.Parse(args[1..])),
     "micro" => RunMicro(args[1..]),
     "scenarios" => await ScenarioSuite.RunAsync(args[1..]),
     _ => Usage(),
@@ -25,6 +27,10 @@ static int Usage()
           replay [--lines N] [--keep]   generate a synthetic log (default 1,000,000 lines), replay it through
                                         the detector process and compare with a parse-only pass
           scenarios [FILE]              replay the labelled scenarios, write the quality table (docs/detection-quality.md)
+          ban-latency [--runs 20] [--reconcile 100000]
+                                        root: flood through a Docker-published port in network namespaces, time from the
+                                        first flood request logged to the attacker's packets dropped (p50/p99), then an
+                                        ipset reconcile of N bans
           micro [BenchmarkDotNet args]  parser micro-benchmarks
         """);
     return 1;

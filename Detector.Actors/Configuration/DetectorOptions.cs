@@ -129,6 +129,9 @@ public sealed class EnforcementOptions
     public string Firewall { get; set; } = "dry-run";
     /// <summary>IPv6 bans block this prefix of the address (128: the address alone; 64: its whole /64).</summary>
     public int Ipv6PrefixLength { get; set; } = 128;
+    /// <summary>ipset and iptables backends: hook DOCKER-USER as well as INPUT when it exists. False: INPUT only
+    /// (bans then miss traffic to Docker-published ports; for hosts without Docker or to compare).</summary>
+    public bool DockerUser { get; set; } = true;
 
     /// <summary>Log lines from a banned IP this many seconds (event time) after its ban mean the ban does not
     /// work: audited once per ban as BAN_INEFFECTIVE. Not judged with the dry-run backend.</summary>

@@ -109,8 +109,9 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         var ledger = _settings.Ledger;
         if (ledger is null && !ActorRegistry.For(Context.System).TryGet<EnforcementActorKey>(out ledger))
         {
-            // Created just before the enforcement actor; look again shortly.
-            Timers.StartSingleTimer("reconcile-retry", ReconcileFirewall.Instance, TimeSpan.FromSeconds(1));
+            // Created just before the enforcement actor; look again shortly (bans flushed while the daemon was
+            // down come back within moments of a restart).
+            Timers.StartSingleTimer("reconcile-retry", ReconcileFirewall.Instance, TimeSpan.FromMilliseconds(100));
             replyTo?.Tell(new FirewallReconcileFailed("the enforcement actor is not registered yet"));
             return;
         }

@@ -24,7 +24,7 @@ public static class FirewallFactory
 
     public static IFirewall Create(EnforcementOptions options, ILoggerFactory loggers, IProcessRunner? runner = null, FirewallHost? host = null)
     {
-        var settings = new FirewallSettings { Ipv6PrefixLength = options.Ipv6PrefixLength };
+        var settings = new FirewallSettings { Ipv6PrefixLength = options.Ipv6PrefixLength, HookDockerUser = options.DockerUser };
         var name = Normalize(options.Firewall)
                    ?? throw new ArgumentException($"Unknown firewall backend '{options.Firewall}' ({string.Join(", ", Backends)}).");
         var logger = loggers.CreateLogger(typeof(FirewallFactory));

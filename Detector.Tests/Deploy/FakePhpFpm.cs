@@ -9,20 +9,43 @@ namespace Detector.Tests.Deploy;
 /// <summary>
 /// A minimal FastCGI responder standing in for Nextcloud's php-fpm: records the parameters Nginx sends and
 /// answers 200 (or 404 when the request URI contains "missing"). Enough of the protocol for Nginx's
-/// one-request-per-connection FastCGI.
+/// one-request-per-connection FastCGI. Listens on loopback TCP, or on a Unix socket, which Nginx reaches from
+/// another network namespace (the netns topology). Linked into Detector.Benchmarks: no xunit here.
 /// </summary>
 public sealed class FakePhpFpm : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Socket _listener;
+    private readonly string? _unixSocketPath;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> Requests { get; } = new();
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
-    public FakePhpFpm()
+    /// <summary>The upstream's <c>server</c> for Nginx: <c>127.0.0.1:PORT</c> or <c>unix:PATH</c>.</summary>
+    public string Upstream => _unixSocketPath is null ? $"127.0.0.1:{Port}" : $"unix:{_unixSocketPath}";
+
+    /// <summary>Keeps the requests' parameters in <see cref="Requests"/> (off for floods).</summary>
+    public bool RecordRequests { get; init; } = true;
+
+    public FakePhpFpm() : this(null)
     {
-        _listener.Start();
+    }
+
+    public FakePhpFpm(string? unixSocketPath)
+    {
+        _unixSocketPath = unixSocketPath;
+        if (unixSocketPath is null)
+        {
+            _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        }
+        else
+        {
+            _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            _listener.Bind(new UnixDomainSocketEndPoint(unixSocketPath));
+        }
+        _listener.Listen(512);
         _loop = Task.Run(AcceptAsync);
     }
 
@@ -30,18 +53,18 @@ public sealed class FakePhpFpm : IAsyncDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
-            TcpClient client;
-            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
+            Socket client;
+            try { client = await _listener.AcceptAsync(_stop.Token); }
             catch (OperationCanceledException) { return; }
             catch (ObjectDisposedException) { return; }
+            catch (SocketException) { return; }
             _ = Task.Run(() => ServeAsync(client));
         }
     }
 
-    private async Task ServeAsync(TcpClient client)
+    private async Task ServeAsync(Socket client)
     {
-        using var _ = client;
-        var stream = client.GetStream();
+        await using var stream = new NetworkStream(client, ownsSocket: true);
         var parameters = new MemoryStream();
         var header = new byte[8];
         ushort requestId = 1;
@@ -58,7 +81,7 @@ public sealed class FakePhpFpm : IAsyncDisposable
         }
 
         var names = ParseParams(parameters.ToArray());
-        Requests.Enqueue(names);
+        if (RecordRequests) Requests.Enqueue(names);
         var missing = names.GetValueOrDefault("REQUEST_URI", "").Contains("missing", StringComparison.Ordinal);
         var body = Encoding.ASCII.GetBytes(
             (missing ? "Status: 404 Not Found\r\n" : "Status: 200 OK\r\n") + "Content-Type: text/plain\r\n\r\nfake php-fpm\n");
@@ -104,8 +127,9 @@ public sealed class FakePhpFpm : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _listener.Stop();
+        _listener.Dispose();
         try { await _loop; } catch (OperationCanceledException) { }
         _stop.Dispose();
+        if (_unixSocketPath is not null) File.Delete(_unixSocketPath);
     }
 }

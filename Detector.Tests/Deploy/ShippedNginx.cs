@@ -10,7 +10,8 @@ namespace Detector.Tests.Deploy;
 /// exist on a test machine is changed, and <see cref="Substitutions"/> names every changed line:
 /// the php-fpm upstream (the compose host name <c>nextcloud</c> does not resolve here), the listen address,
 /// the document root and the access-log path. Everything else is the shipped text, byte for byte;
-/// <c>NextcloudNginxConfigSpecs</c> proves it. The netns integration tests can run it the same way.
+/// <c>NextcloudNginxConfigSpecs</c> proves it. The netns topology (<c>DockerHostTopology</c>) runs it in a container
+/// namespace; it is linked into Detector.Benchmarks too, so this file stays free of xunit (skips live in ShippedNginx.Testing.cs).
 /// </summary>
 public sealed partial class ShippedNginx : IDisposable
 {
@@ -35,7 +36,13 @@ public sealed partial class ShippedNginx : IDisposable
     /// <summary>Shipped line -> the line the test runs instead.</summary>
     public IReadOnlyDictionary<string, string> Substitutions { get; }
 
-    public ShippedNginx(int port, int phpFpmPort)
+    public ShippedNginx(int port, int phpFpmPort) : this("127.0.0.1", port, $"127.0.0.1:{phpFpmPort}")
+    {
+    }
+
+    /// <param name="listenAddress">The IPv4 address Nginx listens on.</param>
+    /// <param name="phpFpmServer">The php-fpm upstream's <c>server</c>: <c>host:port</c> or <c>unix:/path</c>.</param>
+    public ShippedNginx(string listenAddress, int port, string phpFpmServer)
     {
         Port = port;
         Prefix = Directory.CreateTempSubdirectory("detector-shipped-nginx-");
@@ -49,14 +56,14 @@ public sealed partial class ShippedNginx : IDisposable
         File.CreateSymbolicLink(Path.Combine(root, "detector", "trusted-proxies.conf"), Repository.File(TrustedProxies));
         // The upstream: loopback instead of the compose service name.
         File.WriteAllText(Path.Combine(root, "detector", "nextcloud-upstream.conf"),
-            $"upstream php-handler {{ server 127.0.0.1:{phpFpmPort}; }}\n");
+            $"upstream php-handler {{ server {phpFpmServer}; }}\n");
         // Files the official image has in /etc/nginx; the distribution's copies.
         foreach (var name in new[] { "mime.types", "fastcgi_params" })
             File.CreateSymbolicLink(Path.Combine(root, name), DistributionFile(name));
 
         Substitutions = new Dictionary<string, string>
         {
-            [ShippedListen] = $"listen 127.0.0.1:{port};",
+            [ShippedListen] = $"listen {listenAddress}:{port};",
             [ShippedListenV6] = "",
             [ShippedRoot] = $"root {DocumentRoot};",
             [$"access_log {ShippedAccessLogPath()} detector_json;"] = $"access_log {AccessLog} detector_json;",
@@ -82,14 +89,13 @@ public sealed partial class ShippedNginx : IDisposable
 
     public static string? Binary() => new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists);
 
-    /// <summary>Skips the test, with the reason, when Nginx or the distribution's include files are missing.</summary>
-    public static string RequireBinary()
+    /// <summary>Why Nginx cannot run here (no binary, or the distribution's include files are missing), or null.</summary>
+    public static string? MissingReason()
     {
-        var nginx = Binary();
-        if (nginx is null) Assert.Skip("nginx is not installed (./test.sh installs nginx-light when run as root)");
+        if (Binary() is null) return "nginx is not installed (./test.sh installs nginx-light when run as root)";
         foreach (var name in new[] { "mime.types", "fastcgi_params" })
-            if (!File.Exists(DistributionFile(name))) Assert.Skip($"/etc/nginx/{name} is missing (package nginx-common)");
-        return nginx;
+            if (!File.Exists(DistributionFile(name))) return $"/etc/nginx/{name} is missing (package nginx-common)";
+        return null;
     }
 
     private static string DistributionFile(string name) => Path.Combine("/etc/nginx", name);
@@ -98,7 +104,7 @@ public sealed partial class ShippedNginx : IDisposable
     public static string ShippedAccessLogPath()
     {
         var matches = AccessLogDirective().Matches(File.ReadAllText(Repository.File(ServerBlock)));
-        Assert.Single(matches);
+        if (matches.Count != 1) throw new InvalidOperationException($"{ServerBlock} must have one detector_json access_log, found {matches.Count}");
         return matches[0].Groups["path"].Value;
     }
 
@@ -109,28 +115,21 @@ public sealed partial class ShippedNginx : IDisposable
         foreach (var (from, to) in substitutions)
         {
             var at = Enumerable.Range(0, lines.Length).Where(i => lines[i].Trim() == from).ToList();
-            Assert.True(at.Count == 1, $"'{from}' must occur exactly once in {ServerBlock}, found {at.Count}");
+            if (at.Count != 1) throw new InvalidOperationException($"'{from}' must occur exactly once in {ServerBlock}, found {at.Count}");
             var indent = lines[at[0]][..(lines[at[0]].Length - lines[at[0]].TrimStart().Length)];
             lines[at[0]] = to.Length == 0 ? "" : indent + to;
         }
         return string.Join('\n', lines);
     }
 
-    public async Task<(int ExitCode, string Output)> TestAsync()
+    /// <summary>Starts Nginx in the foreground; <paramref name="launcher"/> runs it through another command
+    /// (<c>ip netns exec NAME</c>).</summary>
+    public void Start(params string[] launcher)
     {
-        var info = new ProcessStartInfo(RequireBinary()) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "-t", "-p", Prefix.FullName, "-c", MainConfig }) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    public void Start()
-    {
-        var info = new ProcessStartInfo(RequireBinary());
-        foreach (var a in new[] { "-p", Prefix.FullName, "-c", MainConfig }) info.ArgumentList.Add(a);
+        var nginx = Binary() ?? throw new InvalidOperationException(MissingReason());
+        string[] argv = [.. launcher, nginx, "-p", Prefix.FullName, "-c", MainConfig];
+        var info = new ProcessStartInfo(argv[0]);
+        foreach (var a in argv[1..]) info.ArgumentList.Add(a);
         _process = Process.Start(info);
     }
 

@@ -18,6 +18,10 @@ public sealed record FirewallSettings
 
     public int Ipv6PrefixLength { get; init; } = 128;
 
+    /// <summary>Hook DOCKER-USER as well as INPUT when Docker created it (ipset and iptables backends). Off is the
+    /// classic INPUT-only setup, which misses traffic to Docker-published ports.</summary>
+    public bool HookDockerUser { get; init; } = true;
+
     /// <summary>ipset maxelem: room for every ban of a large attack (the kernel default, 65536, is too small).</summary>
     public int MaxEntries { get; init; } = 1 << 20;
 

@@ -18,8 +18,8 @@ public sealed class IpsetFirewall : IFirewall
     public IpsetFirewall(CommandExecutor executor, IptablesTools tools, FirewallSettings? settings = null)
     {
         _executor = executor;
-        _hooks = new IptablesHooks(executor, tools);
         _settings = settings ?? FirewallSettings.Default;
+        _hooks = new IptablesHooks(executor, tools, _settings.HookDockerUser);
     }
 
     public string Name => "ipset";

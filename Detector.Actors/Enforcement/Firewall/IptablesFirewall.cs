@@ -10,8 +10,8 @@ namespace Detector.Enforcement.Firewall;
 /// </summary>
 public sealed class IptablesFirewall(CommandExecutor executor, IptablesTools tools, FirewallSettings? settings = null) : IFirewall
 {
-    private readonly IptablesHooks _hooks = new(executor, tools);
     private readonly FirewallSettings _settings = settings ?? FirewallSettings.Default;
+    private readonly IptablesHooks _hooks = new(executor, tools, (settings ?? FirewallSettings.Default).HookDockerUser);
 
     public string Name => "iptables";
     public int Ipv6PrefixLength => _settings.Ipv6PrefixLength;

@@ -2,13 +2,15 @@ namespace Detector.Enforcement.Firewall;
 
 /// <summary>The iptables operations the ipset and iptables backends share: is a chain there, is a rule there,
 /// insert it once.</summary>
-public sealed class IptablesHooks(CommandExecutor executor, IptablesTools tools)
+public sealed class IptablesHooks(CommandExecutor executor, IptablesTools tools, bool hookDockerUser = true)
 {
     public IptablesTools Tools => tools;
 
-    /// <summary>INPUT, plus DOCKER-USER when Docker created it (checked each time: Docker may start after Detector).</summary>
+    /// <summary>INPUT, plus DOCKER-USER when Docker created it (checked each time: Docker may start after Detector)
+    /// unless hooking it is turned off.</summary>
     public async Task<IReadOnlyList<string>> ChainsAsync(bool v6, CancellationToken cancellationToken)
     {
+        if (!hookDockerUser) return [FirewallSettings.InputChain];
         var dockerUser = await executor.ProbeAsync(ListChain(v6, FirewallSettings.DockerUserChain), cancellationToken);
         return dockerUser.Succeeded
             ? [FirewallSettings.InputChain, FirewallSettings.DockerUserChain]

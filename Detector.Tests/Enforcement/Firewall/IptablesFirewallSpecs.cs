@@ -7,10 +7,11 @@ public class IptablesFirewallSpecs
 {
     private static readonly IptablesTools Legacy = IptablesTools.For(IptablesFlavor.Legacy, _ => true);
 
-    private static (IptablesFirewall Firewall, RecordingProcessRunner Runner) Build(Func<FirewallCommand, ProcessResult?> respond)
+    private static (IptablesFirewall Firewall, RecordingProcessRunner Runner) Build(Func<FirewallCommand, ProcessResult?> respond,
+        FirewallSettings? settings = null)
     {
         var runner = new RecordingProcessRunner(respond);
-        return (new IptablesFirewall(new CommandExecutor(runner, delay: (_, _) => Task.CompletedTask), Legacy), runner);
+        return (new IptablesFirewall(new CommandExecutor(runner, delay: (_, _) => Task.CompletedTask), Legacy, settings), runner);
     }
 
     private static string Line(FirewallCommand c) => string.Join(' ', [c.File, .. c.Args]);
@@ -33,6 +34,22 @@ public class IptablesFirewallSpecs
                 "iptables-legacy -w 5 -I INPUT 1 -s 203.0.113.9/32 -m comment --comment detector -j DROP",
                 "iptables-legacy -w 5 -C DOCKER-USER -s 203.0.113.9/32 -m comment --comment detector -j DROP",
                 "iptables-legacy -w 5 -I DOCKER-USER 1 -s 203.0.113.9/32 -m comment --comment detector -j DROP",
+            ],
+            runner.Lines);
+    }
+
+    [Fact]
+    public async Task With_DOCKER_USER_hooking_off_a_ban_goes_into_INPUT_only()
+    {
+        var (firewall, runner) = Build(c => Line(c).Contains(" -C ") ? new ProcessResult(1, "", "Bad rule") : RecordingProcessRunner.Ok,
+            new FirewallSettings { HookDockerUser = false });
+
+        await firewall.BanAsync(IpKey.Parse("203.0.113.9"), TimeSpan.FromMinutes(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            [
+                "iptables-legacy -w 5 -C INPUT -s 203.0.113.9/32 -m comment --comment detector -j DROP",
+                "iptables-legacy -w 5 -I INPUT 1 -s 203.0.113.9/32 -m comment --comment detector -j DROP",
             ],
             runner.Lines);
     }
