@@ -13,15 +13,14 @@ namespace Detector.Windows;
 /// </summary>
 public sealed class IpWindowActor : ReceiveActor
 {
-    private const int SampleCount = 5;
-
     private readonly IpKey _ip;
     private readonly DetectionOptions _options;
     private readonly SlidingWindow _window;
     private readonly HorizonWindow _horizon;
     private readonly RecentAgents _recentAgents = new();
-    private readonly RecentValues _paths = new(SampleCount);
-    private readonly RecentValues _agents = new(SampleCount);
+    // The coordinator sends a few distinct samples with each batch; the latest batch's are the recent ones.
+    private string[] _paths = [];
+    private string[] _agents = [];
     private IpVerdict? _lastVerdict;
 
     public IpWindowActor(IpKey ip, DetectionOptions options)
@@ -38,7 +37,7 @@ public sealed class IpWindowActor : ReceiveActor
     }
 
     public static Props Props(IpKey ip, DetectionOptions options) =>
-        Akka.Actor.Props.Create(() => new IpWindowActor(ip, options));
+        Akka.Actor.Props.Create<IpWindowActor>(ip, options); // not the expression form: one entity per IP, compiled each time
 
     private void Observe(IpTrafficObserved observed)
     {
@@ -47,8 +46,8 @@ public sealed class IpWindowActor : ReceiveActor
             _window.Add(second, counts);
             _horizon.Add(second, counts);
         }
-        _paths.AddRange(observed.SamplePaths);
-        _agents.AddRange(observed.SampleAgents);
+        if (observed.SamplePaths.Length > 0) _paths = observed.SamplePaths;
+        if (observed.SampleAgents.Length > 0) _agents = observed.SampleAgents;
         var latest = _window.LatestSecond;
         foreach (var agent in observed.SampleAgents) _recentAgents.Add(agent, latest);
 
@@ -70,6 +69,6 @@ public sealed class IpWindowActor : ReceiveActor
         _window.Totals,
         _window.Totals.Requests / (double)_options.WindowSeconds,
         _lastVerdict,
-        _paths.ToList(),
-        _agents.ToList());
+        _paths,
+        _agents);
 }

@@ -11,7 +11,7 @@ namespace Detector.Detection.Pipeline;
 internal sealed class IpTrack(IpKey ip, long firstSeen)
 {
     private const int MaxSamples = 3;
-    private readonly List<(long Second, SecondCounts Counts)> _pending = [];
+    private readonly List<(long Second, SecondCounts Counts)> _pending = new(8);
     private readonly List<string> _paths = new(MaxSamples);
     private readonly List<string> _agents = new(MaxSamples);
 
