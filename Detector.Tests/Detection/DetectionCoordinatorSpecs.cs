@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Detector.Audit;
 using Detector.Configuration;
 using Detector.Ingest;
@@ -138,4 +139,39 @@ public sealed class DetectionCoordinatorSpecs
 
     private static double Mean(AuditEvent baseline) =>
         double.Parse(baseline.Baseline.Split(' ').First(p => p.StartsWith("mean=")).Split('=')[1], System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>Live mode: what the daemon does between whole seconds.</summary>
+public sealed class LiveDetectionCoordinatorSpecs
+{
+    [Fact]
+    public async Task Live_flood_is_banned_as_soon_as_its_open_second_crosses_the_line_not_when_the_second_closes()
+    {
+        var wall = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Start + 100).AddMilliseconds(300));
+        await using var harness = await PipelineHarness.StartAsync(clock: new EventClockSetup(Detector.Ingest.Clock.ClockMode.Live, wall));
+        await harness.FeedAsync([Entry("192.0.2.1", Start + 99, millis: 900)]);
+
+        // 400 requests within the first 300 ms of second 100; nothing of second 101 has been read yet.
+        await harness.FeedAsync(Enumerable.Range(0, 400).Select(i => Entry("203.0.113.9", Start + 100, millis: i * 300 / 400)));
+
+        var ban = Assert.Single(await harness.AuditEventsAsync(), e => e.Action == AuditAction.Ban);
+        Assert.Equal("203.0.113.9", ban.Subject);
+        Assert.Equal(Start + 101, ban.At); // the same decision time as at the second's close
+    }
+
+    [Fact]
+    public async Task Early_evaluation_counts_a_second_once_whatever_the_batches()
+    {
+        var wall = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Start + 10));
+        await using var harness = await PipelineHarness.StartAsync(clock: new EventClockSetup(Detector.Ingest.Clock.ClockMode.Live, wall));
+        // A busy IP read in many small batches: each batch is evaluated early, then the second closes.
+        for (var batch = 0; batch < 10; batch++)
+            await harness.FeedAsync(Enumerable.Range(0, 20).Select(i => Entry("192.0.2.7", Start + 5, millis: batch * 100 + i)));
+        await harness.FeedAsync([Entry("192.0.2.8", Start + 6)]);
+
+        var windows = await harness.System.ActorSelection("/user/ip-windows").ResolveOne(TimeSpan.FromSeconds(5));
+        var state = await windows.Ask<Detector.Messages.IpWindowState>(
+            new Detector.Messages.GetIpWindowState(Detector.Ingest.IpKey.Parse("192.0.2.7")), TimeSpan.FromSeconds(5));
+        Assert.Equal(200, state.Window.Requests);
+    }
 }

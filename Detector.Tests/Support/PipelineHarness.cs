@@ -33,7 +33,7 @@ public sealed class PipelineHarness : IAsyncDisposable
     public IActorRef Audit { get; }
     public IActorRef Enforcement { get; }
 
-    private PipelineHarness(IHost host, DetectorOptions options, RecordingFirewall firewall)
+    private PipelineHarness(IHost host, DetectorOptions options, RecordingFirewall firewall, EventClockSetup clock)
     {
         _host = host;
         Options = options;
@@ -45,13 +45,15 @@ public sealed class PipelineHarness : IAsyncDisposable
         System.EventStream.Subscribe(_recorder, typeof(AuditEvent));
         Enforcement = registry.Get<EnforcementActorKey>();
         var actors = new DetectionActors(registry.Get<IpWindowRegion>(), registry.Get<ReplyCollectorActor>(), Enforcement, Audit);
-        Coordinator = new DetectionCoordinator(options, actors, new EventClock(ClockMode.Replay, options.Clock, Counters, TimeProvider.System), Stats);
+        Coordinator = new DetectionCoordinator(options, actors, new EventClock(clock.Mode, options.Clock, Counters, clock.WallClock), Stats);
     }
 
     /// <param name="ledger">Where the offender ledger persists; in memory by default.</param>
     /// <param name="firewall">The firewall enforcement applies through; a recording one (which counts as
     /// enforcing) by default.</param>
-    public static async Task<PipelineHarness> StartAsync(DetectorOptions? options = null, LedgerPersistence? ledger = null, IFirewall? firewall = null)
+    /// <param name="clock">Replay time by default; live mode with a wall clock the test sets.</param>
+    public static async Task<PipelineHarness> StartAsync(DetectorOptions? options = null, LedgerPersistence? ledger = null, IFirewall? firewall = null,
+        EventClockSetup? clock = null)
     {
         options ??= new DetectorOptions();
         var recording = new RecordingFirewall();
@@ -63,7 +65,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             .WithEnforcement(options, ledger ?? LedgerPersistence.InMemory()));
         var host = builder.Build();
         await host.StartAsync();
-        return new PipelineHarness(host, options, recording);
+        return new PipelineHarness(host, options, recording, clock ?? new EventClockSetup(ClockMode.Replay, TimeProvider.System));
     }
 
     /// <summary>Audit events published so far, after everything sent before this call was written.</summary>
@@ -102,3 +104,6 @@ public sealed class PipelineHarness : IAsyncDisposable
         }
     }
 }
+
+/// <summary>How the harness's coordinator keeps time.</summary>
+public sealed record EventClockSetup(ClockMode Mode, TimeProvider WallClock);

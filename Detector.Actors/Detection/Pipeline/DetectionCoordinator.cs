@@ -44,6 +44,8 @@ public sealed class DetectionCoordinator
     private long _openSecond = long.MinValue;
     private SecondCounts _siteSecond;
     private long _sliceId;
+    /// <summary>Traffic of the open second from IPs banned before it closed (live early evaluation).</summary>
+    private SecondCounts _bannedInOpenSecond;
     private long? _nextExpiry;
     private int _hotRequests;
     private int _hotRequestsInSurge;
@@ -88,7 +90,32 @@ public sealed class DetectionCoordinator
         }
         if (late > 0) _stats.AddLateClamped(late);
         if (tooLate > 0) _stats.AddTooLate(tooLate);
+        if (_clock.Mode == ClockMode.Live) await EvaluateFloodsEarlyAsync();
         await CloseUntilAsync(watermark / 1000);
+    }
+
+    /// <summary>
+    /// Live only: an IP whose open second alone could take it over a threshold is evaluated now, not when the second
+    /// closes, so a flood is banned within a poll of crossing the line instead of up to a second later. Replay keeps
+    /// whole seconds, so its output does not depend on how the file was read.
+    /// </summary>
+    private async Task EvaluateFloodsEarlyAsync()
+    {
+        if (_openSecond == long.MinValue) return;
+        var bans = _bans ??= await LoadBansAsync();
+        var hotRequests = _episodes.InEpisode ? _hotRequestsInSurge : _hotRequests;
+        foreach (var track in _activeInSecond)
+        {
+            if (track.Open.Requests == 0 || bans.IsBanned(track.Ip)) continue;
+            if (track.WindowBound + track.Open.Requests <= hotRequests && track.ErrorBound + track.Open.Errors <= _hotErrors) continue;
+            _talkers.Add(_openSecond, track.Ip, track.FlushOpen(_openSecond));
+            _toSend.Add(track);
+        }
+        if (_toSend.Count == 0) return;
+        var replies = await EvaluateAsync(_toSend);
+        _toSend.Clear();
+        if (replies.Exists(r => r.Verdict is not null))
+            _bannedInOpenSecond += await EnforceAsync(_openSecond + 1, replies);
     }
 
     /// <summary>Live mode's wall-clock tick: closes quiet seconds.</summary>
@@ -153,6 +180,8 @@ public sealed class DetectionCoordinator
         var replies = _toSend.Count > 0 ? await EvaluateAsync(_toSend) : null;
         _toSend.Clear();
         site -= await EnforceAsync(now, replies);
+        site -= _bannedInOpenSecond;
+        _bannedInOpenSecond = default;
 
         _global.Add(second, site);
         var rate = _global.Totals.Requests / (double)_options.Detection.WindowSeconds;

@@ -14,6 +14,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
     private readonly List<(long Second, SecondCounts Counts)> _pending = new(8);
     private readonly List<string> _paths = new(MaxSamples);
     private readonly List<string> _agents = new(MaxSamples);
+    private bool _inSecond;
 
     public IpKey Ip { get; } = ip;
     /// <summary>The second this track began: the IP had been idle (or unseen) for minutes before.</summary>
@@ -35,17 +36,27 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
     /// <returns>true when this is the IP's first request of the open second.</returns>
     public bool Add(in AccessLogEntry entry, SecondCounts counts)
     {
-        var first = Open.Requests == 0;
+        var first = !_inSecond;
+        _inSecond = true;
         Open += counts;
         Sample(_paths, entry.Path);
         Sample(_agents, entry.UserAgent);
         return first;
     }
 
-    /// <summary>The open second is over: queue it for the entity.</summary>
+    /// <summary>The open second is over: queue what it still holds for the entity.</summary>
     public SecondCounts CloseSecond(long second)
     {
+        _inSecond = false;
+        return FlushOpen(second);
+    }
+
+    /// <summary>Queues the open second's traffic so far (the second stays open; the rest follows at its close).
+    /// The entity adds both parts to the same bucket.</summary>
+    public SecondCounts FlushOpen(long second)
+    {
         var counts = Open;
+        if (counts.Requests == 0) return counts;
         _pending.Add((second, counts));
         MinuteRequests += counts.Requests;
         MinuteErrors += counts.Errors;
