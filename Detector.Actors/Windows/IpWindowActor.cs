@@ -37,6 +37,12 @@ public sealed class IpWindowActor : ReceiveActor
     }
 
     public static Props Props(IpKey ip, DetectionOptions options) =>
+        Akka.Actor.Props.Create<IpWindowActor>(ip, options);
+
+    /// <summary>For the local parent, which creates one entity per IP in replay: built with <c>new</c>, because the
+    /// reflective Props forms emit a dynamic method per Props whose finalization cost a replay a second of CPU
+    /// (profiled). Not for sharding: the shard re-creates Props from their type and arguments.</summary>
+    public static Props LocalProps(IpKey ip, DetectionOptions options) =>
         Akka.Actor.Props.CreateBy(new Producer(ip, options));
 
     private void Observe(IpTrafficObserved observed)
@@ -72,8 +78,6 @@ public sealed class IpWindowActor : ReceiveActor
         _paths,
         _agents);
 
-    /// <summary>Creates the entity with <c>new</c>: the reflective Props forms emit a dynamic method per Props, and
-    /// with one entity per IP their finalization cost a replay a second of CPU (profiled).</summary>
     private sealed class Producer(IpKey ip, DetectionOptions options) : IIndirectActorProducer
     {
         public Type ActorType => typeof(IpWindowActor);

@@ -39,7 +39,7 @@ public sealed class LocalIpWindowParent : ReceiveActor
         if (!_children.TryGetValue(message.Ip, out var child))
         {
             if (message is IpIdle) return;
-            child = Context.ActorOf(IpWindowActor.Props(message.Ip, _options), ChildName(message.Ip));
+            child = Context.ActorOf(IpWindowActor.LocalProps(message.Ip, _options), ChildName(message.Ip));
             Context.Watch(child);
             _children[message.Ip] = child;
             _keys[child] = message.Ip;
