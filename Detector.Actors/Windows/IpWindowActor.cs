@@ -41,7 +41,8 @@ public sealed class IpWindowActor : ReceiveActor
 
     /// <summary>For the local parent, which creates one entity per IP in replay: built with <c>new</c>, because the
     /// reflective Props forms emit a dynamic method per Props whose finalization cost a replay a second of CPU
-    /// (profiled). Not for sharding: the shard re-creates Props from their type and arguments.</summary>
+    /// (profiled). Not for sharding: under the shard region such entities never answered (LedgerIsolationSpecs), so
+    /// the region keeps the reflective form.</summary>
     public static Props LocalProps(IpKey ip, DetectionOptions options) =>
         Akka.Actor.Props.CreateBy(new Producer(ip, options));
 
