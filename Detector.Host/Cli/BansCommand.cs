@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Detector.Host.Api;
 
 namespace Detector.Host.Cli;
@@ -19,35 +18,11 @@ public static class BansCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(DaemonConnection connection, bool json, TextWriter output, TextWriter error, CancellationToken cancellation)
-    {
-        using var api = new DaemonApi(connection);
-        DaemonAnswer answer;
-        try
-        {
-            answer = await api.GetAsync("/api/bans", cancellation);
-        }
-        catch (DaemonUnreachableException e)
-        {
-            return api.ReportUnreachable("bans", e, error);
-        }
-        if (!answer.IsSuccess) return api.ReportFailure("bans", answer, error);
-        if (json)
-        {
-            output.WriteLine(answer.Body);
-            return DaemonExitCode.Ok;
-        }
+    public static Task<int> RunAsync(DaemonConnection connection, bool json, TextWriter output, TextWriter error, CancellationToken cancellation) =>
+        DaemonQuery.ShowAsync<BansDto>(connection, "bans", "/api/bans", json, output, error, bans => Write(bans, output), cancellation);
 
-        BansDto? bans;
-        try
-        {
-            bans = JsonSerializer.Deserialize<BansDto>(answer.Body, DaemonApi.Json);
-        }
-        catch (JsonException e)
-        {
-            error.WriteLine($"bans: the daemon's answer is not the bans JSON: {e.Message}");
-            return DaemonExitCode.DaemonError;
-        }
+    private static int Write(BansDto? bans, TextWriter output)
+    {
         if (bans?.Bans is not { Count: > 0 } list)
         {
             output.WriteLine("No active bans.");

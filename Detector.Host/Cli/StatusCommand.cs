@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Detector.Host.Api;
 
 namespace Detector.Host.Cli;
@@ -20,43 +19,17 @@ public static class StatusCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(DaemonConnection connection, bool json, TextWriter output, TextWriter error, CancellationToken cancellation)
-    {
-        using var api = new DaemonApi(connection);
-        DaemonAnswer answer;
-        try
+    public static Task<int> RunAsync(DaemonConnection connection, bool json, TextWriter output, TextWriter error, CancellationToken cancellation) =>
+        DaemonQuery.ShowAsync<StatusDto>(connection, "status", "/api/status", json, output, error, status =>
         {
-            answer = await api.GetAsync("/api/status", cancellation);
-        }
-        catch (DaemonUnreachableException e)
-        {
-            return api.ReportUnreachable("status", e, error);
-        }
-        if (!answer.IsSuccess) return api.ReportFailure("status", answer, error);
-        if (json)
-        {
-            output.WriteLine(answer.Body);
+            if (status is null)
+            {
+                error.WriteLine("status: the daemon answered with an empty status.");
+                return DaemonExitCode.DaemonError;
+            }
+            Write(status, connection.Url, output);
             return DaemonExitCode.Ok;
-        }
-
-        StatusDto? status;
-        try
-        {
-            status = JsonSerializer.Deserialize<StatusDto>(answer.Body, DaemonApi.Json);
-        }
-        catch (JsonException e)
-        {
-            error.WriteLine($"status: the daemon's answer is not the status JSON: {e.Message}");
-            return DaemonExitCode.DaemonError;
-        }
-        if (status is null)
-        {
-            error.WriteLine("status: the daemon answered with an empty status.");
-            return DaemonExitCode.DaemonError;
-        }
-        Write(status, connection.Url, output);
-        return DaemonExitCode.Ok;
-    }
+        }, cancellation);
 
     private static void Write(StatusDto s, Uri url, TextWriter output)
     {
