@@ -67,6 +67,8 @@ public sealed class SlackAlertActor : ReceiveActor, IWithUnboundedStash, IWithTi
         Receive<AuditEvent>(e => _actions.Contains(e.Action), Alert);
         Receive<AuditEvent>(_ => { });
         Receive<FlushSummaries>(_ => SendDueSummaries());
+        // Stashed while a BAN waits for its details, so the answer means: everything published before is queued.
+        Receive<FlushAlerts>(_ => Sender.Tell(AlertsFlushed.Instance));
     }
 
     private void WaitingForBanDetails()
@@ -163,4 +165,16 @@ public sealed class SlackAlertActor : ReceiveActor, IWithUnboundedStash, IWithTi
     {
         public static readonly FlushSummaries Instance = new();
     }
+}
+
+/// <summary>Asks the Slack alert actor to answer <see cref="AlertsFlushed"/> once every audit event published
+/// before it is in the outbox (a replay ends right after its last BAN).</summary>
+public sealed record FlushAlerts
+{
+    public static readonly FlushAlerts Instance = new();
+}
+
+public sealed record AlertsFlushed
+{
+    public static readonly AlertsFlushed Instance = new();
 }

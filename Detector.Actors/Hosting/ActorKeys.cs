@@ -6,3 +6,4 @@ public sealed class ReplyCollectorActor;
 public sealed class EnforcementActorKey;
 public sealed class AuditWriterActor;
 public sealed class FirewallActorKey;
+public sealed class SlackAlertsActor;

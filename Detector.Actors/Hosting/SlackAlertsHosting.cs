@@ -56,7 +56,8 @@ public static class SlackAlertsHostingExtensions
                 registry.TryGet<EnforcementActorKey>(out var enforcer) ? enforcer : null,
                 resolver.GetService<ISurgeBreadthSource>());
             var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
-            system.ActorOf(SlackAlertActor.Props(settings, outbox, resolver.GetService<SlackDeliveryStats>(), clock), "slack-alerts");
+            registry.Register<SlackAlertsActor>(
+                system.ActorOf(SlackAlertActor.Props(settings, outbox, resolver.GetService<SlackDeliveryStats>(), clock), "slack-alerts"));
         });
 
     private static void ConfigureDelivery(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, SlackOptions options, SlackDeliveryStats stats, TimeProvider clock)

@@ -1,3 +1,4 @@
+using Detector.Alerts;
 using System.CommandLine;
 using System.Diagnostics;
 using Akka.Actor;
@@ -61,8 +62,11 @@ public static class ReplayCommand
         startup.Stop();
         var stopwatch = Stopwatch.StartNew();
         await host.Services.GetRequiredService<PipelineService>().Completion();
-        var audit = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AuditWriterActor>(cancellation);
+        var registry = host.Services.GetRequiredService<ActorRegistry>();
+        var audit = await registry.GetAsync<AuditWriterActor>(cancellation);
         await audit.Ask<AuditFlushed>(FlushAudit.Instance, TimeSpan.FromSeconds(30));
+        if (registry.TryGet<SlackAlertsActor>(out var slack))
+            await slack.Ask<AlertsFlushed>(FlushAlerts.Instance, TimeSpan.FromSeconds(30));
         stopwatch.Stop();
 
         var summary = new ReplaySummary(

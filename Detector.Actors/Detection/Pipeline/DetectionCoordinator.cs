@@ -24,6 +24,9 @@ public sealed class DetectionCoordinator
 {
     /// <summary>An answer this late means a lost entity or actor: fail the pipeline (the daemon stops and is
     /// restarted) rather than hang without detecting.</summary>
+    /// <summary>Replay: a quiet IP's queued seconds go to its entity once this many have built up.</summary>
+    private const int MaxPendingSeconds = 64;
+
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly DetectorOptions _options;
@@ -169,8 +172,11 @@ public sealed class DetectionCoordinator
                 _toSend.Add(track);
             }
             else if (track.WindowBound > hotRequests || track.ErrorBound > _hotErrors) _toSend.Add(track);
+            else if (_clock.Mode == ClockMode.Replay && track.PendingSeconds >= MaxPendingSeconds) _toSend.Add(track);
         }
-        if (minuteEnds)
+        // Live: quiet IPs reach their entities every minute, so the API's per-IP view is at most a minute old.
+        // Replay has no such reader; its quiet IPs wait until they turn hot or their queue fills (same verdicts).
+        if (minuteEnds && _clock.Mode == ClockMode.Live)
         {
             _toSend.Clear();
             foreach (var track in _tracks.Values)

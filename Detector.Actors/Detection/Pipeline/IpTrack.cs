@@ -26,6 +26,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
     public int PreviousMinuteErrors { get; private set; }
     public long LastSeen { get; private set; }
     public bool HasPending => _pending.Count > 0;
+    public int PendingSeconds => _pending.Count;
 
     /// <summary>Upper bound of requests in any window ending in the current minute (window ≤ 60 s).</summary>
     public int WindowBound => MinuteRequests + PreviousMinuteRequests;
