@@ -78,12 +78,9 @@ public sealed class LedgerIsolationSpecs : IDisposable
         await app.StartAsync(TestContext.Current.CancellationToken);
         try
         {
-            var now = DateTimeOffset.UtcNow;
-            var lines = Enumerable.Range(0, 600).Select(i =>
-                $"{{\"time_iso8601\":\"{now.AddMilliseconds(i * 2):yyyy-MM-ddTHH:mm:ss.fff}+00:00\",\"remote_addr\":\"{Attacker}\",\"request_method\":\"POST\",\"request_uri\":\"/login\",\"status\":\"401\",\"body_bytes_sent\":\"0\",\"http_user_agent\":\"bot\"}}");
-            await File.AppendAllLinesAsync(log, lines, TestContext.Current.CancellationToken);
             var audit = RunCommand.DaemonComposition(options).AuditPath!;
-            await Eventually.Until(
+            await FloodWriter.AppendUntilAsync(log,
+                (now, i) => $"{{\"time_iso8601\":\"{now.AddMilliseconds(i):yyyy-MM-ddTHH:mm:ss.fff}+00:00\",\"remote_addr\":\"{Attacker}\",\"request_method\":\"POST\",\"request_uri\":\"/login\",\"status\":\"401\",\"body_bytes_sent\":\"0\",\"http_user_agent\":\"bot\"}}",
                 () => File.Exists(audit) ? File.ReadLines(audit).FirstOrDefault(l => l.Contains($" {AuditAction.Ban} {Attacker} ")) : null,
                 TimeSpan.FromSeconds(30), "the BAN line in the audit log");
         }

@@ -34,13 +34,9 @@ public sealed class RunDaemonSpecs : IDisposable
             var health = await http.GetAsync("/healthz", TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
 
-            // 600 requests stamped with the current time, appended as a flood would be.
-            var now = DateTimeOffset.UtcNow;
-            var lines = Enumerable.Range(0, 600).Select(i =>
-                $"{{\"time_iso8601\":\"{now.AddMilliseconds(i * 2):yyyy-MM-ddTHH:mm:ss.fff}+00:00\",\"remote_addr\":\"203.0.113.77\",\"request_method\":\"POST\",\"request_uri\":\"/login\",\"status\":\"401\",\"body_bytes_sent\":\"0\",\"http_user_agent\":\"bot\"}}");
-            await File.AppendAllLinesAsync(log, lines, TestContext.Current.CancellationToken);
-
-            var ban = await Eventually.Until(
+            // Requests stamped with the current time, appended as a flood would be.
+            var ban = await FloodWriter.AppendUntilAsync(log,
+                (now, i) => $"{{\"time_iso8601\":\"{now.AddMilliseconds(i):yyyy-MM-ddTHH:mm:ss.fff}+00:00\",\"remote_addr\":\"203.0.113.77\",\"request_method\":\"POST\",\"request_uri\":\"/login\",\"status\":\"401\",\"body_bytes_sent\":\"0\",\"http_user_agent\":\"bot\"}}",
                 () => File.Exists(audit) ? File.ReadLines(audit).FirstOrDefault(l => l.Contains(" BAN 203.0.113.77 ")) : null,
                 TimeSpan.FromSeconds(30), "the BAN line in the audit log");
             Assert.Contains("| 600s", ban);
