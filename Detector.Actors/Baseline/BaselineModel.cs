@@ -236,7 +236,7 @@ public sealed class BaselineModel
     }
 
     private BaselineSnapshot WithFloors(long nowSecond, CountStats seconds, long errors, WelfordStats minuteRates,
-        CountStats ipMinuteRequests, string slot)
+        CountDistribution ipMinuteRequests, string slot)
     {
         var errorRate = seconds.Sum == 0 ? 0 : (double)errors / seconds.Sum;
         return new BaselineSnapshot(
@@ -245,12 +245,21 @@ public sealed class BaselineModel
             Std: Math.Max(seconds.Std, _detection.GlobalStdFloor),
             Std60: Math.Max(minuteRates.Std, _detection.GlobalStdFloor),
             ErrorRate: Math.Max(errorRate, _baseline.ErrorRateFloor),
-            IpMean: Math.Max(ipMinuteRequests.Mean / EventTime.SecondsPerMinute, _detection.IpMeanFloor),
-            IpStd: Math.Max(ipMinuteRequests.Std / EventTime.SecondsPerMinute, _detection.IpStdFloor),
+            IpMean: Math.Max(IpCenter(ipMinuteRequests) / EventTime.SecondsPerMinute, _detection.IpMeanFloor),
+            IpStd: Math.Max(IpSpread(ipMinuteRequests) / EventTime.SecondsPerMinute, _detection.IpStdFloor),
             Points: (int)seconds.N,
             Slot: slot,
             Warm: true);
     }
+
+    /// <summary>1.4826 × MAD estimates the standard deviation of a normal population.</summary>
+    private const double MadToStd = 1.4826;
+
+    private double IpCenter(CountDistribution ipMinutes) =>
+        _detection.RobustIpStatistics ? ipMinutes.Median : ipMinutes.Mean;
+
+    private double IpSpread(CountDistribution ipMinutes) =>
+        _detection.RobustIpStatistics ? MadToStd * ipMinutes.MedianAbsoluteDeviation : ipMinutes.Std;
 
     private BaselineSnapshot FloorsOnly(long nowSecond, int points) => new(
         ComputedAtSecond: nowSecond,
@@ -273,7 +282,7 @@ public sealed class BaselineModel
         public CountStats SecondRequests { get; } = new();
         public long Errors { get; set; }
         public WelfordStats MinuteRates { get; } = new();
-        public CountStats IpMinuteRequests { get; } = new();
+        public CountDistribution IpMinuteRequests { get; } = new();
 
         public void AddMinute(MinuteTally minute)
         {

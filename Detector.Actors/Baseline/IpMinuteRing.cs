@@ -4,19 +4,19 @@ namespace Detector.Baseline;
 internal sealed class IpMinuteRing
 {
     private readonly long[] _minutes;
-    private readonly CountStats[] _counts;
+    private readonly CountDistribution[] _counts;
 
     public IpMinuteRing(int minutes)
     {
         _minutes = new long[minutes];
         Array.Fill(_minutes, long.MinValue);
-        _counts = new CountStats[minutes];
+        _counts = new CountDistribution[minutes];
         for (var i = 0; i < minutes; i++)
-            _counts[i] = new CountStats();
+            _counts[i] = new CountDistribution();
     }
 
     /// <summary>The accumulator of <paramref name="minute"/>, recycling an older minute's; null if the minute is already too old.</summary>
-    public CountStats? ForWrite(long minute)
+    public CountDistribution? ForWrite(long minute)
     {
         var index = Detector.Windows.EventTime.FloorMod(minute, _minutes.Length);
         if (_minutes[index] > minute)
@@ -30,9 +30,9 @@ internal sealed class IpMinuteRing
     }
 
     /// <summary>All IP-minutes of the minutes in [<paramref name="firstMinute"/>, <paramref name="lastMinute"/>].</summary>
-    public CountStats Combine(long firstMinute, long lastMinute)
+    public CountDistribution Combine(long firstMinute, long lastMinute)
     {
-        var combined = new CountStats();
+        var combined = new CountDistribution();
         for (var i = 0; i < _minutes.Length; i++)
         {
             if (_minutes[i] >= firstMinute && _minutes[i] <= lastMinute)

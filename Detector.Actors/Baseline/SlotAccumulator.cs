@@ -7,7 +7,7 @@ internal sealed class SlotAccumulator
     public CountStats SecondRequests { get; } = new();
     public long Errors { get; set; }
     public WelfordStats MinuteRates { get; } = new();
-    public CountStats IpMinuteRequests { get; } = new();
+    public CountDistribution IpMinuteRequests { get; } = new();
 
     public void Reset(long day)
     {

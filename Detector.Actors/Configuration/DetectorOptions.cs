@@ -60,6 +60,9 @@ public sealed class DetectionOptions
     /// <summary>Thresholds are divided by this when the error surge applies.</summary>
     public double ErrorSurgeTightenFactor { get; set; } = 2.0;
     /// <summary>Per-IP statistics floors (requests per second over the window).</summary>
+    /// <summary>Per-IP statistics from the median and the median absolute deviation (× 1.4826) of the per-IP minute
+    /// rates instead of their mean and standard deviation: heavy hitters and attackers cannot drag them.</summary>
+    public bool RobustIpStatistics { get; set; } = true;
     public double IpMeanFloor { get; set; } = 1.0;
     public double IpStdFloor { get; set; } = 2.0;
     /// <summary>Global statistics floors (requests per second).</summary>

@@ -87,14 +87,17 @@ public class BaselineModelReferenceTests
         }
     }
 
-    [Fact]
-    public void IpMean_and_IpStd_match_direct_statistics_of_per_ip_rates_across_ip_minutes_in_the_history()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void IpMean_and_IpStd_match_direct_statistics_of_per_ip_rates_across_ip_minutes_in_the_history(bool robust)
     {
         for (var seed = 0; seed < 300; seed++)
         {
             var random = new Random(seed);
             var historyMinutes = random.Next(1, 31);
             var (baselineOptions, detectionOptions) = Raw(historyMinutes);
+            detectionOptions.RobustIpStatistics = robust;
             var model = new BaselineModel(baselineOptions, detectionOptions);
             var reference = new BaselineReference(historyMinutes);
             var minuteEnd = 1_700_000_040L - 1_700_000_040L % 60;
@@ -119,7 +122,7 @@ public class BaselineModelReferenceTests
 
                 var now = minuteEnd - 1 + random.Next(0, 60);
                 var snapshot = model.Recompute(now);
-                var (ipMean, ipStd) = reference.IpStats(now);
+                var (ipMean, ipStd) = reference.IpStats(now, robust);
                 Close(ipMean, snapshot.IpMean, "IpMean", seed);
                 Close(ipStd, snapshot.IpStd, "IpStd", seed);
             }

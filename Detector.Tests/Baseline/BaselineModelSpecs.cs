@@ -198,6 +198,7 @@ public class BaselineModelSpecs
     public void The_hourly_slot_takes_per_ip_statistics_from_its_own_hour()
     {
         var (baseline, detection) = Raw();
+        detection.RobustIpStatistics = false;
         baseline.SlotMinSeconds = 1800;
         var model = new BaselineModel(baseline, detection);
         var hour14 = 1_699_920_000L + 14 * 3600;
@@ -217,6 +218,37 @@ public class BaselineModelSpecs
         Assert.Equal("14h", snapshot.Slot);
         Close(ipMean, snapshot.IpMean, "slot IpMean", 0);
         Close(ipStd, snapshot.IpStd, "slot IpStd", 0);
+    }
+
+    [Fact]
+    public void Robust_per_ip_statistics_are_not_dragged_by_a_few_heavy_hitters()
+    {
+        var (baseline, detection) = Raw();
+        var model = new BaselineModel(baseline, detection);
+        var start = 1_699_920_000L;
+        for (var minute = 0; minute < 10; minute++)
+        {
+            var end = start + 60 * (minute + 1);
+            RecordSteady(model, end - 60, 60, requests: 5);
+            // 97 ordinary clients at 6 requests a minute, three heavy hitters at 6,000.
+            model.RecordIpMinute(end, [.. Enumerable.Repeat(6, 97), 6000, 6000, 6000]);
+        }
+
+        var robust = model.Recompute(start + 600);
+        detection.RobustIpStatistics = false;
+        var classic = new BaselineModel(baseline, detection);
+        for (var minute = 0; minute < 10; minute++)
+        {
+            var end = start + 60 * (minute + 1);
+            RecordSteady(classic, end - 60, 60, requests: 5);
+            classic.RecordIpMinute(end, [.. Enumerable.Repeat(6, 97), 6000, 6000, 6000]);
+        }
+        var dragged = classic.Recompute(start + 600);
+
+        Assert.Equal(0.1, robust.IpMean, 9);
+        Assert.Equal(0, robust.IpStd, 9);
+        Assert.True(dragged.IpMean > 2.9, $"mean {dragged.IpMean}");
+        Assert.True(dragged.IpStd > 10, $"std {dragged.IpStd}");
     }
 
     [Fact]

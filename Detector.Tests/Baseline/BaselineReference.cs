@@ -72,14 +72,29 @@ internal sealed class BaselineReference(int historyMinutes)
         return MeanAndStd(minuteRates).Std;
     }
 
-    public (double Mean, double Std) IpStats(long now)
+    public (double Mean, double Std) IpStats(long now, bool robust = false)
     {
-        var rates = _ipMinutes
+        var counts = _ipMinutes
             .Where(kv => kv.Key * 60 + 59 > now - _historySeconds && kv.Key * 60 + 59 <= now)
             .SelectMany(kv => kv.Value)
-            .Select(count => count / 60.0)
             .ToList();
-        return MeanAndStd(rates);
+        if (robust) return MedianAndMadScale(counts);
+        return MeanAndStd(counts.Select(count => count / 60.0).ToList());
+    }
+
+    /// <summary>Lower median of the counts and 1.4826 × the lower median of their absolute deviations, as rates.</summary>
+    public static (double Median, double MadScale) MedianAndMadScale(IReadOnlyList<int> counts)
+    {
+        if (counts.Count == 0)
+            return (0, 0);
+        static long LowerMedian(IEnumerable<long> values)
+        {
+            var sorted = values.Order().ToList();
+            return sorted[(sorted.Count - 1) / 2];
+        }
+        var median = LowerMedian(counts.Select(c => (long)c));
+        var mad = LowerMedian(counts.Select(c => Math.Abs(c - median)));
+        return (median / 60.0, 1.4826 * mad / 60.0);
     }
 
     public static (double Mean, double Std) MeanAndStd(IReadOnlyCollection<double> values)
