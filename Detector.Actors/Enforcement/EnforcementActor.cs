@@ -70,7 +70,7 @@ public sealed class EnforcementActor : ReceivePersistentActor
         Command<GetBans>(_ => Sender.Tell(new BansSnapshot(_ledger.ActiveBans.ToList(), _now)));
         Command<GetOffender>(q => Sender.Tell(new OffenderInfo(q.Ip, _ledger.Offenders.GetValueOrDefault(q.Ip))));
         Command<GetEnforcementState>(_ =>
-            Sender.Tell(new EnforcementState(_ledger.ActiveBans.ToList(), NextExpiry(), _setup.FirewallEnforces)));
+            Sender.Tell(new EnforcementState(_ledger.ActiveBans.ToList(), _ledger.NextExpiry, _setup.FirewallEnforces)));
         Command<BanManually>(BanManually);
         Command<UnbanManually>(UnbanManually);
         Command<SaveSnapshotSuccess>(saved =>
@@ -143,7 +143,7 @@ public sealed class EnforcementActor : ReceivePersistentActor
         Commit(commit, () =>
         {
             if (exempt is not null) foreach (var audit in exempt) _audit.Tell(audit);
-            sender.Tell(new EnforcementApplied(_sinceLastReply.ToList(), NextExpiry()));
+            sender.Tell(new EnforcementApplied(_sinceLastReply.ToList(), _ledger.NextExpiry));
             _sinceLastReply.Clear();
         });
     }
@@ -216,13 +216,5 @@ public sealed class EnforcementActor : ReceivePersistentActor
             default:
                 return null;
         }
-    }
-
-    private long? NextExpiry()
-    {
-        long? next = null;
-        foreach (var ban in _ledger.ActiveBans)
-            if (ban.ExpiresAt is { } expiry && (next is null || expiry < next)) next = expiry;
-        return next;
     }
 }

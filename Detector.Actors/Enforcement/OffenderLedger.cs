@@ -54,6 +54,18 @@ public sealed class OffenderLedger
     /// <summary>Active bans ordered by IP.</summary>
     public IEnumerable<OffenderRecord> ActiveBans => _offenders.Values.Where(r => r.IsBanned).OrderBy(r => r.Ip);
 
+    /// <summary>The earliest expiry of a timed ban; null when none. Unordered scan: asked every live second.</summary>
+    public long? NextExpiry
+    {
+        get
+        {
+            long? next = null;
+            foreach (var record in _offenders.Values)
+                if (record.IsBanned && record.ExpiresAt is { } expiry && (next is null || expiry < next)) next = expiry;
+            return next;
+        }
+    }
+
     public bool IsBanned(IpKey ip) => _offenders.TryGetValue(ip, out var r) && r.IsBanned;
 
     /// <summary>A verdict on an IP not currently banned: one IpBanned with the next ladder step, At = now.

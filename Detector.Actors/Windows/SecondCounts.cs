@@ -9,8 +9,7 @@ public readonly record struct SecondCounts(int Requests, int Errors, int AuthFai
     public static SecondCounts Of(int status) => new(1, status >= 400 ? 1 : 0, status is 401 or 403 ? 1 : 0, status == 404 ? 1 : 0);
 
     public static SecondCounts Of(in AccessLogEntry entry) =>
-        new(1, entry.Status >= 400 ? 1 : 0, entry.Status is 401 or 403 ? 1 : 0, entry.Status == 404 ? 1 : 0,
-            entry.Status < 400 && ClientMix.IsAppRequest(entry.Method, entry.Path) ? 1 : 0);
+        Of(entry.Status) with { AppSuccesses = entry.Status < 400 && ClientMix.IsAppRequest(entry.Method, entry.Path) ? 1 : 0 };
 
     public int Successes => Requests - Errors;
 

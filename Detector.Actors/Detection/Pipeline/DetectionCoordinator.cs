@@ -16,17 +16,18 @@ public sealed record DetectionActors(IActorRef IpWindows, IActorRef Collector, I
 /// <summary>
 /// The stream stage between the parser and the actors. Cuts the entry stream into seconds of event time.
 /// Closing a second sends the traffic of every IP that could now fire a rule to its window entity (quiet IPs
-/// are batched until the minute ends: their window cannot reach a threshold, so no verdict changes), waits for
+/// are held back, every minute live or until 64 seconds build up in replay: their window cannot reach a threshold,
+/// so no verdict changes), waits for
 /// all answers, has Enforcement apply the verdicts (sorted, so replay is deterministic), then feeds the
 /// site-wide second, without banned traffic, to the global rule and the baseline. One caller at a time.
 /// </summary>
 public sealed class DetectionCoordinator
 {
-    /// <summary>An answer this late means a lost entity or actor: fail the pipeline (the daemon stops and is
-    /// restarted) rather than hang without detecting.</summary>
     /// <summary>Replay: a quiet IP's queued seconds go to its entity once this many have built up.</summary>
     private const int MaxPendingSeconds = 64;
 
+    /// <summary>An answer this late means a lost entity or actor: fail the pipeline (the daemon stops and is
+    /// restarted) rather than hang without detecting.</summary>
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly DetectorOptions _options;
@@ -106,11 +107,9 @@ public sealed class DetectionCoordinator
     {
         if (_openSecond == long.MinValue) return;
         var bans = _bans ??= await LoadBansAsync();
-        var hotRequests = _episodes.InEpisode ? _hotRequestsInSurge : _hotRequests;
         foreach (var track in _activeInSecond)
         {
-            if (track.Open.Requests == 0 || bans.IsBanned(track.Ip)) continue;
-            if (track.WindowBound + track.Open.Requests <= hotRequests && track.ErrorBound + track.Open.Errors <= _hotErrors) continue;
+            if (track.Open.Requests == 0 || bans.IsBanned(track.Ip) || !CouldFire(track)) continue;
             _talkers.Add(_openSecond, track.Ip, track.FlushOpen(_openSecond));
             _toSend.Add(track);
         }
@@ -158,7 +157,6 @@ public sealed class DetectionCoordinator
         var bans = _bans ??= await LoadBansAsync();
 
         var site = _siteSecond;
-        var hotRequests = _episodes.InEpisode ? _hotRequestsInSurge : _hotRequests;
         foreach (var track in _activeInSecond)
         {
             var counts = track.CloseSecond(second);
@@ -171,7 +169,7 @@ public sealed class DetectionCoordinator
                 // Banned IPs are few and the ones operators look at: keep their entities live.
                 _toSend.Add(track);
             }
-            else if (track.WindowBound > hotRequests || track.ErrorBound > _hotErrors) _toSend.Add(track);
+            else if (CouldFire(track)) _toSend.Add(track);
             else if (_clock.Mode == ClockMode.Replay && track.PendingSeconds >= MaxPendingSeconds) _toSend.Add(track);
         }
         // Live: quiet IPs reach their entities every minute, so the API's per-IP view is at most a minute old.
@@ -256,6 +254,12 @@ public sealed class DetectionCoordinator
         _hotRequests = HotRequests(IpRule.LowestFiringRate(snapshot, _options.Detection, siteSurge: false));
         _hotRequestsInSurge = HotRequests(IpRule.LowestFiringRate(snapshot, _options.Detection, siteSurge: true));
     }
+
+    /// <summary>Whether the IP's window, with what its open second holds so far, could cross any rule: otherwise its
+    /// traffic may wait (<see cref="IpRule.LowestFiringRate"/>, <see cref="IpRule.HighestQuietErrors"/>).</summary>
+    private bool CouldFire(IpTrack track) =>
+        track.WindowBound + track.Open.Requests > (_episodes.InEpisode ? _hotRequestsInSurge : _hotRequests)
+        || track.ErrorBound + track.Open.Errors > _hotErrors;
 
     private int HotRequests(double lowestFiringRate) =>
         (int)Math.Min(int.MaxValue, Math.Floor(lowestFiringRate * _options.Detection.WindowSeconds));
