@@ -23,6 +23,8 @@ public sealed class DetectorMetrics
         var lines = f.CreateCounter("detector_log_lines_total", "Log lines read.");
         var entries = f.CreateCounter("detector_log_entries_total", "Log lines parsed into requests.");
         var malformed = f.CreateCounter("detector_log_malformed_total", "Malformed log lines by reason.", "reason");
+        var rotations = f.CreateCounter("detector_log_rotations_total", "Log rotations followed (the file at the path was replaced).");
+        var truncations = f.CreateCounter("detector_log_truncations_total", "Log truncations followed (copytruncate).");
         var futureClamped = f.CreateCounter("detector_log_future_clamped_total", "Lines dated in the future, clamped to now.");
         var tooLate = f.CreateCounter("detector_log_too_late_total", "Lines older than the lateness tolerance, left out of detection.");
         var lag = f.CreateGauge("detector_processing_lag_seconds", "Wall clock minus the newest event time seen.");
@@ -44,6 +46,8 @@ public sealed class DetectorMetrics
             lines.IncTo(ingest.Lines);
             entries.IncTo(ingest.Entries);
             foreach (var (reason, count) in ingest.MalformedByReason()) malformed.WithLabels(reason).IncTo(count);
+            rotations.IncTo(ingest.Rotations);
+            truncations.IncTo(ingest.Truncations);
             futureClamped.IncTo(ingest.FutureClamped);
             tooLate.IncTo(detection.TooLate);
             var newest = ingest.NewestEventMs;

@@ -153,6 +153,8 @@ public sealed class ApiSpecs(ApiFixture fixture) : IClassFixture<ApiFixture>
         var text = await response.Content.ReadAsStringAsync(Cancellation);
 
         Assert.Matches(@"(?m)^detector_log_lines_total \d+$", text);
+        Assert.Matches(@"(?m)^detector_log_rotations_total 0$", text);
+        Assert.Matches(@"(?m)^detector_log_truncations_total 0$", text);
         Assert.Contains("detector_log_malformed_total{reason=\"invalid_json\"} 1", text);
         Assert.Matches(@"(?m)^detector_bans_total\{tier=""1"",rule=""ip_[^""]+""\} 1$", text);
         Assert.Matches(@"(?m)^detector_active_bans [1-9]\d*$", text);
