@@ -1,5 +1,5 @@
 using Detector.Configuration;
-using Detector.Windows;
+using Detector.IpWindows;
 
 namespace Detector.Baseline;
 

@@ -18,7 +18,7 @@ internal sealed class IpMinuteRing
     /// <summary>The accumulator of <paramref name="minute"/>, recycling an older minute's; null if the minute is already too old.</summary>
     public CountDistribution? ForWrite(long minute)
     {
-        var index = Detector.Windows.EventTime.FloorMod(minute, _minutes.Length);
+        var index = Detector.IpWindows.EventTime.FloorMod(minute, _minutes.Length);
         if (_minutes[index] > minute)
             return null;
         if (_minutes[index] < minute)

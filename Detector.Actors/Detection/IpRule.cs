@@ -2,7 +2,7 @@ using System.Globalization;
 using Detector.Baseline;
 using Detector.Configuration;
 using Detector.Ingest;
-using Detector.Windows;
+using Detector.IpWindows;
 
 namespace Detector.Detection;
 

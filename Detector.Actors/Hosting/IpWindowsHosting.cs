@@ -3,7 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Detector.Configuration;
 using Detector.Ingest;
-using Detector.Windows;
+using Detector.IpWindows;
 
 namespace Detector.Hosting;
 

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Detector.Baseline;
 using Detector.Detection;
 using Detector.Ingest;
-using Detector.Windows;
+using Detector.IpWindows;
 
 namespace Detector.Messages;
 

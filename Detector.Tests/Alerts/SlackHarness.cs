@@ -8,7 +8,7 @@ using Detector.Enforcement;
 using Detector.Hosting;
 using Detector.Ingest;
 using Detector.Messages;
-using Detector.Windows;
+using Detector.IpWindows;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

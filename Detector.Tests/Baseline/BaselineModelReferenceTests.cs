@@ -1,5 +1,5 @@
 using Detector.Baseline;
-using Detector.Windows;
+using Detector.IpWindows;
 using static Detector.Tests.Baseline.BaselineTestOptions;
 
 namespace Detector.Tests.Baseline;

@@ -1,4 +1,4 @@
-using Detector.Windows;
+using Detector.IpWindows;
 
 namespace Detector.Tests.Baseline;
 

@@ -1,7 +1,7 @@
 using Detector.Configuration;
 using Detector.Detection;
 using Detector.Ingest;
-using Detector.Windows;
+using Detector.IpWindows;
 
 namespace Detector.Tests.Detection;
 

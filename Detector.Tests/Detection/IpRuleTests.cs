@@ -3,7 +3,7 @@ using Detector.Configuration;
 using Detector.Detection;
 using Detector.Ingest;
 using Detector.Tests.Audit;
-using Detector.Windows;
+using Detector.IpWindows;
 
 namespace Detector.Tests.Detection;
 

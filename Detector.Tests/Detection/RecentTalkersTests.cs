@@ -1,6 +1,6 @@
 using Detector.Detection.Pipeline;
 using Detector.Ingest;
-using Detector.Windows;
+using Detector.IpWindows;
 
 namespace Detector.Tests.Detection;
 

@@ -8,7 +8,7 @@ using Detector.Enforcement.Persistence;
 using Detector.Hosting;
 using Detector.Ingest;
 using Detector.Ingest.Clock;
-using Detector.Windows;
+using Detector.IpWindows;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

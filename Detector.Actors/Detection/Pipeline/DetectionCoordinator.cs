@@ -6,7 +6,7 @@ using Detector.Enforcement;
 using Detector.Ingest;
 using Detector.Ingest.Clock;
 using Detector.Messages;
-using Detector.Windows;
+using Detector.IpWindows;
 
 namespace Detector.Detection.Pipeline;
 

@@ -1,5 +1,5 @@
 using Detector.Ingest;
-using Detector.Windows;
+using Detector.IpWindows;
 
 namespace Detector.Detection.Pipeline;
 

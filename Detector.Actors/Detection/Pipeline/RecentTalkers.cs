@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Detector.Ingest;
-using Detector.Windows;
+using Detector.IpWindows;
 
 namespace Detector.Detection.Pipeline;
 

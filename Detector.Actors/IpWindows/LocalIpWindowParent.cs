@@ -4,7 +4,7 @@ using Detector.Configuration;
 using Detector.Ingest;
 using Detector.Messages;
 
-namespace Detector.Windows;
+namespace Detector.IpWindows;
 
 /// <summary>
 /// Child-per-entity host for IP windows without a cluster (replay, fast tests). Same messages and

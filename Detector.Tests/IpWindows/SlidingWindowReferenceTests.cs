@@ -1,6 +1,6 @@
-using Detector.Windows;
+using Detector.IpWindows;
 
-namespace Detector.Tests.Windows;
+namespace Detector.Tests.IpWindows;
 
 /// <summary>SlidingWindow against a naive list of (second, counts) filtered by the window definition.</summary>
 public class SlidingWindowReferenceTests

@@ -1,4 +1,4 @@
-namespace Detector.Windows;
+namespace Detector.IpWindows;
 
 /// <summary>
 /// Distinct user agents seen recently, with the second each was last seen; at most <c>capacity</c> are kept

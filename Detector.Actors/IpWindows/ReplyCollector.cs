@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Detector.Messages;
 
-namespace Detector.Windows;
+namespace Detector.IpWindows;
 
 /// <summary>Asks the collector to complete <paramref name="Done"/> once <paramref name="Count"/> replies for the slice arrived.</summary>
 public sealed record ExpectReplies(long SliceId, int Count, TaskCompletionSource<List<IpEvaluated>> Done);

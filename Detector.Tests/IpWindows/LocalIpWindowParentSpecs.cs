@@ -3,9 +3,9 @@ using Detector.Configuration;
 using Detector.Ingest;
 using Detector.Messages;
 using Detector.Tests.Detection;
-using Detector.Windows;
+using Detector.IpWindows;
 
-namespace Detector.Tests.Windows;
+namespace Detector.Tests.IpWindows;
 
 /// <summary>The local child-per-entity host: same messages and passivation as the shard region.</summary>
 public sealed class LocalIpWindowParentSpecs : Akka.TestKit.Xunit.TestKit

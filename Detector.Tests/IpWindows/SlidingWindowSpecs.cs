@@ -1,6 +1,6 @@
-using Detector.Windows;
+using Detector.IpWindows;
 
-namespace Detector.Tests.Windows;
+namespace Detector.Tests.IpWindows;
 
 public class SlidingWindowSpecs
 {

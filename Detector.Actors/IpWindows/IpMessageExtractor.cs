@@ -1,7 +1,7 @@
 using Akka.Cluster.Sharding;
 using Detector.Messages;
 
-namespace Detector.Windows;
+namespace Detector.IpWindows;
 
 /// <summary>The one extractor for IP entities, used by cluster sharding and by the local parent alike.</summary>
 public sealed class IpMessageExtractor(int maxShards = 100) : HashCodeMessageExtractor(maxShards)

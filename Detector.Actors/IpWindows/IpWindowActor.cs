@@ -5,7 +5,7 @@ using Detector.Detection;
 using Detector.Ingest;
 using Detector.Messages;
 
-namespace Detector.Windows;
+namespace Detector.IpWindows;
 
 /// <summary>
 /// One IP's entity: its sliding window, its longer horizon, recent user agents and samples, and last verdict. Routes to the pure

@@ -1,4 +1,4 @@
-namespace Detector.Windows;
+namespace Detector.IpWindows;
 
 /// <summary>
 /// Counts over the last <c>WindowSeconds</c> whole seconds of event time, ending at <see cref="LatestSecond"/>

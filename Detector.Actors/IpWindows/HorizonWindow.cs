@@ -1,4 +1,4 @@
-namespace Detector.Windows;
+namespace Detector.IpWindows;
 
 /// <summary>
 /// Counts over a long horizon (e.g. 10 minutes) in coarse buckets: a <see cref="SlidingWindow"/> over bucket
