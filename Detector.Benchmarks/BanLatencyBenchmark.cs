@@ -5,6 +5,7 @@ using Detector.Enforcement;
 using Detector.Enforcement.Firewall;
 using Detector.Ingest;
 using Detector.Tests.Integration.Netns.Topology;
+using Detector.Domain;
 
 namespace Detector.Benchmarks;
 

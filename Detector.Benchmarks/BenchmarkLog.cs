@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Detector.Ingest;
 using Detector.Simulation;
+using Detector.Domain;
 
 namespace Detector.Benchmarks;
 

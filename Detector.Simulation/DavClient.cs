@@ -1,4 +1,5 @@
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Simulation;
 

@@ -1,4 +1,4 @@
-using Detector.Detection.Pipeline;
+using Detector.Pipeline;
 
 namespace Detector.Alerts;
 

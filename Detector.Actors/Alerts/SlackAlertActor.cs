@@ -2,7 +2,9 @@ using Akka.Actor;
 using Akka.Event;
 using Detector.Audit;
 using Detector.Ingest;
-using Detector.Messages;
+using Detector.Domain;
+using Detector.IpWindows;
+using Detector.Enforcement;
 
 namespace Detector.Alerts;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Detector.Baseline;
 using Detector.Detection;
 using Detector.Enforcement;
+using Detector.Domain;
 
 namespace Detector.Audit;
 

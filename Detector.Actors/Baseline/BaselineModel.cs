@@ -1,5 +1,6 @@
 using Detector.Configuration;
 using Detector.IpWindows;
+using Detector.Domain;
 
 namespace Detector.Baseline;
 

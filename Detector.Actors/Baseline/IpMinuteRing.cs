@@ -1,3 +1,4 @@
+using Detector.Domain;
 namespace Detector.Baseline;
 
 /// <summary>Per-IP request counts of the last N minutes, one population accumulator per minute.</summary>
@@ -18,7 +19,7 @@ internal sealed class IpMinuteRing
     /// <summary>The accumulator of <paramref name="minute"/>, recycling an older minute's; null if the minute is already too old.</summary>
     public CountDistribution? ForWrite(long minute)
     {
-        var index = Detector.IpWindows.EventTime.FloorMod(minute, _minutes.Length);
+        var index = Detector.Domain.EventTime.FloorMod(minute, _minutes.Length);
         if (_minutes[index] > minute)
             return null;
         if (_minutes[index] < minute)

@@ -1,5 +1,6 @@
 using Detector.Baseline;
 using Detector.Configuration;
+using Detector.Domain;
 
 namespace Detector.Detection;
 

@@ -1,4 +1,5 @@
 using Detector.IpWindows;
+using Detector.Domain;
 
 namespace Detector.Detection;
 

@@ -3,6 +3,7 @@ using Detector.Baseline;
 using Detector.Configuration;
 using Detector.Ingest;
 using Detector.IpWindows;
+using Detector.Domain;
 
 namespace Detector.Detection;
 

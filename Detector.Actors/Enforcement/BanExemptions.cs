@@ -1,5 +1,6 @@
 using System.Net.NetworkInformation;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Enforcement;
 

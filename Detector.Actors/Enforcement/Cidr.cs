@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Enforcement;
 

@@ -3,7 +3,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Detector.Audit;
 using Detector.Baseline;
-using Detector.Messages;
+using Detector.Domain;
 
 namespace Detector.Enforcement;
 

@@ -5,7 +5,7 @@ using Detector.Audit;
 using Detector.Enforcement.Firewall;
 using Detector.Hosting;
 using Detector.Ingest;
-using Detector.Messages;
+using Detector.Domain;
 
 namespace Detector.Enforcement;
 

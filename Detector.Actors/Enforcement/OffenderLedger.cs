@@ -1,5 +1,6 @@
 using Detector.Detection;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Enforcement;
 

@@ -5,7 +5,7 @@ using Akka.Hosting;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Detector.Configuration;
-using Detector.Detection.Pipeline;
+using Detector.Pipeline;
 using Detector.Ingest;
 using Detector.Ingest.Clock;
 using Microsoft.Extensions.Logging;

@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Detector.Configuration;
 using Detector.Ingest;
 using Detector.IpWindows;
+using Detector.Domain;
 
 namespace Detector.Hosting;
 

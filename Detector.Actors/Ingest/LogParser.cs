@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Detector.Configuration;
 using Detector.Ingest.Parsing;
+using Detector.Domain;
 
 namespace Detector.Ingest;
 

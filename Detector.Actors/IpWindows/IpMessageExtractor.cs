@@ -1,5 +1,4 @@
 using Akka.Cluster.Sharding;
-using Detector.Messages;
 
 namespace Detector.IpWindows;
 

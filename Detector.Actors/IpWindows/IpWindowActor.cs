@@ -3,7 +3,7 @@ using Akka.Cluster.Sharding;
 using Detector.Configuration;
 using Detector.Detection;
 using Detector.Ingest;
-using Detector.Messages;
+using Detector.Domain;
 
 namespace Detector.IpWindows;
 

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Detector.Configuration;
 using Detector.Ingest;
-using Detector.Messages;
+using Detector.Domain;
 
 namespace Detector.IpWindows;
 

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Detector.Messages;
 
 namespace Detector.IpWindows;
 

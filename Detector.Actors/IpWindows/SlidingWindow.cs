@@ -1,3 +1,4 @@
+using Detector.Domain;
 namespace Detector.IpWindows;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Detector.Domain;
 namespace Detector.Host.Api;
 
 // The HTTP API's JSON shapes (camelCase on the wire). The dashboard, the CLI verbs and the tests read these.

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Detector.Ingest;
 using Microsoft.Extensions.FileProviders;
 using Prometheus;
+using Detector.Domain;
 
 namespace Detector.Host.Api;
 

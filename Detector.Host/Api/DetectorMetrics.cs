@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Detector.Detection.Pipeline;
+using Detector.Pipeline;
 using Detector.Ingest;
 using Detector.Alerts;
 using Detector.Enforcement.Firewall;

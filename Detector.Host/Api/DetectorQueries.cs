@@ -3,14 +3,15 @@ using Akka.Hosting;
 using Detector.Audit;
 using Detector.Baseline;
 using Detector.Configuration;
-using Detector.Detection.Pipeline;
+using Detector.Pipeline;
 using Detector.Enforcement;
 using Detector.Host.Composition;
 using Detector.Hosting;
 using Detector.Ingest;
-using Detector.Messages;
 using Detector.Enforcement.Firewall;
 using Microsoft.Extensions.Options;
+using Detector.Domain;
+using Detector.IpWindows;
 
 namespace Detector.Host.Api;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Detector.Host.Api;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Host.Cli;
 

@@ -4,6 +4,7 @@ using Detector.Configuration;
 using Detector.Host.Composition;
 using Detector.Ingest;
 using Detector.Simulation;
+using Detector.Domain;
 
 namespace Detector.Host.Cli;
 

@@ -5,7 +5,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Detector.Audit;
 using Detector.Configuration;
-using Detector.Detection.Pipeline;
+using Detector.Pipeline;
 using Detector.Enforcement.Persistence;
 using Detector.Host.Composition;
 using Detector.Hosting;

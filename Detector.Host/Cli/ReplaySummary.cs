@@ -1,5 +1,5 @@
 using System.Globalization;
-using Detector.Detection.Pipeline;
+using Detector.Pipeline;
 using Detector.Ingest;
 
 namespace Detector.Host.Cli;

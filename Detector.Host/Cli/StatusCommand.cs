@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Detector.Host.Api;
+using Detector.Domain;
 
 namespace Detector.Host.Cli;
 

@@ -1,7 +1,7 @@
 using Akka.Hosting;
 using Detector.Audit;
 using Detector.Configuration;
-using Detector.Detection.Pipeline;
+using Detector.Pipeline;
 using Detector.Enforcement;
 using Detector.Enforcement.Persistence;
 using Detector.Hosting;

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Detector.Configuration;
-using Detector.Detection.Pipeline;
+using Detector.Pipeline;
 using Detector.Hosting;
 using Detector.Ingest;
 using Microsoft.Extensions.Options;

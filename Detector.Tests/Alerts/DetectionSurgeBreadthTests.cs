@@ -1,5 +1,5 @@
 using Detector.Alerts;
-using Detector.Detection.Pipeline;
+using Detector.Pipeline;
 using Detector.Tests.Support;
 using static Detector.Tests.Support.Traffic;
 

@@ -7,11 +7,11 @@ using Detector.Configuration;
 using Detector.Enforcement;
 using Detector.Hosting;
 using Detector.Ingest;
-using Detector.Messages;
 using Detector.IpWindows;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Detector.Domain;
 
 namespace Detector.Tests.Alerts;
 

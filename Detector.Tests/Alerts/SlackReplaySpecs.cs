@@ -4,6 +4,7 @@ using Detector.Host.Cli;
 using Detector.Ingest;
 using Detector.Simulation;
 using Detector.Tests.Support;
+using Detector.Domain;
 
 namespace Detector.Tests.Alerts;
 

@@ -6,6 +6,7 @@ using Detector.Tests.Support;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Detector.Domain;
 
 namespace Detector.Tests.Api;
 

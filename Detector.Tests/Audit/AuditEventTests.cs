@@ -3,6 +3,7 @@ using Detector.Baseline;
 using Detector.Detection;
 using Detector.Enforcement;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Tests.Audit;
 

@@ -1,6 +1,7 @@
 using Detector.Baseline;
 using Detector.IpWindows;
 using static Detector.Tests.Baseline.BaselineTestOptions;
+using Detector.Domain;
 
 namespace Detector.Tests.Baseline;
 

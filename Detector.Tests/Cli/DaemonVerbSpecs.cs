@@ -3,6 +3,7 @@ using Detector.Configuration;
 using Detector.Host.Api;
 using Detector.Host.Cli;
 using Detector.Tests.Support;
+using Detector.Domain;
 
 namespace Detector.Tests.Cli;
 

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Detector.Configuration;
 using Detector.Ingest;
 using Detector.Tests.Support;
+using Detector.Domain;
 
 namespace Detector.Tests.Deploy;
 

@@ -1,4 +1,5 @@
 using Detector.Baseline;
+using Detector.Domain;
 
 namespace Detector.Tests.Detection;
 

@@ -4,6 +4,8 @@ using Detector.Configuration;
 using Detector.Ingest;
 using Detector.Tests.Support;
 using static Detector.Tests.Support.Traffic;
+using Detector.Domain;
+using Detector.IpWindows;
 
 namespace Detector.Tests.Detection;
 
@@ -170,8 +172,8 @@ public sealed class LiveDetectionCoordinatorSpecs
         await harness.FeedAsync([Entry("192.0.2.8", Start + 6)]);
 
         var windows = await harness.System.ActorSelection("/user/ip-windows").ResolveOne(TimeSpan.FromSeconds(5));
-        var state = await windows.Ask<Detector.Messages.IpWindowState>(
-            new Detector.Messages.GetIpWindowState(Detector.Ingest.IpKey.Parse("192.0.2.7")), TimeSpan.FromSeconds(5));
+        var state = await windows.Ask<Detector.IpWindows.IpWindowState>(
+            new Detector.IpWindows.GetIpWindowState(Detector.Domain.IpKey.Parse("192.0.2.7")), TimeSpan.FromSeconds(5));
         Assert.Equal(200, state.Window.Requests);
     }
 }

@@ -1,5 +1,6 @@
 using Detector.Configuration;
 using Detector.Detection;
+using Detector.Domain;
 
 namespace Detector.Tests.Detection;
 
@@ -10,7 +11,7 @@ public class GlobalEpisodeTrackerTests
     private const double Normal = 10;
     // The original rule: the first anomalous second alerts, the z-score alone suffices.
     private static readonly DetectionOptions Options = new() { GlobalEpisodeCooldownSeconds = Cooldown, GlobalMinAnomalousSeconds = 1, GlobalMinRiseFactor = 1 };
-    private static readonly Detector.Baseline.BaselineSnapshot Warm = Baselines.Global(mean: 10, std60: 1);
+    private static readonly Detector.Domain.BaselineSnapshot Warm = Baselines.Global(mean: 10, std60: 1);
 
     [Fact]
     public void First_anomalous_second_raises_the_only_alert_of_the_episode()
@@ -127,7 +128,7 @@ public class GlobalEpisodeTrackerTests
 
 public class GlobalEpisodeTrackerDefaultsTests
 {
-    private static readonly Detector.Baseline.BaselineSnapshot Warm = Baselines.Global(mean: 10, std60: 1);
+    private static readonly Detector.Domain.BaselineSnapshot Warm = Baselines.Global(mean: 10, std60: 1);
 
     [Fact]
     public void A_surge_alerts_only_after_it_has_lasted_the_minimum_anomalous_seconds()

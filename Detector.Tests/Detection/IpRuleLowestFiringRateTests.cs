@@ -2,6 +2,7 @@ using Detector.Configuration;
 using Detector.Detection;
 using Detector.Ingest;
 using Detector.IpWindows;
+using Detector.Domain;
 
 namespace Detector.Tests.Detection;
 

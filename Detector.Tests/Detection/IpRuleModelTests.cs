@@ -2,6 +2,7 @@ using Detector.Configuration;
 using Detector.Detection;
 using Detector.Ingest;
 using Detector.IpWindows;
+using Detector.Domain;
 
 namespace Detector.Tests.Detection;
 
@@ -10,7 +11,7 @@ public class IpRuleModelTests
 {
     private static readonly IpKey Ip = IpKey.Parse("203.0.113.9");
     private static readonly DetectionOptions Defaults = new();
-    private static readonly Detector.Baseline.BaselineSnapshot Baseline = Baselines.Ip(1, 2, errorRate: 0.03);
+    private static readonly Detector.Domain.BaselineSnapshot Baseline = Baselines.Ip(1, 2, errorRate: 0.03);
 
     private static string? Fire(IpEvidence evidence, DetectionOptions? options = null) =>
         IpRule.Evaluate(Ip, 1000, evidence, Baseline, options ?? Defaults)?.Condition;

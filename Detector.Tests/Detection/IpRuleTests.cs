@@ -4,6 +4,7 @@ using Detector.Detection;
 using Detector.Ingest;
 using Detector.Tests.Audit;
 using Detector.IpWindows;
+using Detector.Domain;
 
 namespace Detector.Tests.Detection;
 

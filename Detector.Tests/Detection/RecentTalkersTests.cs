@@ -1,6 +1,7 @@
-using Detector.Detection.Pipeline;
+using Detector.Pipeline;
 using Detector.Ingest;
 using Detector.IpWindows;
+using Detector.Domain;
 
 namespace Detector.Tests.Detection;
 

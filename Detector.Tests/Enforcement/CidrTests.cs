@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Detector.Enforcement;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Tests.Enforcement;
 

@@ -2,9 +2,10 @@ using Akka.Actor;
 using Detector.Audit;
 using Detector.Configuration;
 using Detector.Ingest;
-using Detector.Messages;
 using Detector.Tests.Support;
 using static Detector.Tests.Support.Traffic;
+using Detector.Domain;
+using Detector.Enforcement;
 
 namespace Detector.Tests.Enforcement;
 

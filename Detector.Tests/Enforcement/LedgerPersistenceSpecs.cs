@@ -5,9 +5,9 @@ using Detector.Configuration;
 using Detector.Detection;
 using Detector.Enforcement;
 using Detector.Ingest;
-using Detector.Messages;
 using Detector.Tests.Support;
 using static Detector.Tests.Support.Traffic;
+using Detector.Domain;
 
 namespace Detector.Tests.Enforcement;
 

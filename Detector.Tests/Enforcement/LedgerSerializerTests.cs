@@ -3,6 +3,7 @@ using Detector.Enforcement;
 using Detector.Enforcement.Persistence;
 using Detector.Ingest;
 using Detector.Tests.Support;
+using Detector.Domain;
 
 namespace Detector.Tests.Enforcement;
 

@@ -1,5 +1,6 @@
 using Detector.Enforcement;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Tests.Enforcement;
 

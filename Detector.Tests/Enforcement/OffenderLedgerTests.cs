@@ -1,6 +1,7 @@
 using Detector.Detection;
 using Detector.Enforcement;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Tests.Enforcement;
 

@@ -2,6 +2,7 @@ using Detector.Configuration;
 using Detector.Ingest;
 using Detector.Ingest.Clock;
 using Detector.Tests.Support;
+using Detector.Domain;
 
 namespace Detector.Tests.Ingest;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Detector.Configuration;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Tests.Ingest;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Tests.Ingest;
 

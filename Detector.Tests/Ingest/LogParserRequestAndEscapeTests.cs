@@ -1,3 +1,4 @@
+using Detector.Domain;
 namespace Detector.Tests.Ingest;
 
 public class LogParserRequestAndEscapeTests
@@ -39,7 +40,7 @@ public class LogParserRequestAndEscapeTests
     public void Escaped_field_names_are_recognised()
     {
         var entry = new LogParserFixture().ParseGood("""{"remote\u005faddr":"192.0.2.77","time":"2026-04-29T14:24:29Z","status":200}""");
-        Assert.Equal(Detector.Ingest.IpKey.Parse("192.0.2.77"), entry.Ip);
+        Assert.Equal(Detector.Domain.IpKey.Parse("192.0.2.77"), entry.Ip);
     }
 
     [Fact]

@@ -7,11 +7,11 @@ using Detector.Enforcement.Persistence;
 using Detector.Host.Cli;
 using Detector.Hosting;
 using Detector.Ingest;
-using Detector.Messages;
 using Detector.Simulation;
 using Detector.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Detector.Domain;
 
 namespace Detector.Tests.Integration;
 

@@ -3,6 +3,7 @@ using Detector.Configuration;
 using Detector.Host.Cli;
 using Detector.Ingest;
 using Detector.Simulation;
+using Detector.Domain;
 
 namespace Detector.Tests.Integration;
 

@@ -1,9 +1,9 @@
 using Akka.Actor;
 using Detector.Configuration;
 using Detector.Ingest;
-using Detector.Messages;
 using Detector.Tests.Detection;
 using Detector.IpWindows;
+using Detector.Domain;
 
 namespace Detector.Tests.IpWindows;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Detector.Ingest;
 using Detector.Simulation;
+using Detector.Domain;
 
 namespace Detector.Tests.Simulation;
 

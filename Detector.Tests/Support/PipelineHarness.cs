@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Detector.Audit;
 using Detector.Configuration;
-using Detector.Detection.Pipeline;
+using Detector.Pipeline;
 using Detector.Enforcement;
 using Detector.Enforcement.Persistence;
 using Detector.Hosting;
@@ -11,6 +11,7 @@ using Detector.Ingest.Clock;
 using Detector.IpWindows;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Detector.Domain;
 
 namespace Detector.Tests.Support;
 

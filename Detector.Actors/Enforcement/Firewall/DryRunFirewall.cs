@@ -1,5 +1,6 @@
 using Detector.Ingest;
 using Microsoft.Extensions.Logging;
+using Detector.Domain;
 
 namespace Detector.Enforcement.Firewall;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Enforcement.Firewall;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Enforcement.Firewall;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Enforcement.Persistence;
 

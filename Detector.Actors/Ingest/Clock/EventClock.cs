@@ -1,4 +1,5 @@
 using Detector.Configuration;
+using Detector.Domain;
 
 namespace Detector.Ingest.Clock;
 

@@ -3,7 +3,7 @@ using Detector.Audit;
 using Detector.Enforcement;
 using Detector.Enforcement.Firewall;
 using Detector.Ingest;
-using Detector.Messages;
+using Detector.Domain;
 
 namespace Detector.Tests.Enforcement.Firewall;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Detector.Enforcement;
 using Detector.Enforcement.Firewall;
 using Detector.Ingest;
+using Detector.Domain;
 
 namespace Detector.Tests.Integration.Netns;
 

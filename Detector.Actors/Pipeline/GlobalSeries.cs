@@ -1,4 +1,4 @@
-namespace Detector.Detection.Pipeline;
+namespace Detector.Pipeline;
 
 /// <summary>One closed second of the site: its 60 s rate and the band the global rule allows around the baseline.
 /// Upper is the alert threshold (the lower of mean + z·std60 and multiplier × mean); Lower is mean − z·std60, at least 0.</summary>

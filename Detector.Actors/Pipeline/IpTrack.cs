@@ -1,7 +1,8 @@
 using Detector.Ingest;
 using Detector.IpWindows;
+using Detector.Domain;
 
-namespace Detector.Detection.Pipeline;
+namespace Detector.Pipeline;
 
 /// <summary>
 /// What the coordinator keeps per active IP: the open second's counts, closed seconds not yet sent to the

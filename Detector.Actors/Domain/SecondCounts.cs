@@ -1,6 +1,6 @@
 using Detector.Ingest;
 
-namespace Detector.IpWindows;
+namespace Detector.Domain;
 
 /// <summary>What one IP (or the whole site) did in one second of event time.</summary>
 /// <param name="AppSuccesses">Successful (2xx/3xx) WebDAV/OCS requests: the traffic of real sync, mobile and DAV clients.</param>

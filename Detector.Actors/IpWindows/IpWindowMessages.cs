@@ -3,8 +3,9 @@ using Detector.Baseline;
 using Detector.Detection;
 using Detector.Ingest;
 using Detector.IpWindows;
+using Detector.Domain;
 
-namespace Detector.Messages;
+namespace Detector.IpWindows;
 
 /// <summary>Anything addressed to one IP's window entity.</summary>
 public interface IIpMessage

@@ -1,4 +1,4 @@
-namespace Detector.Messages;
+namespace Detector.Enforcement;
 
 /// <summary>To the firewall actor: make the kernel match the ledger now. Sent by its own timer every minute and
 /// at start; tests send it directly. A sender other than the actor itself gets <see cref="FirewallReconciled"/>

@@ -2,8 +2,9 @@ using Detector.Baseline;
 using Detector.Detection;
 using Detector.Enforcement;
 using Detector.Ingest;
+using Detector.Domain;
 
-namespace Detector.Messages;
+namespace Detector.Enforcement;
 
 /// <summary>
 /// The detection side closed the second ending at <paramref name="Now"/>: expire what is due, then apply these

@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using Detector.Ingest;
 using Detector.IpWindows;
+using Detector.Domain;
 
-namespace Detector.Detection.Pipeline;
+namespace Detector.Pipeline;
 
 /// <summary>An IP's exact traffic over the last window of event time.</summary>
 public sealed record TopTalker(IpKey Ip, SecondCounts Window, bool Banned);

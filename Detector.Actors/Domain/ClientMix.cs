@@ -1,4 +1,4 @@
-namespace Detector.IpWindows;
+namespace Detector.Domain;
 
 /// <summary>What real Nextcloud clients send: WebDAV (files, calendars, contacts) and the OCS API.</summary>
 public static class ClientMix

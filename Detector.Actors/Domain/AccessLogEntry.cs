@@ -1,4 +1,4 @@
-namespace Detector.Ingest;
+namespace Detector.Domain;
 
 /// <summary>One parsed access-log line. Time is Unix milliseconds (UTC) as logged.</summary>
 public readonly record struct AccessLogEntry(

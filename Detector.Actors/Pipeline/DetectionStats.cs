@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using Detector.Baseline;
 using Detector.Enforcement;
+using Detector.Domain;
 
-namespace Detector.Detection.Pipeline;
+namespace Detector.Pipeline;
 
 /// <summary>What the detection side did, for the status API, metrics and the replay summary. Thread-safe reads.</summary>
 public sealed class DetectionStats

@@ -1,4 +1,4 @@
-namespace Detector.Baseline;
+namespace Detector.Domain;
 
 /// <summary>
 /// The effective baseline at one recompute, floors already applied. Rates are requests per second.

@@ -1,4 +1,4 @@
-namespace Detector.IpWindows;
+namespace Detector.Domain;
 
 /// <summary>Calendar arithmetic on Unix seconds of event time (UTC), correct for negative values too.</summary>
 internal static class EventTime

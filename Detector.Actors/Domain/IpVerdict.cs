@@ -1,6 +1,6 @@
 using Detector.Ingest;
 
-namespace Detector.Detection;
+namespace Detector.Domain;
 
 /// <summary>A per-IP anomaly: the rule that fired and the figures it compared. Rate in req/s over the window.</summary>
 public sealed record IpVerdict(IpKey Ip, long Second, string Condition, double Rate, double Mean, double Std);

@@ -1,3 +1,4 @@
+using Detector.Detection;
 using Akka.Actor;
 using Detector.Audit;
 using Detector.Baseline;
@@ -5,10 +6,10 @@ using Detector.Configuration;
 using Detector.Enforcement;
 using Detector.Ingest;
 using Detector.Ingest.Clock;
-using Detector.Messages;
 using Detector.IpWindows;
+using Detector.Domain;
 
-namespace Detector.Detection.Pipeline;
+namespace Detector.Pipeline;
 
 /// <summary>The actors the coordinator talks to.</summary>
 public sealed record DetectionActors(IActorRef IpWindows, IActorRef Collector, IActorRef Enforcement, IActorRef Audit);

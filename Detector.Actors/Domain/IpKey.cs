@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Detector.Ingest;
+namespace Detector.Domain;
 
 /// <summary>
 /// A client address as a 128-bit value. IPv4 (and IPv4-mapped IPv6) is stored as ::ffff:a.b.c.d and
