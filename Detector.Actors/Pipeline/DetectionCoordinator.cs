@@ -166,7 +166,7 @@ public sealed class DetectionCoordinator
             {
                 site -= counts;
                 if (bans.Observe(track.Ip, second, counts.Requests) is { } ineffective)
-                    _actors.Audit.Tell(AuditEvent.BanIneffective(ineffective, _baseline.Current.IpMean, _baseline.Current.IpStd));
+                    _actors.Audit.Tell(ineffective.ToEvent(_baseline.Current.IpMean, _baseline.Current.IpStd));
                 // Banned IPs are few and the ones operators look at: keep their entities live.
                 _toSend.Add(track);
             }
@@ -195,7 +195,7 @@ public sealed class DetectionCoordinator
         if (alert is not null)
         {
             _stats.AddAlert();
-            _actors.Audit.Tell(AuditEvent.Alert(alert));
+            _actors.Audit.Tell(GlobalAlertRaised.From(alert));
         }
         _baseline.RecordSecond(second, site, anomalous);
         _stats.Series.Add(SeriesPoint(now, rate, _baseline.Current));
@@ -205,7 +205,7 @@ public sealed class DetectionCoordinator
         {
             var snapshot = _baseline.Recompute(now);
             UseBaseline(snapshot);
-            _actors.Audit.Tell(AuditEvent.BaselineRecomputed(snapshot, rate));
+            _actors.Audit.Tell(new BaselineRecomputed(snapshot, rate));
         }
 
         _activeInSecond.Clear();
