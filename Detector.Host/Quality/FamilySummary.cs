@@ -44,8 +44,15 @@ public sealed record FamilySummary(string Family, ScenarioKind Kind, AlertExpect
             .OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     public static IReadOnlyList<FamilySummary> Of(IEnumerable<ScenarioScore> scores) =>
-        [.. scores.GroupBy(s => s.Scenario.Family).Select(g => new FamilySummary(g.Key, g.First().Scenario.Kind, g.First().Scenario.Alert,
+        [.. scores.GroupBy(s => s.Scenario.Family).OrderBy(g => CatalogOrder(g.Key)).Select(g => new FamilySummary(g.Key, g.First().Scenario.Kind, g.First().Scenario.Alert,
             [.. g.OrderBy(s => s.Scenario.Seed)]))];
+
+    private static int CatalogOrder(string family)
+    {
+        for (var i = 0; i < ScenarioCatalog.Families.Count; i++)
+            if (ScenarioCatalog.Families[i].Name == family) return i;
+        return int.MaxValue;
+    }
 
     private static int Severity(ScenarioScore s) =>
         s.BenignBanned.Count + s.MissedAttackers.Count() + s.FalseAlerts +
@@ -58,7 +65,10 @@ public sealed record FamilySummary(string Family, ScenarioKind Kind, AlertExpect
         b.Append(CultureInfo.InvariantCulture, $"{Family,-26} {Kind.ToString().ToLowerInvariant(),-6} pass {Passed,2}/{Runs,-2}");
         b.Append(CultureInfo.InvariantCulture, $"  benign banned {BenignBanned,3}");
         if (WorstBenign is { } wb) b.Append(CultureInfo.InvariantCulture, $" (worst #{wb.Scenario.Seed}: {wb.BenignBanned.Count})");
-        b.Append(CultureInfo.InvariantCulture, $"  false alerts {FalseAlerts} in {SeedsWithFalseAlerts} seeds");
+        if (Alert == AlertExpectation.Forbidden) b.Append(CultureInfo.InvariantCulture, $"  false alerts {FalseAlerts} in {SeedsWithFalseAlerts} seeds");
+        else b.Append(CultureInfo.InvariantCulture, $"  alerted in {SeedsWithAlerts} seeds");
+        if (Alert == AlertExpectation.Allowed && Scores.FirstOrDefault()?.Scenario.AlertCause is { } cause && SeedsWithAlerts > 0)
+            b.Append(CultureInfo.InvariantCulture, $" (naming '{cause}' in {Scores.Count(s => s.AlertNamesCause == true)})");
         if (MustBanAttackers > 0) b.Append(CultureInfo.InvariantCulture, $"  missed {MissedAttackers}/{MustBanAttackers}");
         if (Alert == AlertExpectation.Required) b.Append(CultureInfo.InvariantCulture, $"  required alert missing {SeedsMissingRequiredAlert}");
         if (OptionalAttackers > 0) b.Append(CultureInfo.InvariantCulture, $"  optional banned {OptionalBanned}/{OptionalAttackers}");

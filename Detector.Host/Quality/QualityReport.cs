@@ -50,7 +50,9 @@ public static class QualityReport
         {
             var o = original?.FirstOrDefault(x => x.Family == f.Family);
             var benign = f.BenignBanned == 0 ? "0" : $"**{f.BenignBanned}** in {f.SeedsWithBenignBanned} ({f.WorstBenign!.Scenario.Name}: {f.WorstBenign.BenignBanned.Count})";
-            var falseAlerts = f.Alert != AlertExpectation.Forbidden ? $"– ({f.SeedsWithAlerts} seeds alerted)" : f.FalseAlerts == 0 ? "0" : $"**{f.FalseAlerts}** ({f.SeedsWithFalseAlerts})";
+            var falseAlerts = f.Alert != AlertExpectation.Forbidden
+                ? $"– ({f.SeedsWithAlerts} seeds alerted{(f.Alert == AlertExpectation.Allowed && f.SeedsWithAlerts > 0 && f.Scores[0].Scenario.AlertCause is { } cause ? $", {f.Scores.Count(s => s.AlertNamesCause == true)} naming '{cause}'" : "")})"
+                : f.FalseAlerts == 0 ? "0" : $"**{f.FalseAlerts}** ({f.SeedsWithFalseAlerts})";
             var missed = f.MustBanAttackers == 0 ? "–" : f.MissedAttackers == 0 ? $"0/{f.MustBanAttackers}" : $"**{f.MissedAttackers}**/{f.MustBanAttackers}";
             if (f.OptionalAttackers > 0) missed += $" (optional banned {f.OptionalBanned}/{f.OptionalAttackers})";
             var required = f.Alert != AlertExpectation.Required ? "–" : f.SeedsMissingRequiredAlert == 0 ? "0" : $"**{f.SeedsMissingRequiredAlert}**";
