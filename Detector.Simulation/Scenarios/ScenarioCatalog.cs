@@ -26,6 +26,25 @@ public static class ScenarioCatalog
     private static readonly double[] UtcOffsets = [-8, -7, -6, -5, -4, -3, 0, 0, 1, 1, 2, 2, 3, 5.5, 8, 9, 10];
     private static readonly string[] Hosts = ["cloud.example.com", "nextcloud.example.org", "files.example.net", "drive.example.de"];
 
+    /// <summary>An office that is already in (the l7-flood's busy neighbour): everyone present all day.</summary>
+    private static readonly DayShape SteadyOffice = new(NightLevel: 1, PeakLevel: 1, LunchLevel: 1, EveningLevel: 1, WeekendPeak: 1);
+
+    private static readonly (string Method, string Path, int Status)[] FloodTargets =
+    [
+        ("GET", "/login", 200), ("POST", "/login", 303), ("GET", "/", 302), ("GET", "/index.php/apps/files/?dir=/{n}", 200),
+        ("PROPFIND", "/remote.php/dav/files/{user}/", 401), ("GET", "/ocs/v2.php/cloud/user?format=json", 401),
+        ("GET", "/remote.php/dav/files/{user}/Documents/{n}.bin", 404),
+    ];
+
+    private static readonly string[] FloodAgents =
+    [
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0",
+        "python-requests/2.31.0", "Go-http-client/1.1", "curl/8.5.0", "Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; Trident/5.0)",
+    ];
+
+    private static readonly ulong[] HostingV6Prefixes = [0x2a01_04f8_0000_0000UL, 0x2a03_b0c0_0000_0000UL, 0x2604_a880_0000_0000UL, 0x2001_19f0_0000_0000UL];
+
     public static IReadOnlyList<ScenarioFamily> Families { get; } =
     [
         // ---------------------------------------------------------------- attacks on one address
@@ -301,7 +320,7 @@ public static class ScenarioCatalog
             var phones = d.Int("phones", 20, 80);
             var activity = d.Uniform("activity", 1, 3);
             var addresses = Enumerable.Range(0, count).Select(i => i % 3 == 2
-                ? new IpKey(0x2a02_0810_aa00_0000UL | (ulong)d.Random.Next(1 << 16), 1)
+                ? new IpKey(0x2a02_0810_aa00_0000UL | (uint)d.Random.Next(1 << 16), 1)
                 : IpKey.FromV4(0x6440_0000u + (uint)d.Random.Next(1 << 22))).ToList(); // 100.64.0.0/10
             return new LabelledScenario(d.Name(), $"{count} addresses × {phones} phones × activity {Num(activity)} on {site.Describe()}",
                 ScenarioKind.Benign, Minutes(d.Uniform("minutes", 25, 40)), () =>
@@ -391,26 +410,7 @@ public static class ScenarioCatalog
         NightStart: d.Uniform("night_h", 21.5, 23.5),
         WeekendPeak: d.Uniform("weekend_peak", 0.15, 0.4));
 
-    /// <summary>An office that is already in (the l7-flood's busy neighbour): everyone present all day.</summary>
-    private static readonly DayShape SteadyOffice = new(NightLevel: 1, PeakLevel: 1, LunchLevel: 1, EveningLevel: 1, WeekendPeak: 1);
-
     // ---------------------------------------------------------------- attackers
-
-    private static readonly (string Method, string Path, int Status)[] FloodTargets =
-    [
-        ("GET", "/login", 200), ("POST", "/login", 303), ("GET", "/", 302), ("GET", "/index.php/apps/files/?dir=/{n}", 200),
-        ("PROPFIND", "/remote.php/dav/files/{user}/", 401), ("GET", "/ocs/v2.php/cloud/user?format=json", 401),
-        ("GET", "/remote.php/dav/files/{user}/Documents/{n}.bin", 404),
-    ];
-
-    private static readonly string[] FloodAgents =
-    [
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
-        "Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0",
-        "python-requests/2.31.0", "Go-http-client/1.1", "curl/8.5.0", "Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; Trident/5.0)",
-    ];
-
-    private static readonly ulong[] HostingV6Prefixes = [0x2a01_04f8_0000_0000UL, 0x2a03_b0c0_0000_0000UL, 0x2604_a880_0000_0000UL, 0x2001_19f0_0000_0000UL];
 
     private static IpKey AttackerV4(ScenarioDraw d) => ClientPopulation.RandomPublicAddress(d.Random);
 
