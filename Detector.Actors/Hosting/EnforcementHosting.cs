@@ -5,6 +5,7 @@ using Detector.Configuration;
 using Detector.Enforcement;
 using Detector.Enforcement.Persistence;
 using Microsoft.Extensions.DependencyInjection;
+using Detector.Audit;
 
 namespace Detector.Hosting;
 
@@ -43,10 +44,9 @@ public static class EnforcementHostingExtensions
                 exemptions,
                 FirewallEnforces: !string.Equals(firewall.Name, DryRunFirewallName, StringComparison.OrdinalIgnoreCase),
                 persistence.SnapshotEvery);
-            var firewallActor = system.ActorOf(FirewallActor.Props(firewall), "firewall");
-            registry.Register<FirewallActorKey>(firewallActor);
-            registry.Register<EnforcementActorKey>(system.ActorOf(
-                EnforcementActor.Props(setup, firewallActor, registry.Get<AuditWriterActor>()), "enforcement"));
+            var audit = registry.Get<AuditWriter>();
+            registry.Register<EnforcementActor>(system.ActorOf(
+                EnforcementActor.Props(setup, ledger => FirewallActor.Props(firewall, ledger, audit), audit), "enforcement"));
         });
     }
 

@@ -25,7 +25,7 @@ public static class IpWindowsHostingExtensions
     {
         if (hosting == IpWindowHosting.Sharded)
         {
-            builder.WithShardRegion<IpWindowRegion>(
+            builder.WithShardRegion<IpWindowActor>(
                 TypeName,
                 entityId => IpWindowActor.Props(IpKey.Parse(entityId), options),
                 new IpMessageExtractor(),
@@ -34,9 +34,9 @@ public static class IpWindowsHostingExtensions
         else
         {
             builder.WithActors((system, registry) =>
-                registry.Register<IpWindowRegion>(system.ActorOf(LocalIpWindowParent.Props(options), "ip-windows")));
+                registry.Register<IpWindowActor>(system.ActorOf(LocalIpWindowParent.Props(options), "ip-windows")));
         }
         return builder.WithActors((system, registry) =>
-            registry.Register<ReplyCollectorActor>(system.ActorOf(Props.Create<ReplyCollector>(), "ip-replies")));
+            registry.Register<ReplyCollector>(system.ActorOf(Props.Create<ReplyCollector>(), "ip-replies")));
     }
 }

@@ -63,9 +63,9 @@ public static class ReplayCommand
         var stopwatch = Stopwatch.StartNew();
         await host.Services.GetRequiredService<PipelineService>().Completion();
         var registry = host.Services.GetRequiredService<ActorRegistry>();
-        var audit = await registry.GetAsync<AuditWriterActor>(cancellation);
+        var audit = await registry.GetAsync<AuditWriter>(cancellation);
         await audit.Ask<AuditFlushed>(FlushAudit.Instance, TimeSpan.FromSeconds(30));
-        if (registry.TryGet<SlackAlertsActor>(out var slack))
+        if (registry.TryGet<SlackAlertActor>(out var slack))
             await slack.Ask<AlertsFlushed>(FlushAlerts.Instance, TimeSpan.FromSeconds(30));
         stopwatch.Stop();
 

@@ -62,8 +62,8 @@ public sealed class SlackHarness : IAsyncDisposable
             });
             akka.WithActors((system, registry) =>
             {
-                registry.Register<IpWindowRegion>(system.ActorOf(Props.Create<StandInIpWindows>(), "ip-windows"));
-                registry.Register<EnforcementActorKey>(system.ActorOf(Props.Create<StandInLedger>(), "enforcement"));
+                registry.Register<IpWindowActor>(system.ActorOf(Props.Create<StandInIpWindows>(), "ip-windows"));
+                registry.Register<EnforcementActor>(system.ActorOf(Props.Create<StandInLedger>(), "enforcement"));
             });
             akka.WithSlackAlerts(options, new EnforcementOptions());
         });

@@ -96,7 +96,7 @@ public sealed class LedgerIsolationSpecs : IDisposable
         await restarted.StartAsync(TestContext.Current.CancellationToken);
         try
         {
-            var enforcement = await restarted.Services.GetRequiredService<ActorRegistry>().GetAsync<EnforcementActorKey>(TestContext.Current.CancellationToken);
+            var enforcement = await restarted.Services.GetRequiredService<ActorRegistry>().GetAsync<EnforcementActor>(TestContext.Current.CancellationToken);
             var record = (await enforcement.Ask<OffenderInfo>(new GetOffender(Attacker), TimeSpan.FromSeconds(30))).Record;
             Assert.NotNull(record);
             Assert.True(record.IsBanned);
