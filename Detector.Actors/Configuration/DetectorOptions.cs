@@ -128,8 +128,9 @@ public sealed class EnforcementOptions
     /// <summary>Offender history is kept this long after an IP's last ban or unban (never shorter than the
     /// ladder's longest finite step).</summary>
     public int HistoryRetentionDays { get; set; } = 30;
-    /// <summary>auto, ipset, nftables, iptables or dry-run (auto: what the host supports, dry-run when not privileged).</summary>
-    public string Firewall { get; set; } = "dry-run";
+    /// <summary>Where bans go (auto: what the host supports, dry-run when not privileged). The shipped appsettings.json
+    /// says the same.</summary>
+    public FirewallBackend Firewall { get; set; } = FirewallBackend.Auto;
     /// <summary>IPv6 bans block this prefix of the address (128: the address alone; 64: its whole /64).</summary>
     public int Ipv6PrefixLength { get; set; } = 128;
     /// <summary>ipset and iptables backends: hook DOCKER-USER as well as INPUT when it exists. False: INPUT only

@@ -6,6 +6,7 @@ using Detector.Enforcement;
 using Detector.Enforcement.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Detector.Audit;
+using Detector.Enforcement.Firewall;
 
 namespace Detector.Hosting;
 
@@ -42,14 +43,11 @@ public static class EnforcementHostingExtensions
                 ladder,
                 TimeSpan.FromDays(options.Enforcement.HistoryRetentionDays),
                 exemptions,
-                FirewallEnforces: !string.Equals(firewall.Name, DryRunFirewallName, StringComparison.OrdinalIgnoreCase),
+                FirewallEnforces: firewall is not DryRunFirewall,
                 persistence.SnapshotEvery);
             var audit = registry.Get<AuditWriter>();
             registry.Register<EnforcementActor>(system.ActorOf(
                 EnforcementActor.Props(setup, ledger => FirewallActor.Props(firewall, ledger, audit), audit), "enforcement"));
         });
     }
-
-    /// <summary>The <see cref="IFirewall.Name"/> of the backend that blocks nothing.</summary>
-    public const string DryRunFirewallName = "dry-run";
 }

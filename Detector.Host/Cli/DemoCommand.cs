@@ -28,14 +28,11 @@ public static class DemoCommand
         command.SetAction(async (result, cancellation) =>
         {
             var directory = Directory.CreateTempSubdirectory("detector-demo-").FullName;
-            var options = DetectorConfiguration.Bind(DetectorConfiguration.Build(null, new Dictionary<string, string?>
-            {
-                ["Detector:Http:Url"] = result.GetValue(CommonOptions.Http),
-            }));
+            var overrides = new Dictionary<string, string?> { ["Detector:Http:Url"] = result.GetValue(CommonOptions.Http) };
+            if (!DetectorConfiguration.TryLoad(null, overrides, Console.Error, out var options)) return 2;
             options.DataDir = Path.Combine(directory, "data");
             options.Log.Path = Path.Combine(directory, "access.log");
             options.Log.FromStart = true;
-            options.Enforcement.Firewall = "dry-run";
             var seconds = result.GetValue(Duration);
             using var timeout = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, timeout.Token);
@@ -44,8 +41,10 @@ public static class DemoCommand
         return command;
     }
 
+    /// <summary>Always with the dry-run firewall: the demo's attacker is made up.</summary>
     public static async Task<int> RunAsync(DetectorOptions options, TimeSpan attackAfter, TextWriter output, CancellationToken cancellation)
     {
+        options.Enforcement.Firewall = FirewallBackend.DryRun;
         Directory.CreateDirectory(options.DataDir);
         var start = DateTimeOffset.UtcNow;
         var scenario = new TrafficScenario(seed: 7, start)

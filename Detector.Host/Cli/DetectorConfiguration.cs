@@ -1,9 +1,14 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
 using Detector.Alerts;
 using Detector.Configuration;
 using Detector.Enforcement;
 using Detector.Host.Composition;
 
 namespace Detector.Host.Cli;
+
+/// <summary>A configuration value that cannot be read as its option's type.</summary>
+public sealed class InvalidConfigurationException(string message, Exception? inner = null) : FormatException(message, inner);
 
 /// <summary>
 /// Loads <c>Detector</c> options: appsettings.json beside the executable, an optional --config file,
@@ -23,11 +28,47 @@ public static class DetectorConfiguration
             .Build();
     }
 
+    /// <exception cref="InvalidConfigurationException">A value does not convert to its option's type (a word where a
+    /// number belongs, an unknown firewall backend); the message names the key.</exception>
     public static DetectorOptions Bind(IConfiguration configuration)
     {
         var options = new DetectorOptions();
-        configuration.GetSection(DetectorOptions.Section).Bind(options);
+        try
+        {
+            configuration.GetSection(DetectorOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidConfigurationException(Describe(e), e);
+        }
         return options;
+    }
+
+    /// <summary><see cref="Build"/> and <see cref="Bind"/> for a verb: a value that does not bind is printed as a
+    /// configuration error and the verb exits with 2.</summary>
+    public static bool TryLoad(string? configFile, IReadOnlyDictionary<string, string?> overrides, TextWriter error,
+        [NotNullWhen(true)] out DetectorOptions? options)
+    {
+        try
+        {
+            options = Bind(Build(configFile, overrides));
+            return true;
+        }
+        catch (InvalidConfigurationException e)
+        {
+            error.WriteLine($"configuration error: {e.Message}");
+            options = null;
+            return false;
+        }
+    }
+
+    // The binder says "Failed to convert configuration value at 'Detector:Log:PollIntervalMs' to type '…'" and keeps
+    // the converter's reason inside: give the key first, then the reason.
+    private static string Describe(InvalidOperationException e)
+    {
+        var key = Regex.Match(e.Message, "at '([^']+)'");
+        var reason = e.InnerException?.Message ?? e.Message;
+        return key.Success ? $"{key.Groups[1].Value}: {reason}" : e.Message;
     }
 
     /// <summary>Everything wrong with the options, in words an operator can act on.</summary>
@@ -60,8 +101,6 @@ public static class DetectorConfiguration
         if (options.Log.MaxLineBytes < 256) errors.Add("Detector:Log:MaxLineBytes must be at least 256.");
         if (options.Log.PollIntervalMs < 10) errors.Add("Detector:Log:PollIntervalMs must be at least 10.");
         if (options.Clock.TickMs < 100) errors.Add("Detector:Clock:TickMs must be at least 100.");
-        if (!FirewallFactory.IsKnown(options.Enforcement.Firewall))
-            errors.Add($"Detector:Enforcement:Firewall '{options.Enforcement.Firewall}' is not a backend ({string.Join(", ", FirewallFactory.Backends)}).");
         if (options.Enforcement.Ipv6PrefixLength is < 16 or > 128)
             errors.Add("Detector:Enforcement:Ipv6PrefixLength must be between 16 and 128.");
         var enforcement = options.Enforcement;

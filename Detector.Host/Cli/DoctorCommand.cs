@@ -31,7 +31,7 @@ public static class DoctorCommand
                 ["Detector:DataDir"] = result.GetValue(CommonOptions.DataDir),
                 ["Detector:Enforcement:Firewall"] = result.GetValue(CommonOptions.Firewall),
             };
-            var options = DetectorConfiguration.Bind(DetectorConfiguration.Build(result.GetValue(CommonOptions.Config), overrides));
+            if (!DetectorConfiguration.TryLoad(result.GetValue(CommonOptions.Config), overrides, Console.Error, out var options)) return 2;
             var errors = DetectorConfiguration.Validate(options);
             if (errors.Count > 0)
             {
@@ -70,16 +70,16 @@ public static class DoctorCommand
             : "exists but FORWARD does not jump to it: traffic to published ports would pass unbanned",
             host.DockerUserExists && !host.DockerUserJumpedFromForward ? Level.Warning : Level.Ok);
 
-        var configured = FirewallFactory.Normalize(options.Enforcement.Firewall) ?? options.Enforcement.Firewall;
-        var effective = configured == "auto" ? host.AutoBackend : configured;
-        report.Add("firewall", "auto would use", host.AutoBackend);
+        var configured = options.Enforcement.Firewall.Name();
+        var effective = options.Enforcement.Firewall == FirewallBackend.Auto ? host.AutoBackend : options.Enforcement.Firewall;
+        report.Add("firewall", "auto would use", host.AutoBackend.Name());
         var missing = RequiredTools(effective).Where(t => !host.Has(t)).ToList();
         var (enforce, level) = effective switch
         {
-            "dry-run" => ($"configured {configured}, effective dry-run: bans are logged, never applied", Level.Problem),
-            _ when !p.NetAdmin => ($"configured {configured}: {effective} needs root or CAP_NET_ADMIN", Level.Problem),
-            _ when missing.Count > 0 => ($"configured {configured}: {effective} needs {string.Join(", ", missing)}", Level.Problem),
-            _ => ($"configured {configured}: bans go to {effective}", Level.Ok),
+            FirewallBackend.DryRun => ($"configured {configured}, effective dry-run: bans are logged, never applied", Level.Problem),
+            _ when !p.NetAdmin => ($"configured {configured}: {effective.Name()} needs root or CAP_NET_ADMIN", Level.Problem),
+            _ when missing.Count > 0 => ($"configured {configured}: {effective.Name()} needs {string.Join(", ", missing)}", Level.Problem),
+            _ => ($"configured {configured}: bans go to {effective.Name()}", Level.Ok),
         };
         report.Add("firewall", "enforcement", enforce, level);
 
@@ -88,11 +88,11 @@ public static class DoctorCommand
         return report;
     }
 
-    private static IEnumerable<string> RequiredTools(string backend) => backend switch
+    private static IEnumerable<string> RequiredTools(FirewallBackend backend) => backend switch
     {
-        "ipset" => ["ipset", "iptables"],
-        "nftables" => ["nft"],
-        "iptables" => ["iptables"],
+        FirewallBackend.Ipset => ["ipset", "iptables"],
+        FirewallBackend.Nftables => ["nft"],
+        FirewallBackend.Iptables => ["iptables"],
         _ => [],
     };
 

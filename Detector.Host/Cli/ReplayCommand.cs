@@ -32,17 +32,19 @@ public static class ReplayCommand
         };
         command.SetAction((result, cancellation) =>
         {
-            var options = DetectorConfiguration.Bind(DetectorConfiguration.Build(result.GetValue(CommonOptions.Config), new Dictionary<string, string?>()));
+            if (!DetectorConfiguration.TryLoad(result.GetValue(CommonOptions.Config), new Dictionary<string, string?>(), Console.Error, out var options))
+                return Task.FromResult(2);
             options.Log.Path = result.GetValue(LogPath)!;
-            options.Enforcement.Firewall = "dry-run";
             if (!result.GetValue(Slack)) options.Slack = new SlackOptions();
             return RunAsync(options, result.GetValue(Audit)!, Console.Out, cancellation);
         });
         return command;
     }
 
+    /// <summary>Always with the dry-run firewall: a replay judges a finished log and never touches the host.</summary>
     public static async Task<int> RunAsync(DetectorOptions options, string auditPath, TextWriter output, CancellationToken cancellation)
     {
+        options.Enforcement.Firewall = FirewallBackend.DryRun;
         var errors = DetectorConfiguration.Validate(options);
         if (!File.Exists(options.Log.Path)) errors = [.. errors, $"log file '{options.Log.Path}' does not exist."];
         if (errors.Count > 0)

@@ -31,7 +31,8 @@ public static class RunCommand
                 ["Detector:Http:Url"] = result.GetValue(CommonOptions.Http),
                 ["Detector:Log:FromStart"] = result.GetValue(FromStart) ? "true" : null,
             };
-            var options = DetectorConfiguration.Bind(DetectorConfiguration.Build(result.GetValue(CommonOptions.Config), overrides));
+            if (!DetectorConfiguration.TryLoad(result.GetValue(CommonOptions.Config), overrides, Console.Error, out var options))
+                return Task.FromResult(2);
             return RunAsync(options, Console.Out, cancellation);
         });
         return command;

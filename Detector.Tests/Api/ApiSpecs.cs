@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Detector.Domain;
+using Detector.Configuration;
 
 namespace Detector.Tests.Api;
 
@@ -52,7 +53,7 @@ public sealed class ApiSpecs(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.True(status.MemoryMb > 10, "resident memory");
         Assert.True(status.CpuPercent >= 0);
         Assert.True(status.UptimeSeconds > 0);
-        Assert.Equal("dry-run", status.Firewall.Backend);
+        Assert.Equal(FirewallBackend.DryRun.Name(), status.Firewall.Backend);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class LiveDetector : IAsyncDisposable
     {
         LogPath = Path.Combine(_dir.FullName, "access.log");
         File.WriteAllText(LogPath, "");
-        Options = new DetectorOptions { DataDir = Path.Combine(_dir.FullName, "data") };
+        Options = TestOptions.DryRun(Path.Combine(_dir.FullName, "data"));
         Options.Log.Path = LogPath;
         Options.Log.PollIntervalMs = 50;
         Options.Http.Url = $"http://127.0.0.1:{Ports.Free()}";

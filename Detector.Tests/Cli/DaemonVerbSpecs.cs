@@ -32,7 +32,7 @@ public sealed class DaemonVerbSpecs
         ActiveBans: 3,
         CpuPercent: 3.25,
         MemoryMb: 125.4,
-        Firewall: new FirewallDto("dry-run", 0, 5),
+        Firewall: new FirewallDto(FirewallBackend.DryRun.Name(), 0, 5),
         Pipeline: "running");
 
     private static readonly BansDto Bans = new(

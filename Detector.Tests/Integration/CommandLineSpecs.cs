@@ -1,5 +1,7 @@
 using Detector.Configuration;
 using Detector.Host.Cli;
+using Detector.Tests.Support;
+using Microsoft.Extensions.Configuration;
 
 namespace Detector.Tests.Integration;
 
@@ -10,14 +12,48 @@ public class CommandLineSpecs
     {
         var options = new DetectorOptions();
         options.Enforcement.Ladder = ["10m", "forever"];
-        options.Enforcement.Firewall = "pf";
         options.Detection.WindowSeconds = 0;
 
         var errors = DetectorConfiguration.Validate(options);
 
         Assert.Contains(errors, e => e.StartsWith("Detector:Enforcement:Ladder:") && e.Contains("forever"));
-        Assert.Contains(errors, e => e.StartsWith("Detector:Enforcement:Firewall") && e.Contains("pf"));
         Assert.Contains(errors, e => e.StartsWith("Detector:Detection:WindowSeconds"));
+    }
+
+    [Theory]
+    [InlineData("dry-run", FirewallBackend.DryRun)]
+    [InlineData("DryRun", FirewallBackend.DryRun)]
+    [InlineData("auto", FirewallBackend.Auto)]
+    [InlineData("nft", FirewallBackend.Nftables)]
+    [InlineData(" IPSET ", FirewallBackend.Ipset)]
+    public void Firewall_backends_bind_by_their_configuration_names(string text, FirewallBackend expected)
+    {
+        var configuration = DetectorConfiguration.Build(null, new Dictionary<string, string?> { ["Detector:Enforcement:Firewall"] = text });
+
+        Assert.Equal(expected, DetectorConfiguration.Bind(configuration).Enforcement.Firewall);
+        Assert.Equal(expected, FirewallBackends.Parse(expected.Name()));
+    }
+
+    [Fact]
+    public void An_unknown_firewall_backend_is_a_configuration_error_naming_the_key()
+    {
+        var error = new StringWriter();
+
+        var loaded = DetectorConfiguration.TryLoad(null, new Dictionary<string, string?> { ["Detector:Enforcement:Firewall"] = "pf" }, error, out _);
+
+        Assert.False(loaded);
+        Assert.StartsWith("configuration error: Detector:Enforcement:Firewall: 'pf' is not a firewall backend (auto, ipset, nftables, iptables, dry-run)",
+            error.ToString());
+    }
+
+    [Fact]
+    public void The_code_default_firewall_is_the_shipped_appsettings_default()
+    {
+        var shipped = DetectorConfiguration.Bind(new ConfigurationBuilder()
+            .AddJsonFile(Repository.File("Detector.Host/appsettings.json"), optional: false).Build());
+
+        Assert.Equal(FirewallBackend.Auto, new DetectorOptions().Enforcement.Firewall);
+        Assert.Equal(new DetectorOptions().Enforcement.Firewall, shipped.Enforcement.Firewall);
     }
 
     [Fact]

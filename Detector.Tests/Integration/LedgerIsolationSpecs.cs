@@ -68,7 +68,7 @@ public sealed class LedgerIsolationSpecs : IDisposable
     {
         var log = Path.Combine(_dir.FullName, "live.log");
         File.WriteAllText(log, "");
-        var options = new DetectorOptions { DataDir = DataDir("data") };
+        var options = TestOptions.DryRun(DataDir("data"));
         options.Log.Path = log;
         options.Log.PollIntervalMs = 50;
         options.Http.Url = $"http://127.0.0.1:{Ports.Free()}";

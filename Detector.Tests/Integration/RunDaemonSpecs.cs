@@ -19,7 +19,7 @@ public sealed class RunDaemonSpecs : IDisposable
     {
         var log = Path.Combine(_dir.FullName, "access.log");
         File.WriteAllText(log, "");
-        var options = new DetectorOptions { DataDir = Path.Combine(_dir.FullName, "data") };
+        var options = TestOptions.DryRun(Path.Combine(_dir.FullName, "data"));
         options.Log.Path = log;
         options.Log.PollIntervalMs = 50;
         options.Http.Url = $"http://127.0.0.1:{Ports.Free()}";

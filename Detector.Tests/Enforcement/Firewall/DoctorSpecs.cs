@@ -18,7 +18,7 @@ public sealed class DoctorSpecs : IDisposable
         dockerUser,
         jumped);
 
-    private DetectorOptions Options(string firewall)
+    private DetectorOptions Options(FirewallBackend firewall)
     {
         var options = new DetectorOptions { DataDir = Path.Combine(_dir.FullName, "data") };
         options.Enforcement.Firewall = firewall;
@@ -40,10 +40,10 @@ public sealed class DoctorSpecs : IDisposable
     [Fact]
     public void Auto_prefers_ipset_then_nftables_then_iptables_and_is_dry_run_without_privileges()
     {
-        Assert.Equal("ipset", Host(true, false, false, "ipset", "iptables", "nft").AutoBackend);
-        Assert.Equal("nftables", Host(true, false, false, "iptables", "nft").AutoBackend);
-        Assert.Equal("iptables", Host(true, false, false, "iptables").AutoBackend);
-        Assert.Equal("dry-run", Host(false, false, false, "ipset", "iptables", "nft").AutoBackend);
+        Assert.Equal(FirewallBackend.Ipset, Host(true, false, false, "ipset", "iptables", "nft").AutoBackend);
+        Assert.Equal(FirewallBackend.Nftables, Host(true, false, false, "iptables", "nft").AutoBackend);
+        Assert.Equal(FirewallBackend.Iptables, Host(true, false, false, "iptables").AutoBackend);
+        Assert.Equal(FirewallBackend.DryRun, Host(false, false, false, "ipset", "iptables", "nft").AutoBackend);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class DoctorSpecs : IDisposable
         File.WriteAllText(Path.Combine(_dir.FullName, "access.log"),
             "garbage\n{\"remote_addr\":\"203.0.113.9\",\"msec\":\"1777472669.123\",\"request_method\":\"GET\",\"request_uri\":\"/\",\"status\":\"200\"}\n");
 
-        var report = DoctorCommand.Diagnose(Options("auto"), Host(true, true, true, "ipset", "iptables", "ip6tables"));
+        var report = DoctorCommand.Diagnose(Options(FirewallBackend.Auto), Host(true, true, true, "ipset", "iptables", "ip6tables"));
 
         Assert.True(report.CanEnforce);
         var output = new StringWriter();
@@ -66,7 +66,7 @@ public sealed class DoctorSpecs : IDisposable
     [Fact]
     public void Without_CAP_NET_ADMIN_the_detector_could_not_enforce()
     {
-        var report = DoctorCommand.Diagnose(Options("ipset"), Host(false, false, false, "ipset", "iptables"));
+        var report = DoctorCommand.Diagnose(Options(FirewallBackend.Ipset), Host(false, false, false, "ipset", "iptables"));
 
         Assert.False(report.CanEnforce);
         Assert.Contains(report.Lines, l => l.Item == "enforcement" && l.Text.Contains("needs root or CAP_NET_ADMIN"));
@@ -75,7 +75,7 @@ public sealed class DoctorSpecs : IDisposable
     [Fact]
     public void A_backend_whose_tool_is_missing_could_not_enforce()
     {
-        var report = DoctorCommand.Diagnose(Options("nftables"), Host(true, false, false, "iptables"));
+        var report = DoctorCommand.Diagnose(Options(FirewallBackend.Nftables), Host(true, false, false, "iptables"));
 
         Assert.False(report.CanEnforce);
         Assert.Contains(report.Lines, l => l.Item == "enforcement" && l.Text.Contains("needs nft"));
@@ -86,7 +86,7 @@ public sealed class DoctorSpecs : IDisposable
     {
         File.WriteAllText(Path.Combine(_dir.FullName, "access.log"), "127.0.0.1 - - [29/Apr/2026:14:24:29 +0000] \"GET / HTTP/1.1\" 200 5\n");
 
-        var report = DoctorCommand.Diagnose(Options("ipset"), Host(true, true, false, "ipset", "iptables"));
+        var report = DoctorCommand.Diagnose(Options(FirewallBackend.Ipset), Host(true, true, false, "ipset", "iptables"));
 
         Assert.True(report.CanEnforce);
         Assert.Contains(report.Lines, l => l is { Item: "DOCKER-USER", Level: DoctorCommand.Level.Warning });
