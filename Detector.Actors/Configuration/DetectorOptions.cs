@@ -1,7 +1,7 @@
 namespace Detector.Configuration;
 
 /// <summary>Everything under the <c>Detector</c> configuration section.</summary>
-public sealed class DetectorOptions
+public sealed partial class DetectorOptions
 {
     public const string Section = "Detector";
 
@@ -22,7 +22,7 @@ public sealed class DetectorOptions
     public ApiOptions Api { get; set; } = new();
 }
 
-public sealed class LogOptions
+public sealed partial class LogOptions
 {
     public string Path { get; set; } = "/var/log/nginx/detector.json.log";
     /// <summary>Read the file from its start instead of following only new lines.</summary>
@@ -37,7 +37,7 @@ public sealed class LogOptions
     public int MalformedSamplesPerMinute { get; set; } = 10;
 }
 
-public sealed class ClockOptions
+public sealed partial class ClockOptions
 {
     /// <summary>Lines up to this much older than the open second are counted into it; older ones are counted as
     /// too late and left out of detection.</summary>
@@ -48,7 +48,7 @@ public sealed class ClockOptions
     public int TickMs { get; set; } = 1000;
 }
 
-public sealed class DetectionOptions
+public sealed partial class DetectionOptions
 {
     public int WindowSeconds { get; set; } = 60;
     public double ZScoreThreshold { get; set; } = 3.0;
@@ -105,7 +105,7 @@ public sealed class DetectionOptions
     public double SurgeContributorRate { get; set; } = 1.0;
 }
 
-public sealed class BaselineOptions
+public sealed partial class BaselineOptions
 {
     public int HistoryMinutes { get; set; } = 30;
     public int RecomputeSeconds { get; set; } = 60;
@@ -116,7 +116,7 @@ public sealed class BaselineOptions
     public double ErrorRateFloor { get; set; } = 0.02;
 }
 
-public sealed class EnforcementOptions
+public sealed partial class EnforcementOptions
 {
     public static readonly string[] DefaultLadder = ["10m", "30m", "2h", "permanent"];
 
@@ -148,12 +148,12 @@ public sealed class AuditOptions
     public string Path { get; set; } = "audit.log";
 }
 
-public sealed class HttpOptions
+public sealed partial class HttpOptions
 {
     public string Url { get; set; } = "http://127.0.0.1:8080";
 }
 
-public sealed class SlackOptions
+public sealed partial class SlackOptions
 {
     /// <summary>Actions sent to Slack unless <see cref="Actions"/> names others.</summary>
     public static readonly string[] DefaultActions = ["BAN", "UNBAN", "ALERT", "BAN_INEFFECTIVE", "BAN_FAILED", "UNBAN_FAILED"];
@@ -190,7 +190,7 @@ public sealed class SlackOptions
 }
 
 /// <summary>The HTTP API's token (daemon) and, for the CLI verbs, where the daemon is.</summary>
-public sealed class ApiOptions
+public sealed partial class ApiOptions
 {
     /// <summary>CLI: the daemon's URL; empty means <see cref="HttpOptions.Url"/>.</summary>
     public string? Url { get; set; }

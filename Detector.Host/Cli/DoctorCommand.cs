@@ -32,7 +32,7 @@ public static class DoctorCommand
                 ["Detector:Enforcement:Firewall"] = result.GetValue(CommonOptions.Firewall),
             };
             if (!DetectorConfiguration.TryLoad(result.GetValue(CommonOptions.Config), overrides, Console.Error, out var options)) return 2;
-            var errors = DetectorConfiguration.Validate(options);
+            var errors = options.Validate();
             if (errors.Count > 0)
             {
                 foreach (var error in errors) Console.Error.WriteLine($"configuration error: {error}");

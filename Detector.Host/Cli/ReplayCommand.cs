@@ -45,7 +45,7 @@ public static class ReplayCommand
     public static async Task<int> RunAsync(DetectorOptions options, string auditPath, TextWriter output, CancellationToken cancellation)
     {
         options.Enforcement.Firewall = FirewallBackend.DryRun;
-        var errors = DetectorConfiguration.Validate(options);
+        var errors = options.Validate();
         if (!File.Exists(options.Log.Path)) errors = [.. errors, $"log file '{options.Log.Path}' does not exist."];
         if (errors.Count > 0)
         {

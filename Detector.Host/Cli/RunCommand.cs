@@ -41,7 +41,7 @@ public static class RunCommand
     /// <summary>Runs until cancelled or stopped; BAN, UNBAN and ALERT lines are printed to <paramref name="output"/> as they happen.</summary>
     public static async Task<int> RunAsync(DetectorOptions options, TextWriter output, CancellationToken cancellation)
     {
-        var errors = DetectorConfiguration.Validate(options);
+        var errors = options.Validate();
         if (errors.Count > 0)
         {
             foreach (var error in errors) Console.Error.WriteLine($"configuration error: {error}");

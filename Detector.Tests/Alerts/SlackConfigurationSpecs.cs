@@ -11,7 +11,7 @@ public class SlackConfigurationSpecs
         var options = new DetectorOptions();
         options.Slack.WebhookUrl = "hooks.slack.invalid/services/T/B/sEcReT";
 
-        var errors = DetectorConfiguration.Validate(options);
+        var errors = options.Validate();
 
         var error = Assert.Single(errors);
         Assert.StartsWith("Detector:Slack:WebhookUrl", error);
@@ -24,7 +24,7 @@ public class SlackConfigurationSpecs
         var options = new DetectorOptions();
         options.Slack.WebhookUrlFile = "/nonexistent/slack-webhook";
 
-        var error = Assert.Single(DetectorConfiguration.Validate(options));
+        var error = Assert.Single(options.Validate());
 
         Assert.StartsWith("Detector:Slack:WebhookUrlFile", error);
         Assert.Contains("/nonexistent/slack-webhook", error);
@@ -44,7 +44,7 @@ public class SlackConfigurationSpecs
         Assert.Equal("https://hooks.slack.invalid/services/T/B/x", options.Slack.WebhookUrl);
         Assert.Equal(["BAN"], options.Slack.EffectiveActions);
         Assert.Equal(SlackOptions.DefaultActions, new SlackOptions().EffectiveActions);
-        Assert.Empty(DetectorConfiguration.Validate(options));
+        Assert.Empty(options.Validate());
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public class SlackConfigurationSpecs
         options.Slack.TotalTimeoutSeconds = 10;
         options.Slack.BurstThreshold = 0;
 
-        var errors = DetectorConfiguration.Validate(options);
+        var errors = options.Validate();
 
         Assert.Contains(errors, e => e.StartsWith("Detector:Slack:QueueCapacity"));
         Assert.Contains(errors, e => e.StartsWith("Detector:Slack:TotalTimeoutSeconds"));

@@ -17,7 +17,7 @@ public sealed class ProductionSettingsSpecs
     public void It_binds_to_valid_options()
     {
         var options = Load();
-        Assert.Empty(DetectorConfiguration.Validate(options));
+        Assert.Empty(options.Validate());
         Assert.Equal(FirewallBackend.Ipset, options.Enforcement.Firewall);
     }
 

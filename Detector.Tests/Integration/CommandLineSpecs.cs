@@ -14,7 +14,7 @@ public class CommandLineSpecs
         options.Enforcement.Ladder = ["10m", "forever"];
         options.Detection.WindowSeconds = 0;
 
-        var errors = DetectorConfiguration.Validate(options);
+        var errors = options.Validate();
 
         Assert.Contains(errors, e => e.StartsWith("Detector:Enforcement:Ladder:") && e.Contains("forever"));
         Assert.Contains(errors, e => e.StartsWith("Detector:Detection:WindowSeconds"));

@@ -10,7 +10,7 @@ public sealed class EnforcementConfigurationSpecs
     {
         var options = new DetectorOptions();
 
-        Assert.Empty(DetectorConfiguration.Validate(options));
+        Assert.Empty(options.Validate());
         Assert.Equal(30, options.Enforcement.HistoryRetentionDays);
         Assert.Equal(5, options.Enforcement.IneffectiveGraceSeconds);
         Assert.Empty(options.Allowlist);
@@ -33,7 +33,7 @@ public sealed class EnforcementConfigurationSpecs
         Assert.Equal(["192.0.2.0/24", "2001:db8::/32"], options.Allowlist);
         Assert.Equal(["10.0.0.2"], options.TrustedProxies);
         Assert.Equal(10, options.Enforcement.IneffectiveGraceSeconds);
-        Assert.Empty(DetectorConfiguration.Validate(options));
+        Assert.Empty(options.Validate());
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class EnforcementConfigurationSpecs
             TrustedProxies = ["proxy.internal"],
         };
 
-        var errors = DetectorConfiguration.Validate(options);
+        var errors = options.Validate();
 
         Assert.Contains(errors, e => e.StartsWith("Detector:Allowlist:1 '192.0.2.0/33'") && e.Contains("0 to 32"));
         Assert.Contains(errors, e => e.StartsWith("Detector:TrustedProxies:0 'proxy.internal'") && e.Contains("not an IP address"));
@@ -59,7 +59,7 @@ public sealed class EnforcementConfigurationSpecs
         options.Enforcement.HistoryRetentionDays = 0;
         options.Enforcement.IneffectiveGraceSeconds = -1;
 
-        var errors = DetectorConfiguration.Validate(options);
+        var errors = options.Validate();
 
         Assert.Contains(errors, e => e.StartsWith("Detector:Enforcement:HistoryRetentionDays"));
         Assert.Contains(errors, e => e.StartsWith("Detector:Enforcement:IneffectiveGraceSeconds"));

@@ -1,4 +1,4 @@
-namespace Detector.Alerts;
+namespace Detector.Configuration;
 
 /// <summary>
 /// The incoming-webhook URL. Its path is the secret, so nothing prints it: <see cref="ToString"/> and
