@@ -1,8 +1,8 @@
 using Detector.Audit;
 using Detector.Configuration;
 using Detector.Enforcement;
-using Detector.Host.Cli;
 using Detector.Simulation.Scenarios;
+using Detector.Host.Verbs;
 
 namespace Detector.Host.Quality;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Detector.Configuration;
-using Detector.Host.Cli;
 using Detector.Tests.Support;
+using Detector.Host.Verbs;
 
 namespace Detector.Tests.Alerts;
 

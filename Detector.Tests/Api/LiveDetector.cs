@@ -3,11 +3,10 @@ using System.Text;
 using System.Text.Json;
 using Detector.Configuration;
 using Microsoft.AspNetCore.Builder;
-using Detector.Host.Api;
-using Detector.Host.Cli;
 using Detector.Host.Composition;
 using Detector.Hosting;
 using Detector.Tests.Support;
+using Detector.Host.Verbs;
 
 namespace Detector.Tests.Api;
 

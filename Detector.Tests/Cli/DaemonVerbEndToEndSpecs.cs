@@ -1,5 +1,7 @@
-using Detector.Host.Cli;
 using Detector.Tests.Api;
+using Detector.Host.Verbs;
+using Detector.Host.DaemonClient;
+using Detector.Host.Api;
 
 namespace Detector.Tests.Cli;
 

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Detector.Configuration;
 using Detector.Host.Api;
-using Detector.Host.Cli;
 using Detector.Tests.Support;
 using Detector.Domain;
+using Detector.Host.Verbs;
+using Detector.Host.DaemonClient;
+using Detector.Host.Composition;
 
 namespace Detector.Tests.Cli;
 

@@ -1,7 +1,7 @@
 using Detector.Configuration;
-using Detector.Host.Cli;
 using Detector.Tests.Support;
 using Microsoft.Extensions.Configuration;
+using Detector.Host.Composition;
 
 namespace Detector.Tests.Deploy;
 

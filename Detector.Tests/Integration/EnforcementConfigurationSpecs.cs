@@ -1,5 +1,5 @@
 using Detector.Configuration;
-using Detector.Host.Cli;
+using Detector.Host.Composition;
 
 namespace Detector.Tests.Integration;
 

@@ -4,7 +4,6 @@ using Detector.Audit;
 using Detector.Configuration;
 using Detector.Enforcement;
 using Detector.Enforcement.Persistence;
-using Detector.Host.Cli;
 using Detector.Hosting;
 using Detector.Ingest;
 using Detector.Simulation;
@@ -12,6 +11,7 @@ using Detector.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Detector.Domain;
+using Detector.Host.Verbs;
 
 namespace Detector.Tests.Integration;
 

@@ -1,9 +1,9 @@
 using System.Net;
 using Detector.Configuration;
-using Detector.Host.Cli;
 using Detector.Host.Composition;
 using Detector.Hosting;
 using Detector.Tests.Support;
+using Detector.Host.Verbs;
 
 namespace Detector.Tests.Integration;
 

@@ -1,6 +1,6 @@
 using Detector.Configuration;
 using Detector.Enforcement.Firewall;
-using Detector.Host.Cli;
+using Detector.Host.Verbs;
 
 namespace Detector.Tests.Enforcement.Firewall;
 

@@ -3,8 +3,9 @@ using System.Text.Json;
 using Detector.Host.Api;
 using Detector.Ingest;
 using Detector.Domain;
+using Detector.Host.DaemonClient;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Verbs;
 
 /// <summary><c>ban IP [--duration 10m]</c> and <c>unban IP</c>: an operator's change, sent to the running daemon
 /// with the API token. The address is checked here first, so a typo never reaches the daemon.</summary>

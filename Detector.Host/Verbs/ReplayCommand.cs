@@ -12,7 +12,7 @@ using Detector.Hosting;
 using Detector.Ingest;
 using Serilog;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Verbs;
 
 /// <summary>
 /// <c>replay</c>: the whole pipeline over a finished log at full speed, in the log's own time, with the dry-run

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Detector.Host.Api;
+using Detector.Host.DaemonClient;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Verbs;
 
 /// <summary><c>bans</c>: the running daemon's active bans with tier and remaining time.</summary>
 public static class BansCommand

@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Verbs;
 
 /// <summary>Flags shared by several verbs, mapped onto configuration keys.</summary>
 public static class CommonOptions

@@ -1,8 +1,7 @@
-using Detector.Host.Api;
 using Detector.Host.Composition;
 using Detector.Ingest;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Api;
 
 public static class Endpoints
 {

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using Detector.Configuration;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Composition;
 
 /// <summary>A configuration value that cannot be read as its option's type.</summary>
 public sealed class InvalidConfigurationException(string message, Exception? inner = null) : FormatException(message, inner);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Detector.Enforcement;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Verbs;
 
 /// <summary>Durations as the verbs print and read them.</summary>
 public static class Durations

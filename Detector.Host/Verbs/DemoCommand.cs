@@ -6,7 +6,7 @@ using Detector.Ingest;
 using Detector.Simulation;
 using Detector.Domain;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Verbs;
 
 /// <summary>
 /// <c>demo</c>: synthetic Nextcloud traffic written in real time to a temporary log, an attacker joining after

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Verbs;
 
 /// <summary>Left-aligned columns padded to their widest cell, two spaces apart; headers in capitals.</summary>
 public sealed class TextTable(params string[] headers)

@@ -6,7 +6,7 @@ using Detector.Enforcement.Firewall;
 using Detector.Host.Composition;
 using Detector.Ingest;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Verbs;
 
 /// <summary>
 /// <c>doctor</c>: checks the host for what the daemon needs: firewall backend and iptables flavor, tools,

@@ -1,7 +1,8 @@
 using Serilog;
 using Serilog.Events;
+using Detector.Host.Verbs;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Composition;
 
 public static class Logging
 {

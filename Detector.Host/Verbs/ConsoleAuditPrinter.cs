@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Detector.Audit;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Verbs;
 
 /// <summary>Prints ban, unban and alert audit lines to the console as they happen.</summary>
 public sealed class ConsoleAuditPrinter : ReceiveActor

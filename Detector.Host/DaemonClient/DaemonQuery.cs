@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.DaemonClient;
 
 /// <summary>The read-only verbs' common path: GET one API resource, print its JSON as is or hand the parsed value
 /// to the verb's writer (which returns the exit code), with the same messages and exit codes for every failure.</summary>

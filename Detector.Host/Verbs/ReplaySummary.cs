@@ -2,7 +2,7 @@ using System.Globalization;
 using Detector.Pipeline;
 using Detector.Ingest;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Verbs;
 
 /// <summary>The replay verb's closing report: <c>key: value</c> lines that people and the benchmark both read.</summary>
 /// <remarks>elapsed_s and lines_per_s cover the pipeline from its start to the flushed audit file; startup_s is

@@ -7,7 +7,7 @@ using Detector.Host.Composition;
 using Detector.Hosting;
 using Serilog;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Verbs;
 
 /// <summary><c>run</c>: the daemon. Follows the log, sharded IP windows on a self-joined cluster, HTTP on --http.</summary>
 public static class RunCommand

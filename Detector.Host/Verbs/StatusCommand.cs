@@ -2,8 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Detector.Host.Api;
 using Detector.Domain;
+using Detector.Host.DaemonClient;
 
-namespace Detector.Host.Cli;
+namespace Detector.Host.Verbs;
 
 /// <summary><c>status</c>: the running daemon's <c>/api/status</c> as a table (or its JSON).</summary>
 public static class StatusCommand
