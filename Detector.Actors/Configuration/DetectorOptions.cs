@@ -59,14 +59,16 @@ public sealed partial class DetectionOptions
     public int ErrorSurgeMinErrors { get; set; } = 20;
     /// <summary>Thresholds are divided by this when the error surge applies.</summary>
     public double ErrorSurgeTightenFactor { get; set; } = 2.0;
-    /// <summary>Per-IP statistics floors (requests per second over the window).</summary>
     /// <summary>Per-IP statistics from the median and the median absolute deviation (× 1.4826) of the per-IP minute
     /// rates instead of their mean and standard deviation: heavy hitters and attackers cannot drag them.</summary>
     public bool RobustIpStatistics { get; set; } = true;
+    /// <summary>Floor of the per-IP mean (or median) rate, requests per second over the window.</summary>
     public double IpMeanFloor { get; set; } = 1.0;
+    /// <summary>Floor of the per-IP standard deviation (or scaled MAD), requests per second over the window.</summary>
     public double IpStdFloor { get; set; } = 2.0;
-    /// <summary>Global statistics floors (requests per second).</summary>
+    /// <summary>Floor of the site's mean rate, requests per second.</summary>
     public double GlobalMeanFloor { get; set; } = 2.0;
+    /// <summary>Floor of the standard deviation of the site's rate, requests per second.</summary>
     public double GlobalStdFloor { get; set; } = 1.0;
     /// <summary>A global episode ends after this many seconds back under the thresholds.</summary>
     public int GlobalEpisodeCooldownSeconds { get; set; } = 120;

@@ -20,7 +20,8 @@ public static class IpWindowsHostingExtensions
 {
     public const string TypeName = "ip-window";
 
-    /// <summary>IP window entities (and the collector of their answers), sharded or local, same extractor.</summary>
+    /// <summary>IP window entities (and the collector of their answers), sharded (with <see cref="IpMessageExtractor"/>)
+    /// or under a <see cref="LocalIpWindowParent"/>; either is registered under <see cref="IpWindowActor"/>.</summary>
     public static AkkaConfigurationBuilder WithIpWindows(this AkkaConfigurationBuilder builder, DetectionOptions options, IpWindowHosting hosting)
     {
         if (hosting == IpWindowHosting.Sharded)

@@ -8,7 +8,7 @@ using static Detector.Tests.Support.Traffic;
 
 namespace Detector.Tests.Detection;
 
-/// <summary>DESIGN §4: a ban that does not stop the traffic is a bug the operator must see.</summary>
+/// <summary>A ban that does not stop the traffic is a bug the operator must see.</summary>
 public sealed class BanEffectivenessSpecs
 {
     private const string Attacker = "203.0.113.9";
