@@ -6,6 +6,7 @@ using Detector.Enforcement.Firewall;
 using Detector.Ingest;
 using Detector.Tests.Integration.Netns.Topology;
 using Detector.Domain;
+using Detector.Configuration;
 
 namespace Detector.Benchmarks;
 
@@ -53,8 +54,8 @@ public static class BanLatencyBenchmark
         }
 
         await using var topology = await DockerHostTopology.StartAsync();
-        var config = DetectorProcess.WriteConfig(topology.WorkDirectory, "detector.json", new { Firewall = "ipset" });
-        using var detector = DetectorProcess.Start(topology.Host, topology.AccessLog, "ipset", Path.Combine(topology.WorkDirectory, "data"), config);
+        var config = DetectorProcess.WriteConfig(topology.WorkDirectory, "detector.json", new { Firewall = FirewallBackend.Ipset.Name() });
+        using var detector = DetectorProcess.Start(topology.Host, topology.AccessLog, FirewallBackend.Ipset, Path.Combine(topology.WorkDirectory, "data"), config);
         await detector.WaitUntilFollowingAsync(() => topology.ClientStatusAsync(), TimeSpan.FromSeconds(60));
         Console.WriteLine($"ban-latency: detector (ipset, DOCKER-USER) following {topology.AccessLog}; {options.Runs} runs, " +
                           $"flood of up to {FloodRequests} requests, {FloodParallel} connections at a time, each on a new connection");

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Detector.Host.Cli;
+using Detector.Host.Verbs;
+using Detector.Host.Composition;
 
 Logging.Configure();
 var root = new RootCommand("Detector: real-time HTTP abuse detection for servers behind Nginx.")

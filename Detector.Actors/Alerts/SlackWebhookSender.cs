@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Polly.Timeout;
+using Detector.Configuration;
 
 namespace Detector.Alerts;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Detector.Audit;
 
 /// <summary>
-/// One audit line: <c>[timestamp] ACTION subject | condition | rate | baseline | duration</c> (DESIGN.md §5).
+/// One audit line: <c>[timestamp] ACTION subject | condition | rate | baseline | duration</c> (docs/architecture.md, contracts: audit line).
 /// Timestamp is event time (Unix seconds) printed as ISO 8601 UTC with 'Z'.
 /// </summary>
 public sealed partial record AuditEvent(long At, string Action, string Subject, string Condition, double Rate, string Baseline, string Duration)

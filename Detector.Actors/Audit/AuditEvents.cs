@@ -3,7 +3,7 @@ using Detector.Domain;
 
 namespace Detector.Audit;
 
-/// <summary>The audit actions of DESIGN.md §5.</summary>
+/// <summary>The audit actions (docs/architecture.md, contracts: audit line).</summary>
 public static class AuditAction
 {
     public const string Ban = "BAN";

@@ -1,7 +1,7 @@
 namespace Detector.Configuration;
 
 /// <summary>Everything under the <c>Detector</c> configuration section.</summary>
-public sealed class DetectorOptions
+public sealed partial class DetectorOptions
 {
     public const string Section = "Detector";
 
@@ -22,7 +22,7 @@ public sealed class DetectorOptions
     public ApiOptions Api { get; set; } = new();
 }
 
-public sealed class LogOptions
+public sealed partial class LogOptions
 {
     public string Path { get; set; } = "/var/log/nginx/detector.json.log";
     /// <summary>Read the file from its start instead of following only new lines.</summary>
@@ -37,7 +37,7 @@ public sealed class LogOptions
     public int MalformedSamplesPerMinute { get; set; } = 10;
 }
 
-public sealed class ClockOptions
+public sealed partial class ClockOptions
 {
     /// <summary>Lines up to this much older than the open second are counted into it; older ones are counted as
     /// too late and left out of detection.</summary>
@@ -48,7 +48,7 @@ public sealed class ClockOptions
     public int TickMs { get; set; } = 1000;
 }
 
-public sealed class DetectionOptions
+public sealed partial class DetectionOptions
 {
     public int WindowSeconds { get; set; } = 60;
     public double ZScoreThreshold { get; set; } = 3.0;
@@ -59,14 +59,16 @@ public sealed class DetectionOptions
     public int ErrorSurgeMinErrors { get; set; } = 20;
     /// <summary>Thresholds are divided by this when the error surge applies.</summary>
     public double ErrorSurgeTightenFactor { get; set; } = 2.0;
-    /// <summary>Per-IP statistics floors (requests per second over the window).</summary>
     /// <summary>Per-IP statistics from the median and the median absolute deviation (× 1.4826) of the per-IP minute
     /// rates instead of their mean and standard deviation: heavy hitters and attackers cannot drag them.</summary>
     public bool RobustIpStatistics { get; set; } = true;
+    /// <summary>Floor of the per-IP mean (or median) rate, requests per second over the window.</summary>
     public double IpMeanFloor { get; set; } = 1.0;
+    /// <summary>Floor of the per-IP standard deviation (or scaled MAD), requests per second over the window.</summary>
     public double IpStdFloor { get; set; } = 2.0;
-    /// <summary>Global statistics floors (requests per second).</summary>
+    /// <summary>Floor of the site's mean rate, requests per second.</summary>
     public double GlobalMeanFloor { get; set; } = 2.0;
+    /// <summary>Floor of the standard deviation of the site's rate, requests per second.</summary>
     public double GlobalStdFloor { get; set; } = 1.0;
     /// <summary>A global episode ends after this many seconds back under the thresholds.</summary>
     public int GlobalEpisodeCooldownSeconds { get; set; } = 120;
@@ -105,7 +107,7 @@ public sealed class DetectionOptions
     public double SurgeContributorRate { get; set; } = 1.0;
 }
 
-public sealed class BaselineOptions
+public sealed partial class BaselineOptions
 {
     public int HistoryMinutes { get; set; } = 30;
     public int RecomputeSeconds { get; set; } = 60;
@@ -116,7 +118,7 @@ public sealed class BaselineOptions
     public double ErrorRateFloor { get; set; } = 0.02;
 }
 
-public sealed class EnforcementOptions
+public sealed partial class EnforcementOptions
 {
     public static readonly string[] DefaultLadder = ["10m", "30m", "2h", "permanent"];
 
@@ -128,8 +130,9 @@ public sealed class EnforcementOptions
     /// <summary>Offender history is kept this long after an IP's last ban or unban (never shorter than the
     /// ladder's longest finite step).</summary>
     public int HistoryRetentionDays { get; set; } = 30;
-    /// <summary>auto, ipset, nftables, iptables or dry-run (auto: what the host supports, dry-run when not privileged).</summary>
-    public string Firewall { get; set; } = "dry-run";
+    /// <summary>Where bans go (auto: what the host supports, dry-run when not privileged). The shipped appsettings.json
+    /// says the same.</summary>
+    public FirewallBackend Firewall { get; set; } = FirewallBackend.Auto;
     /// <summary>IPv6 bans block this prefix of the address (128: the address alone; 64: its whole /64).</summary>
     public int Ipv6PrefixLength { get; set; } = 128;
     /// <summary>ipset and iptables backends: hook DOCKER-USER as well as INPUT when it exists. False: INPUT only
@@ -147,12 +150,12 @@ public sealed class AuditOptions
     public string Path { get; set; } = "audit.log";
 }
 
-public sealed class HttpOptions
+public sealed partial class HttpOptions
 {
     public string Url { get; set; } = "http://127.0.0.1:8080";
 }
 
-public sealed class SlackOptions
+public sealed partial class SlackOptions
 {
     /// <summary>Actions sent to Slack unless <see cref="Actions"/> names others.</summary>
     public static readonly string[] DefaultActions = ["BAN", "UNBAN", "ALERT", "BAN_INEFFECTIVE", "BAN_FAILED", "UNBAN_FAILED"];
@@ -189,7 +192,7 @@ public sealed class SlackOptions
 }
 
 /// <summary>The HTTP API's token (daemon) and, for the CLI verbs, where the daemon is.</summary>
-public sealed class ApiOptions
+public sealed partial class ApiOptions
 {
     /// <summary>CLI: the daemon's URL; empty means <see cref="HttpOptions.Url"/>.</summary>
     public string? Url { get; set; }

@@ -9,7 +9,7 @@ namespace Detector.Enforcement;
 public sealed record BanExemption(string AuditReason, string Explanation);
 
 /// <summary>
-/// Addresses Detector never bans (DESIGN §4): loopback, the host's own addresses, <c>Detector:Allowlist</c> and
+/// Addresses Detector never bans: loopback, the host's own addresses, <c>Detector:Allowlist</c> and
 /// <c>Detector:TrustedProxies</c>. Banning a proxy would ban every client behind it; banning the host cuts
 /// Detector off from itself.
 /// </summary>

@@ -1,11 +1,12 @@
 using System.Globalization;
+using Detector.Configuration;
 
 namespace Detector.Enforcement;
 
 /// <summary>Ban duration by offence number: 10 min, 30 min, 2 h, then permanent by default.</summary>
 public sealed class BanLadder
 {
-    public const string Permanent = "permanent";
+    public const string Permanent = LadderText.Permanent;
 
     private readonly TimeSpan?[] _steps;
 
@@ -18,24 +19,9 @@ public sealed class BanLadder
     /// <summary>10m, 30m, 2h, permanent.</summary>
     public static BanLadder Default { get; } = Parse(["10m", "30m", "2h", Permanent]);
 
-    /// <summary>Parses "10m", "30m", "2h", "1d", "90s", "permanent" or TimeSpan text ("00:10:00"). Throws
-    /// FormatException with a clear message on bad input or an empty ladder; "permanent" may only be last.</summary>
-    public static BanLadder Parse(IReadOnlyList<string> steps)
-    {
-        ArgumentNullException.ThrowIfNull(steps);
-        if (steps.Count == 0)
-            throw new FormatException("Ban ladder is empty: give at least one step, e.g. [\"10m\", \"30m\", \"2h\", \"permanent\"].");
-
-        var parsed = new TimeSpan?[steps.Count];
-        for (var i = 0; i < steps.Count; i++)
-        {
-            parsed[i] = ParseStep(steps[i], i + 1);
-            if (parsed[i] is null && i != steps.Count - 1)
-                throw new FormatException(
-                    $"Ban ladder step {i + 1} is 'permanent' but is not the last step; nothing can follow a permanent ban.");
-        }
-        return new BanLadder(parsed);
-    }
+    /// <summary>Parses "10m", "30m", "2h", "1d", "90s", "permanent" or TimeSpan text ("00:10:00") with
+    /// <see cref="LadderText.Parse"/>: FormatException with a clear message on bad input or an empty ladder.</summary>
+    public static BanLadder Parse(IReadOnlyList<string> steps) => new(LadderText.Parse(steps));
 
     public IReadOnlyList<TimeSpan?> Steps => _steps;
 
@@ -53,39 +39,4 @@ public sealed class BanLadder
 
     private static string StepText(TimeSpan? step) =>
         step is { } s ? ((long)s.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s" : Permanent;
-
-    private static TimeSpan? ParseStep(string? raw, int position)
-    {
-        var text = raw?.Trim() ?? "";
-        if (text.Equals(Permanent, StringComparison.OrdinalIgnoreCase)) return null;
-
-        var duration = TryParseDuration(text)
-            ?? throw new FormatException(
-                $"Ban ladder step {position} ('{raw}') is not a duration; use e.g. 90s, 10m, 2h, 1d, 00:10:00 or permanent.");
-        if (duration <= TimeSpan.Zero)
-            throw new FormatException($"Ban ladder step {position} ('{raw}') must be longer than zero.");
-        return duration;
-    }
-
-    private static TimeSpan? TryParseDuration(string text)
-    {
-        // A bare number is ambiguous (TimeSpan would read "10" as ten days), so TimeSpan text needs a colon.
-        if (text.Contains(':'))
-            return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : null;
-        if (text.Length < 2) return null;
-
-        Func<double, TimeSpan>? unit = char.ToLowerInvariant(text[^1]) switch
-        {
-            's' => TimeSpan.FromSeconds,
-            'm' => TimeSpan.FromMinutes,
-            'h' => TimeSpan.FromHours,
-            'd' => TimeSpan.FromDays,
-            _ => null,
-        };
-        if (unit is null) return null;
-        if (!double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
-            return null;
-        try { return unit(amount); }
-        catch (OverflowException) { return null; }
-    }
 }

@@ -44,10 +44,12 @@ public sealed class EnforcementActor : ReceivePersistentActor
     private long? _now;
     private int _eventsSinceSnapshot;
 
-    public EnforcementActor(EnforcementSetup setup, IActorRef firewall, IActorRef audit)
+    /// <param name="firewall">The firewall actor's props given its ledger (this actor); it runs as this actor's child,
+    /// so it exists exactly while the ledger does.</param>
+    public EnforcementActor(EnforcementSetup setup, Func<IActorRef, Props> firewall, IActorRef audit)
     {
         _setup = setup;
-        _firewall = firewall;
+        _firewall = Context.ActorOf(firewall(Self), "firewall");
         _audit = audit;
         _ledger = new OffenderLedger(setup.Ladder, setup.HistoryRetention);
 
@@ -95,7 +97,7 @@ public sealed class EnforcementActor : ReceivePersistentActor
         base.OnRecoveryFailure(reason, message);
     }
 
-    public static Props Props(EnforcementSetup setup, IActorRef firewall, IActorRef audit) =>
+    public static Props Props(EnforcementSetup setup, Func<IActorRef, Props> firewall, IActorRef audit) =>
         Akka.Actor.Props.Create(() => new EnforcementActor(setup, firewall, audit));
 
     private void BanManually(BanManually command)

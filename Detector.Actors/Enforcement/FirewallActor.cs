@@ -1,15 +1,12 @@
 using Akka.Actor;
 using Akka.Event;
-using Akka.Hosting;
 using Detector.Audit;
 using Detector.Enforcement.Firewall;
-using Detector.Hosting;
-using Detector.Ingest;
 using Detector.Domain;
 
 namespace Detector.Enforcement;
 
-/// <summary>How the firewall actor finds its peers and how often it reconciles.</summary>
+/// <summary>How often the firewall actor reconciles and how long it waits for the ledger.</summary>
 public sealed record FirewallActorSettings
 {
     public static readonly FirewallActorSettings Default = new();
@@ -18,10 +15,6 @@ public sealed record FirewallActorSettings
     public TimeSpan? ReconcileInterval { get; init; } = TimeSpan.FromMinutes(1);
     public bool ReconcileAtStart { get; init; } = true;
     public TimeSpan LedgerTimeout { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>Who answers <see cref="GetBans"/>; null: the enforcement actor from the registry.</summary>
-    public IActorRef? Ledger { get; init; }
-    /// <summary>Where <see cref="FirewallFailed"/> events go; null: the audit writer from the registry.</summary>
-    public IActorRef? Audit { get; init; }
     /// <summary>Wall time, only for timestamps when no event time is known yet and for the stats.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
@@ -30,21 +23,26 @@ public sealed record FirewallActorSettings
 /// Applies the enforcement actor's decisions through <see cref="IFirewall"/>, off the enforcement actor's thread,
 /// and reconciles the kernel to the ledger at start and every minute. Decides nothing: a failed command is
 /// audited (BAN_FAILED / UNBAN_FAILED / RECONCILE_FAILED) and counted, and the ledger keeps its desired state;
-/// the next reconcile applies it again. Stopping never unbans.
+/// the next reconcile applies it again. Stopping never unbans. Its peers are given at construction: the ledger
+/// that answers <see cref="GetBans"/> (the enforcement actor, whose child it is) and the audit writer.
 /// </summary>
 public sealed class FirewallActor : ReceiveActor, IWithTimers
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IFirewall _firewall;
+    private readonly IActorRef _ledger;
+    private readonly IActorRef _audit;
     private readonly FirewallActorSettings _settings;
     // Banned IPs as last told: with an IPv6 prefix below 128 several IPs share a kernel entry, which stays until
     // the last of them is unbanned.
     private HashSet<IpKey> _banned = [];
     private long? _eventTime;
 
-    public FirewallActor(IFirewall firewall, FirewallActorSettings settings)
+    public FirewallActor(IFirewall firewall, IActorRef ledger, IActorRef audit, FirewallActorSettings settings)
     {
         _firewall = firewall;
+        _ledger = ledger;
+        _audit = audit;
         _settings = settings;
         ReceiveAsync<FirewallBan>(Ban);
         ReceiveAsync<FirewallUnban>(Unban);
@@ -53,8 +51,10 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IFirewall firewall, FirewallActorSettings? settings = null) =>
-        Akka.Actor.Props.Create(() => new FirewallActor(firewall, settings ?? FirewallActorSettings.Default));
+    /// <param name="ledger">Answers <see cref="GetBans"/>: the enforcement actor.</param>
+    /// <param name="audit">Receives the failure audit events.</param>
+    public static Props Props(IFirewall firewall, IActorRef ledger, IActorRef audit, FirewallActorSettings? settings = null) =>
+        Akka.Actor.Props.Create(() => new FirewallActor(firewall, ledger, audit, settings ?? FirewallActorSettings.Default));
 
     protected override void PreStart()
     {
@@ -105,19 +105,10 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
     private async Task Reconcile(IActorRef requester)
     {
         var replyTo = requester.IsNobody() || requester.Equals(Self) ? null : requester;
-        var ledger = _settings.Ledger;
-        if (ledger is null && !ActorRegistry.For(Context.System).TryGet<EnforcementActorKey>(out ledger))
-        {
-            // Created just before the enforcement actor; look again shortly (bans flushed while the daemon was
-            // down come back within moments of a restart).
-            Timers.StartSingleTimer("reconcile-retry", ReconcileFirewall.Instance, TimeSpan.FromMilliseconds(100));
-            replyTo?.Tell(new FirewallReconcileFailed("the enforcement actor is not registered yet"));
-            return;
-        }
-
         try
         {
-            var snapshot = await ledger.Ask<BansSnapshot>(GetBans.Instance, _settings.LedgerTimeout);
+            // While the ledger recovers from its journal it stashes the question and answers once recovered.
+            var snapshot = await _ledger.Ask<BansSnapshot>(GetBans.Instance, _settings.LedgerTimeout);
             Observe(snapshot.Now);
             var now = snapshot.Now ?? _settings.Clock.GetUtcNow().ToUnixTimeSeconds();
             var desired = DesiredBan.From(snapshot.Active);
@@ -151,9 +142,7 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         var failed = new FirewallFailed(time, operation, ip, reason, banDurationSeconds);
         _firewall.Stats.CountFailure(reason, _settings.Clock.GetUtcNow());
         _log.Error("Firewall {Action} {Subject}: {Reason}", AuditAction.Of(failed), ip?.ToString() ?? AuditEvent.None, reason);
-        var audit = _settings.Audit;
-        if (audit is not null || ActorRegistry.For(Context.System).TryGet<AuditWriterActor>(out audit))
-            audit.Tell(failed);
+        _audit.Tell(failed);
     }
 
     private void Observe(long? eventTime)

@@ -9,6 +9,9 @@ using Detector.Pipeline;
 using Detector.Ingest;
 using Detector.Ingest.Clock;
 using Microsoft.Extensions.Logging;
+using Detector.Audit;
+using Detector.Enforcement;
+using Detector.IpWindows;
 
 namespace Detector.Hosting;
 
@@ -51,10 +54,10 @@ public static class DetectionPipeline
         ILogger logger)
     {
         var actors = new DetectionActors(
-            registry.Get<IpWindowRegion>(),
-            registry.Get<ReplyCollectorActor>(),
-            registry.Get<EnforcementActorKey>(),
-            registry.Get<AuditWriterActor>());
+            registry.Get<IpWindowActor>(),
+            registry.Get<ReplyCollector>(),
+            registry.Get<EnforcementActor>(),
+            registry.Get<AuditWriter>());
         var clock = new EventClock(run.Mode, options.Clock, counters, wallClock);
         var coordinator = new DetectionCoordinator(options, actors, clock, stats);
         var parsers = new ConcurrentBag<LogParser>();

@@ -5,6 +5,8 @@ using Detector.Configuration;
 using Detector.Enforcement;
 using Detector.Enforcement.Persistence;
 using Microsoft.Extensions.DependencyInjection;
+using Detector.Audit;
+using Detector.Enforcement.Firewall;
 
 namespace Detector.Hosting;
 
@@ -41,15 +43,11 @@ public static class EnforcementHostingExtensions
                 ladder,
                 TimeSpan.FromDays(options.Enforcement.HistoryRetentionDays),
                 exemptions,
-                FirewallEnforces: !string.Equals(firewall.Name, DryRunFirewallName, StringComparison.OrdinalIgnoreCase),
+                FirewallEnforces: firewall is not DryRunFirewall,
                 persistence.SnapshotEvery);
-            var firewallActor = system.ActorOf(FirewallActor.Props(firewall), "firewall");
-            registry.Register<FirewallActorKey>(firewallActor);
-            registry.Register<EnforcementActorKey>(system.ActorOf(
-                EnforcementActor.Props(setup, firewallActor, registry.Get<AuditWriterActor>()), "enforcement"));
+            var audit = registry.Get<AuditWriter>();
+            registry.Register<EnforcementActor>(system.ActorOf(
+                EnforcementActor.Props(setup, ledger => FirewallActor.Props(firewall, ledger, audit), audit), "enforcement"));
         });
     }
-
-    /// <summary>The <see cref="IFirewall.Name"/> of the backend that blocks nothing.</summary>
-    public const string DryRunFirewallName = "dry-run";
 }

@@ -20,12 +20,13 @@ public static class IpWindowsHostingExtensions
 {
     public const string TypeName = "ip-window";
 
-    /// <summary>IP window entities (and the collector of their answers), sharded or local, same extractor.</summary>
+    /// <summary>IP window entities (and the collector of their answers), sharded (with <see cref="IpMessageExtractor"/>)
+    /// or under a <see cref="LocalIpWindowParent"/>; either is registered under <see cref="IpWindowActor"/>.</summary>
     public static AkkaConfigurationBuilder WithIpWindows(this AkkaConfigurationBuilder builder, DetectionOptions options, IpWindowHosting hosting)
     {
         if (hosting == IpWindowHosting.Sharded)
         {
-            builder.WithShardRegion<IpWindowRegion>(
+            builder.WithShardRegion<IpWindowActor>(
                 TypeName,
                 entityId => IpWindowActor.Props(IpKey.Parse(entityId), options),
                 new IpMessageExtractor(),
@@ -34,9 +35,9 @@ public static class IpWindowsHostingExtensions
         else
         {
             builder.WithActors((system, registry) =>
-                registry.Register<IpWindowRegion>(system.ActorOf(LocalIpWindowParent.Props(options), "ip-windows")));
+                registry.Register<IpWindowActor>(system.ActorOf(LocalIpWindowParent.Props(options), "ip-windows")));
         }
         return builder.WithActors((system, registry) =>
-            registry.Register<ReplyCollectorActor>(system.ActorOf(Props.Create<ReplyCollector>(), "ip-replies")));
+            registry.Register<ReplyCollector>(system.ActorOf(Props.Create<ReplyCollector>(), "ip-replies")));
     }
 }

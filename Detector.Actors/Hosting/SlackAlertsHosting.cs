@@ -5,6 +5,8 @@ using Detector.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+using Detector.Enforcement;
+using Detector.IpWindows;
 
 namespace Detector.Hosting;
 
@@ -52,10 +54,10 @@ public static class SlackAlertsHostingExtensions
                 TimeSpan.FromSeconds(options.BurstWindowSeconds),
                 TimeSpan.FromMilliseconds(options.DetailsTimeoutMs),
                 enforcement.EffectiveLadder.Count,
-                registry.TryGet<IpWindowRegion>(out var windows) ? windows : null,
+                registry.TryGet<IpWindowActor>(out var windows) ? windows : null,
                 resolver.GetService<ISurgeBreadthSource>());
             var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
-            registry.Register<SlackAlertsActor>(
+            registry.Register<SlackAlertActor>(
                 system.ActorOf(SlackAlertActor.Props(settings, outbox, resolver.GetService<SlackDeliveryStats>(), clock), "slack-alerts"));
         });
 

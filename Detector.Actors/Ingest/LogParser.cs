@@ -9,7 +9,8 @@ using Detector.Domain;
 namespace Detector.Ingest;
 
 /// <summary>
-/// Turns log lines into entries with Utf8JsonReader (no DOM). Field aliases per DESIGN.md §5 plus
+/// Turns log lines into entries with Utf8JsonReader (no DOM). Field aliases as in <see cref="FieldAliasTable"/> (docs/architecture.md,
+/// contracts: log fields) plus
 /// <see cref="LogOptions.FieldMap"/>. Bad lines are counted by reason in <see cref="IngestCounters"/> and a
 /// bounded number per minute are sampled to the log callback; they never throw.
 /// Not thread-safe (string pools); use one instance per stream stage.

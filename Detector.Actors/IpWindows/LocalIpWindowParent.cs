@@ -7,9 +7,12 @@ using Detector.Domain;
 namespace Detector.IpWindows;
 
 /// <summary>
-/// Child-per-entity host for IP windows without a cluster (replay, fast tests). Same messages and
-/// passivation protocol as the shard region; messages for a child that is passivating are buffered
-/// until it has stopped, then go to its successor.
+/// Child-per-entity host for IP windows without a cluster (replay, fast tests). It takes the same
+/// <see cref="IIpMessage"/>s as the shard region and routes them by <see cref="IIpMessage.Ip"/> itself (no message
+/// extractor; one child per IP, created with <see cref="IpWindowActor.LocalProps"/>). It answers an entity's
+/// sharding <see cref="Passivate"/> as the shard does: the child is sent the stop message, and messages for it
+/// arriving meanwhile are buffered until it has stopped, then go to a fresh child. Unlike the region, an
+/// <see cref="IpIdle"/> for an IP without a child is dropped instead of starting an entity only to passivate it.
 /// </summary>
 public sealed class LocalIpWindowParent : ReceiveActor
 {

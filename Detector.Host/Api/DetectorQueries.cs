@@ -71,8 +71,8 @@ public sealed class DetectorQueries(
     /// <summary>Null when the IP has neither traffic in its window nor a ledger record.</summary>
     public async Task<IpDto?> IpAsync(IpKey ip, CancellationToken cancellation)
     {
-        var windows = await registry.GetAsync<IpWindowRegion>(cancellation);
-        var enforcement = await registry.GetAsync<EnforcementActorKey>(cancellation);
+        var windows = await registry.GetAsync<IpWindowActor>(cancellation);
+        var enforcement = await registry.GetAsync<EnforcementActor>(cancellation);
         var stateTask = windows.Ask<IpWindowState>(new GetIpWindowState(ip), AskTimeout, cancellation);
         var offenderTask = enforcement.Ask<OffenderInfo>(new GetOffender(ip), AskTimeout, cancellation);
         var (state, offender) = (await stateTask, await offenderTask);
@@ -112,19 +112,19 @@ public sealed class DetectorQueries(
 
     public async Task<ManualActionResult> BanAsync(IpKey ip, TimeSpan? duration, CancellationToken cancellation)
     {
-        var enforcement = await registry.GetAsync<EnforcementActorKey>(cancellation);
+        var enforcement = await registry.GetAsync<EnforcementActor>(cancellation);
         return await enforcement.Ask<ManualActionResult>(new BanManually(ip, duration, Now), AskTimeout, cancellation);
     }
 
     public async Task<ManualActionResult> UnbanAsync(IpKey ip, CancellationToken cancellation)
     {
-        var enforcement = await registry.GetAsync<EnforcementActorKey>(cancellation);
+        var enforcement = await registry.GetAsync<EnforcementActor>(cancellation);
         return await enforcement.Ask<ManualActionResult>(new UnbanManually(ip, Now), AskTimeout, cancellation);
     }
 
     public async Task<BansSnapshot> BansAsync(CancellationToken cancellation)
     {
-        var enforcement = await registry.GetAsync<EnforcementActorKey>(cancellation);
+        var enforcement = await registry.GetAsync<EnforcementActor>(cancellation);
         return await enforcement.Ask<BansSnapshot>(GetBans.Instance, AskTimeout, cancellation);
     }
 

@@ -5,6 +5,7 @@ using Detector.Pipeline;
 using Detector.Hosting;
 using Detector.Ingest;
 using Microsoft.Extensions.Options;
+using Detector.Enforcement;
 
 namespace Detector.Host.Composition;
 
@@ -29,7 +30,7 @@ public sealed class PipelineService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await registry.GetAsync<EnforcementActorKey>(cancellationToken);
+        await registry.GetAsync<EnforcementActor>(cancellationToken);
         var handle = DetectionPipeline.Start(system, registry, options.Value, run, counters, stats, wallClock, logger);
         logger.LogInformation("Following {Path} ({Mode}, from {Start})", options.Value.Log.Path, run.Mode, run.FromStart ? "start" : "end");
         _ = handle.Completion.ContinueWith(t =>

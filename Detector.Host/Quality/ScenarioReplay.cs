@@ -1,8 +1,8 @@
 using Detector.Audit;
 using Detector.Configuration;
 using Detector.Enforcement;
-using Detector.Host.Cli;
 using Detector.Simulation.Scenarios;
+using Detector.Host.Verbs;
 
 namespace Detector.Host.Quality;
 
@@ -21,7 +21,6 @@ public static class ScenarioReplay
         var options = new DetectorOptions();
         configure?.Invoke(options);
         options.Log.Path = log;
-        options.Enforcement.Firewall = "dry-run";
         var exit = await ReplayCommand.RunAsync(options, audit, TextWriter.Null, cancellation);
         if (exit != 0) throw new InvalidOperationException($"replay of scenario '{scenario.Name}' exited with {exit}");
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Detector.Configuration;
-using Detector.Host.Cli;
 using Detector.Tests.Support;
+using Detector.Host.Verbs;
 
 namespace Detector.Tests.Alerts;
 
@@ -18,7 +18,7 @@ public sealed class SlackDaemonSpecs : IDisposable
         await using var webhook = await LoopbackHttpServer.StartAsync(ServerReply.Ok());
         var log = Path.Combine(_dir.FullName, "access.log");
         File.WriteAllText(log, "");
-        var options = new DetectorOptions { DataDir = Path.Combine(_dir.FullName, "data") };
+        var options = TestOptions.DryRun(Path.Combine(_dir.FullName, "data"));
         options.Log.Path = log;
         options.Log.PollIntervalMs = 50;
         options.Http.Url = $"http://127.0.0.1:{Ports.Free()}";

@@ -62,7 +62,7 @@ public sealed class SlackHarness : IAsyncDisposable
             });
             akka.WithActors((system, registry) =>
             {
-                registry.Register<IpWindowRegion>(system.ActorOf(Props.Create<StandInIpWindows>(), "ip-windows"));
+                registry.Register<IpWindowActor>(system.ActorOf(Props.Create<StandInIpWindows>(), "ip-windows"));
             });
             akka.WithSlackAlerts(options, new EnforcementOptions());
         });

@@ -1,10 +1,10 @@
 using Detector.Audit;
 using Detector.Configuration;
-using Detector.Host.Cli;
 using Detector.Ingest;
 using Detector.Simulation;
 using Detector.Tests.Support;
 using Detector.Domain;
+using Detector.Host.Verbs;
 
 namespace Detector.Tests.Alerts;
 

@@ -1,4 +1,5 @@
 using Detector.Tests.Support;
+using Detector.Configuration;
 
 namespace Detector.Tests.Deploy;
 
@@ -92,7 +93,7 @@ public sealed class EntrypointSpecs : IDisposable
         RequireBash();
         Tools("nf_tables", nftRules: "", legacyRules: NftRules);
 
-        var (code, output) = await RunAsync([], new() { ["Detector__Enforcement__Firewall"] = "ipset" });
+        var (code, output) = await RunAsync([], new() { ["Detector__Enforcement__Firewall"] = FirewallBackend.Ipset.Name() });
 
         Assert.Equal(78, code);
         Assert.Contains("FATAL: iptables flavour mismatch: the host uses iptables-legacy, this container's iptables is nft.", output);
@@ -107,7 +108,7 @@ public sealed class EntrypointSpecs : IDisposable
         RequireBash();
         Tools("legacy", NftRules, legacyRules: "");
 
-        var (code, output) = await RunAsync(["--firewall", "iptables"]);
+        var (code, output) = await RunAsync(["--firewall", FirewallBackend.Iptables.Name()]);
 
         Assert.Equal(78, code);
         Assert.Contains("the host uses iptables-nft, this container's iptables is legacy", output);
@@ -137,8 +138,8 @@ public sealed class EntrypointSpecs : IDisposable
         RequireBash();
         Tools("nf_tables", nftRules: "", legacyRules: NftRules);
 
-        var (dryRun, dryRunOutput) = await RunAsync(["--firewall=dry-run"]);
-        var (nftables, nftablesOutput) = await RunAsync([], new() { ["Detector__Enforcement__Firewall"] = "nftables" });
+        var (dryRun, dryRunOutput) = await RunAsync([$"--firewall={FirewallBackend.DryRun.Name()}"]);
+        var (nftables, nftablesOutput) = await RunAsync([], new() { ["Detector__Enforcement__Firewall"] = FirewallBackend.Nftables.Name() });
 
         Assert.True(dryRun == 0, dryRunOutput);
         Assert.Contains("skipping the iptables flavour check", dryRunOutput);
@@ -194,7 +195,7 @@ public sealed class EntrypointSpecs : IDisposable
         var (code, output) = await ComposeFileSpecs.RunAsync(unshare, ["--net", "/bin/bash", "-c",
             "iptables-legacy -N DOCKER-USER && iptables-legacy -A FORWARD -j DOCKER-USER && " +
             "iptables-legacy -A DOCKER-USER -j RETURN && exec /bin/bash \"$0\"", script],
-            new Dictionary<string, string?> { ["PATH"] = path, ["Detector__Enforcement__Firewall"] = "ipset", ["DETECTOR_HOST_IPTABLES"] = null });
+            new Dictionary<string, string?> { ["PATH"] = path, ["Detector__Enforcement__Firewall"] = FirewallBackend.Ipset.Name(), ["DETECTOR_HOST_IPTABLES"] = null });
         if (output.Contains("Operation not permitted", StringComparison.Ordinal) && code != 78)
             Assert.Skip("no permission for network namespaces or netfilter here: " + output.Trim());
 
@@ -207,7 +208,7 @@ public sealed class EntrypointSpecs : IDisposable
         (code, output) = await ComposeFileSpecs.RunAsync(unshare, ["--net", "/bin/bash", "-c",
             "iptables-legacy -N DOCKER-USER && iptables-legacy -A FORWARD -j DOCKER-USER && " +
             "iptables-legacy -A DOCKER-USER -j RETURN && exec /bin/bash \"$0\"", script],
-            new Dictionary<string, string?> { ["PATH"] = path, ["Detector__Enforcement__Firewall"] = "ipset", ["DETECTOR_HOST_IPTABLES"] = null });
+            new Dictionary<string, string?> { ["PATH"] = path, ["Detector__Enforcement__Firewall"] = FirewallBackend.Ipset.Name(), ["DETECTOR_HOST_IPTABLES"] = null });
         Assert.True(code == 0, output);
         Assert.Contains("exec dotnet", output);
     }

@@ -9,7 +9,7 @@ using Detector.Enforcement;
 
 namespace Detector.Tests.Enforcement;
 
-/// <summary>DESIGN §4: loopback, this host, the allowlist and trusted proxies are never banned.</summary>
+/// <summary>Loopback, this host, the allowlist and trusted proxies are never banned.</summary>
 public sealed class EnforcementSafetySpecs
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);

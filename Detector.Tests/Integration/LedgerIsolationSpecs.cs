@@ -4,7 +4,6 @@ using Detector.Audit;
 using Detector.Configuration;
 using Detector.Enforcement;
 using Detector.Enforcement.Persistence;
-using Detector.Host.Cli;
 using Detector.Hosting;
 using Detector.Ingest;
 using Detector.Simulation;
@@ -12,6 +11,7 @@ using Detector.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Detector.Domain;
+using Detector.Host.Verbs;
 
 namespace Detector.Tests.Integration;
 
@@ -68,7 +68,7 @@ public sealed class LedgerIsolationSpecs : IDisposable
     {
         var log = Path.Combine(_dir.FullName, "live.log");
         File.WriteAllText(log, "");
-        var options = new DetectorOptions { DataDir = DataDir("data") };
+        var options = TestOptions.DryRun(DataDir("data"));
         options.Log.Path = log;
         options.Log.PollIntervalMs = 50;
         options.Http.Url = $"http://127.0.0.1:{Ports.Free()}";
@@ -96,7 +96,7 @@ public sealed class LedgerIsolationSpecs : IDisposable
         await restarted.StartAsync(TestContext.Current.CancellationToken);
         try
         {
-            var enforcement = await restarted.Services.GetRequiredService<ActorRegistry>().GetAsync<EnforcementActorKey>(TestContext.Current.CancellationToken);
+            var enforcement = await restarted.Services.GetRequiredService<ActorRegistry>().GetAsync<EnforcementActor>(TestContext.Current.CancellationToken);
             var record = (await enforcement.Ask<OffenderInfo>(new GetOffender(Attacker), TimeSpan.FromSeconds(30))).Record;
             Assert.NotNull(record);
             Assert.True(record.IsBanned);

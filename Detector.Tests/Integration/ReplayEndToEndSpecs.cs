@@ -1,9 +1,9 @@
 using Detector.Audit;
 using Detector.Configuration;
-using Detector.Host.Cli;
 using Detector.Ingest;
 using Detector.Simulation;
 using Detector.Domain;
+using Detector.Host.Verbs;
 
 namespace Detector.Tests.Integration;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Detector.Audit;
 using Detector.Configuration;
-using Detector.Host.Cli;
+using Detector.Host.Verbs;
 
 namespace Detector.Tests.Integration;
 

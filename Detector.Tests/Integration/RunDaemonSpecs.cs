@@ -1,9 +1,9 @@
 using System.Net;
 using Detector.Configuration;
-using Detector.Host.Cli;
 using Detector.Host.Composition;
 using Detector.Hosting;
 using Detector.Tests.Support;
+using Detector.Host.Verbs;
 
 namespace Detector.Tests.Integration;
 
@@ -19,7 +19,7 @@ public sealed class RunDaemonSpecs : IDisposable
     {
         var log = Path.Combine(_dir.FullName, "access.log");
         File.WriteAllText(log, "");
-        var options = new DetectorOptions { DataDir = Path.Combine(_dir.FullName, "data") };
+        var options = TestOptions.DryRun(Path.Combine(_dir.FullName, "data"));
         options.Log.Path = log;
         options.Log.PollIntervalMs = 50;
         options.Http.Url = $"http://127.0.0.1:{Ports.Free()}";

@@ -41,11 +41,11 @@ public sealed class PipelineHarness : IAsyncDisposable
         Firewall = firewall;
         System = host.Services.GetRequiredService<ActorSystem>();
         var registry = host.Services.GetRequiredService<ActorRegistry>();
-        Audit = registry.Get<AuditWriterActor>();
+        Audit = registry.Get<AuditWriter>();
         _recorder = System.ActorOf(Props.Create<AuditRecorder>());
         System.EventStream.Subscribe(_recorder, typeof(DetectorEvent));
-        Enforcement = registry.Get<EnforcementActorKey>();
-        var actors = new DetectionActors(registry.Get<IpWindowRegion>(), registry.Get<ReplyCollectorActor>(), Enforcement, Audit);
+        Enforcement = registry.Get<EnforcementActor>();
+        var actors = new DetectionActors(registry.Get<IpWindowActor>(), registry.Get<ReplyCollector>(), Enforcement, Audit);
         Coordinator = new DetectionCoordinator(options, actors, new EventClock(clock.Mode, options.Clock, Counters, clock.WallClock), Stats);
     }
 

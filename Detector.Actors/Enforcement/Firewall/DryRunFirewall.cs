@@ -1,6 +1,7 @@
 using Detector.Ingest;
 using Microsoft.Extensions.Logging;
 using Detector.Domain;
+using Detector.Configuration;
 
 namespace Detector.Enforcement.Firewall;
 
@@ -12,9 +13,9 @@ public sealed class DryRunFirewall(ILogger<DryRunFirewall> logger, FirewallSetti
     private readonly Dictionary<BanTarget, long?> _set = new();
     private readonly Lock _gate = new();
 
-    public string Name => "dry-run";
+    public string Name => FirewallBackend.DryRun.Name();
     public int Ipv6PrefixLength => _settings.Ipv6PrefixLength;
-    public FirewallStats Stats { get; } = new("dry-run");
+    public FirewallStats Stats { get; } = new(FirewallBackend.DryRun.Name());
 
     public Task PrepareAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Detector.Configuration;
 
 namespace Detector.Enforcement.Firewall;
 
@@ -55,12 +56,12 @@ public sealed record FirewallHost(
 
     /// <summary>What <c>--firewall auto</c> picks: dry-run without CAP_NET_ADMIN; else ipset (with iptables to hook
     /// it), nftables, literal iptables, in that order of preference.</summary>
-    public string AutoBackend =>
-        !Privileges.NetAdmin ? "dry-run"
-        : Has("ipset") && Has("iptables") ? "ipset"
-        : Has("nft") ? "nftables"
-        : Has("iptables") ? "iptables"
-        : "dry-run";
+    public FirewallBackend AutoBackend =>
+        !Privileges.NetAdmin ? FirewallBackend.DryRun
+        : Has("ipset") && Has("iptables") ? FirewallBackend.Ipset
+        : Has("nft") ? FirewallBackend.Nftables
+        : Has("iptables") ? FirewallBackend.Iptables
+        : FirewallBackend.DryRun;
 
     public static async Task<FirewallHost> ProbeAsync(IProcessRunner runner, Privileges privileges, Func<string, bool>? toolExists = null,
         CancellationToken cancellationToken = default)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Detector.Ingest;
 using Detector.Domain;
+using Detector.Configuration;
 
 namespace Detector.Enforcement.Firewall;
 
@@ -23,9 +24,9 @@ public sealed class IpsetFirewall : IFirewall
         _hooks = new IptablesHooks(executor, tools, _settings.HookDockerUser);
     }
 
-    public string Name => "ipset";
+    public string Name => FirewallBackend.Ipset.Name();
     public int Ipv6PrefixLength => _settings.Ipv6PrefixLength;
-    public FirewallStats Stats { get; } = new("ipset");
+    public FirewallStats Stats { get; } = new(FirewallBackend.Ipset.Name());
 
     public static string SetFor(bool v6) => v6 ? FirewallSettings.Ipv6Set : FirewallSettings.Ipv4Set;
 

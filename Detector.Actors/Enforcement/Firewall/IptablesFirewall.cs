@@ -1,6 +1,7 @@
 using System.Text;
 using Detector.Ingest;
 using Detector.Domain;
+using Detector.Configuration;
 
 namespace Detector.Enforcement.Firewall;
 
@@ -14,9 +15,9 @@ public sealed class IptablesFirewall(CommandExecutor executor, IptablesTools too
     private readonly FirewallSettings _settings = settings ?? FirewallSettings.Default;
     private readonly IptablesHooks _hooks = new(executor, tools, (settings ?? FirewallSettings.Default).HookDockerUser);
 
-    public string Name => "iptables";
+    public string Name => FirewallBackend.Iptables.Name();
     public int Ipv6PrefixLength => _settings.Ipv6PrefixLength;
-    public FirewallStats Stats { get; } = new("iptables");
+    public FirewallStats Stats { get; } = new(FirewallBackend.Iptables.Name());
 
     public static IReadOnlyList<string> DropRule(BanTarget target) =>
         ["-s", target.ToCidr(), "-m", "comment", "--comment", FirewallSettings.RuleComment, "-j", "DROP"];

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Detector.Ingest;
 using Detector.Domain;
+using Detector.Configuration;
 
 namespace Detector.Enforcement.Firewall;
 
@@ -16,9 +17,9 @@ public sealed class NftablesFirewall(CommandExecutor executor, FirewallSettings?
     private const string Table = "inet " + FirewallSettings.NftTable;
     private readonly FirewallSettings _settings = settings ?? FirewallSettings.Default;
 
-    public string Name => "nftables";
+    public string Name => FirewallBackend.Nftables.Name();
     public int Ipv6PrefixLength => _settings.Ipv6PrefixLength;
-    public FirewallStats Stats { get; } = new("nftables");
+    public FirewallStats Stats { get; } = new(FirewallBackend.Nftables.Name());
 
     public static string SetFor(bool v6) => v6 ? FirewallSettings.NftIpv6Set : FirewallSettings.NftIpv4Set;
 

@@ -12,7 +12,7 @@ public enum ClockMode
 }
 
 /// <summary>
-/// Event time for the pipeline (DESIGN.md §2). The watermark is the newest event time seen; in live mode, when
+/// Event time for the pipeline (docs/architecture.md, time model). The watermark is the newest event time seen; in live mode, when
 /// no lines arrive, it also follows the wall clock minus a small grace, so quiet seconds close. The wall clock
 /// is read only here, and only in live mode.
 /// </summary>

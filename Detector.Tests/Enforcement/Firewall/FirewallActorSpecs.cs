@@ -17,12 +17,10 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
     {
         var ledger = CreateTestProbe();
         var audit = CreateTestProbe();
-        var actor = Sys.ActorOf(FirewallActor.Props(firewall, new FirewallActorSettings
+        var actor = Sys.ActorOf(FirewallActor.Props(firewall, ledger, audit, new FirewallActorSettings
         {
             ReconcileAtStart = false,
             ReconcileInterval = null,
-            Ledger = ledger,
-            Audit = audit,
         }));
         return (actor, ledger, audit);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Detector.Tests.Integration.Netns.Topology;
+using Detector.Configuration;
 using static Detector.Tests.Integration.Netns.Topology.DockerHostTopology;
 
 namespace Detector.Tests.Integration.Netns;
@@ -35,7 +36,7 @@ public sealed class DockerHostTopologySpecs : IAsyncLifetime
         _topology = await DockerHostTopology.StartAsync(Ct);
     }
 
-    private async Task<DetectorProcess> StartDetectorAsync(string firewall, string name, object enforcement, bool waitUntilFollowing = true)
+    private async Task<DetectorProcess> StartDetectorAsync(FirewallBackend firewall, string name, object enforcement, bool waitUntilFollowing = true)
     {
         var config = DetectorProcess.WriteConfig(Topology.WorkDirectory, $"{name}.json", enforcement);
         var detector = DetectorProcess.Start(Topology.Host, Topology.AccessLog, firewall, Path.Combine(Topology.WorkDirectory, name), config);
@@ -90,7 +91,7 @@ public sealed class DockerHostTopologySpecs : IAsyncLifetime
     public async Task Ipset_ban_in_DOCKER_USER_stops_the_attackers_new_connections_the_client_keeps_getting_200_and_expiry_lets_the_attacker_back()
     {
         await BuildAsync("ipset");
-        var detector = await StartDetectorAsync("ipset", "ipset", new { Ladder = new[] { "10s", "40s", "permanent" }, IneffectiveGraceSeconds = 1 });
+        var detector = await StartDetectorAsync(FirewallBackend.Ipset, "ipset", new { Ladder = new[] { "10s", "40s", "permanent" }, IneffectiveGraceSeconds = 1 });
 
         var ban = await FloodUntilBannedAsync(detector);
 
@@ -111,7 +112,7 @@ public sealed class DockerHostTopologySpecs : IAsyncLifetime
     public async Task Literal_INPUT_rule_misses_the_published_port_and_is_reported_ineffective_while_the_DOCKER_USER_rule_stops_the_flood()
     {
         await BuildAsync("iptables");
-        var inputOnly = await StartDetectorAsync("iptables", "input-only",
+        var inputOnly = await StartDetectorAsync(FirewallBackend.Iptables, "input-only",
             new { Ladder = new[] { "60s", "permanent" }, IneffectiveGraceSeconds = 1, DockerUser = false });
 
         // Long enough to go on past the ban and its grace second: 20 s at most, stopped once judged.
@@ -124,7 +125,7 @@ public sealed class DockerHostTopologySpecs : IAsyncLifetime
         Assert.Equal(0, flood.Failed);
         inputOnly.KillHard();
 
-        var dockerUser = await StartDetectorAsync("iptables", "docker-user", new { Ladder = new[] { "60s", "permanent" }, IneffectiveGraceSeconds = 1 });
+        var dockerUser = await StartDetectorAsync(FirewallBackend.Iptables, "docker-user", new { Ladder = new[] { "60s", "permanent" }, IneffectiveGraceSeconds = 1 });
         await FloodUntilBannedAsync(dockerUser);
         await AssertRuleAppearsAsync("DOCKER-USER", $"-A DOCKER-USER -s {AttackerV4}/32 -m comment --comment detector -j DROP");
         Assert.True(await AttackerIsDropped(), "with the rule in DOCKER-USER the attacker's new connections fail");
@@ -136,7 +137,7 @@ public sealed class DockerHostTopologySpecs : IAsyncLifetime
     {
         await BuildAsync("ipset");
         var enforcement = new { Ladder = new[] { "90s", "permanent" }, IneffectiveGraceSeconds = 1 };
-        var first = await StartDetectorAsync("ipset", "ledger", enforcement);
+        var first = await StartDetectorAsync(FirewallBackend.Ipset, "ledger", enforcement);
         await FloodUntilBannedAsync(first);
         Assert.True(await AttackerIsDropped());
 
@@ -145,7 +146,7 @@ public sealed class DockerHostTopologySpecs : IAsyncLifetime
         Assert.Equal(200, await Topology.AttackerStatusAsync(cancellationToken: Ct));
 
         var clock = Stopwatch.StartNew();
-        var second = await StartDetectorAsync("ipset", "ledger", enforcement, waitUntilFollowing: false);
+        var second = await StartDetectorAsync(FirewallBackend.Ipset, "ledger", enforcement, waitUntilFollowing: false);
         var restored = await Within(TimeSpan.FromSeconds(5),
             async () => (await Topology.TryInHostAsync("ipset", "test", "detector-v4", AttackerV4)).Succeeded);
         clock.Stop();
@@ -160,7 +161,7 @@ public sealed class DockerHostTopologySpecs : IAsyncLifetime
     public async Task Nftables_backend_stops_the_flood_through_its_forward_hook_while_the_client_gets_200()
     {
         await BuildAsync("nft");
-        var detector = await StartDetectorAsync("nftables", "nftables", new { Ladder = new[] { "60s", "permanent" }, IneffectiveGraceSeconds = 1 });
+        var detector = await StartDetectorAsync(FirewallBackend.Nftables, "nftables", new { Ladder = new[] { "60s", "permanent" }, IneffectiveGraceSeconds = 1 });
 
         await FloodUntilBannedAsync(detector);
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Detector.Enforcement.Firewall;
+using Detector.Configuration;
 
 namespace Detector.Tests.Integration.Netns.Topology;
 
@@ -60,11 +61,11 @@ public sealed class DetectorProcess : IDisposable
         return path;
     }
 
-    public static DetectorProcess Start(string ns, string log, string firewall, string dataDir, string configFile)
+    public static DetectorProcess Start(string ns, string log, FirewallBackend firewall, string dataDir, string configFile)
     {
         Directory.CreateDirectory(dataDir);
         var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "netns", "exec", ns, "dotnet", Dll(), "run", "--log", log, "--firewall", firewall,
+        foreach (var arg in new[] { "netns", "exec", ns, "dotnet", Dll(), "run", "--log", log, "--firewall", firewall.Name(),
                      "--data-dir", dataDir, "--http", HttpUrl, "--config", configFile })
             info.ArgumentList.Add(arg);
         return new DetectorProcess(Process.Start(info) ?? throw new InvalidOperationException("the detector did not start"),

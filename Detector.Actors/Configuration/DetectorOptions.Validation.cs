@@ -1,0 +1,152 @@
+using Detector.Domain;
+
+namespace Detector.Configuration;
+
+// Each section checks its own values. Errors are sentences an operator can act on, each starting with the
+// configuration key it is about ("Detector:Detection:WindowSeconds must be …"); the host prints them and exits with 2.
+
+public sealed partial class DetectorOptions
+{
+    /// <summary>Everything wrong with the options, every section included; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        errors.AddRange(Enforcement.Validate());
+        errors.AddRange(Detection.Validate());
+        errors.AddRange(Baseline.Validate());
+        errors.AddRange(Log.Validate());
+        errors.AddRange(Clock.Validate());
+        errors.AddRange(CidrErrors($"{Section}:Allowlist", Allowlist));
+        errors.AddRange(CidrErrors($"{Section}:TrustedProxies", TrustedProxies));
+        errors.AddRange(Http.Validate());
+        errors.AddRange(Api.Validate());
+        errors.AddRange(Slack.Validate());
+        return errors;
+    }
+
+    private static IEnumerable<string> CidrErrors(string key, IReadOnlyList<string> entries)
+    {
+        for (var i = 0; i < entries.Count; i++)
+            if (!Cidr.TryParse(entries[i], out _, out var error))
+                yield return $"{key}:{i} '{entries[i]}' is not an address or CIDR block: {error}.";
+    }
+}
+
+public sealed partial class LogOptions
+{
+    public IEnumerable<string> Validate()
+    {
+        if (MaxLineBytes < 256) yield return "Detector:Log:MaxLineBytes must be at least 256.";
+        if (PollIntervalMs < 10) yield return "Detector:Log:PollIntervalMs must be at least 10.";
+    }
+}
+
+public sealed partial class ClockOptions
+{
+    public IEnumerable<string> Validate()
+    {
+        if (TickMs < 100) yield return "Detector:Clock:TickMs must be at least 100.";
+    }
+}
+
+public sealed partial class DetectionOptions
+{
+    public IEnumerable<string> Validate()
+    {
+        if (WindowSeconds is < 1 or > 3600) yield return "Detector:Detection:WindowSeconds must be between 1 and 3600.";
+        if (ZScoreThreshold <= 0) yield return "Detector:Detection:ZScoreThreshold must be positive.";
+        if (RateMultiplier <= 1) yield return "Detector:Detection:RateMultiplier must be greater than 1.";
+        if (ErrorSurgeTightenFactor < 1) yield return "Detector:Detection:ErrorSurgeTightenFactor must be at least 1.";
+        if (SustainedHorizonSeconds < 10 || SustainedHorizonSeconds < WindowSeconds)
+            yield return "Detector:Detection:SustainedHorizonSeconds must be at least 10 and at least WindowSeconds.";
+        if (SustainedRate < 0 || SurgeContributorRate < 0)
+            yield return "Detector:Detection:SustainedRate and SurgeContributorRate must not be negative (0 turns a rule off).";
+        if (AuthFailureMinCount < 0 || NotFoundMinCount < 0)
+            yield return "Detector:Detection:AuthFailureMinCount and NotFoundMinCount must not be negative (0 turns a rule off).";
+        if (SharedBarRaise < 1 || SharedBarMax < 1)
+            yield return "Detector:Detection:SharedBarRaise and SharedBarMax must be at least 1 (1 turns the bar off).";
+        if (GlobalMinAnomalousSeconds < 1) yield return "Detector:Detection:GlobalMinAnomalousSeconds must be at least 1.";
+    }
+}
+
+public sealed partial class BaselineOptions
+{
+    public IEnumerable<string> Validate()
+    {
+        if (HistoryMinutes < 1) yield return "Detector:Baseline:HistoryMinutes must be at least 1.";
+        if (RecomputeSeconds < 1 || 60 % RecomputeSeconds != 0 && RecomputeSeconds % 60 != 0)
+            yield return "Detector:Baseline:RecomputeSeconds must divide a minute or be whole minutes.";
+    }
+}
+
+public sealed partial class EnforcementOptions
+{
+    public IEnumerable<string> Validate()
+    {
+        var errors = new List<string>();
+        try
+        {
+            LadderText.Parse(EffectiveLadder);
+        }
+        catch (FormatException e)
+        {
+            errors.Add($"Detector:Enforcement:Ladder: {e.Message}");
+        }
+        // Binding already rejects a name that is not a backend; this catches a value cast in code.
+        if (!Enum.IsDefined(Firewall))
+            errors.Add($"Detector:Enforcement:Firewall '{Firewall}' is not a backend ({FirewallBackends.NameList}).");
+        if (Ipv6PrefixLength is < 16 or > 128) errors.Add("Detector:Enforcement:Ipv6PrefixLength must be between 16 and 128.");
+        if (HistoryRetentionDays < 1) errors.Add("Detector:Enforcement:HistoryRetentionDays must be at least 1.");
+        if (IneffectiveGraceSeconds < 0) errors.Add("Detector:Enforcement:IneffectiveGraceSeconds must not be negative.");
+        return errors;
+    }
+}
+
+public sealed partial class HttpOptions
+{
+    public IEnumerable<string> Validate()
+    {
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out _)) yield return $"Detector:Http:Url '{Url}' is not a URL.";
+    }
+}
+
+public sealed partial class ApiOptions
+{
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Token) && !string.IsNullOrWhiteSpace(TokenFile) && !File.Exists(TokenFile))
+            yield return $"Detector:Api:TokenFile '{TokenFile}' does not exist.";
+    }
+}
+
+public sealed partial class SlackOptions
+{
+    /// <summary>Never echoes the webhook URL: its path is the secret.</summary>
+    public IEnumerable<string> Validate()
+    {
+        string? url;
+        try
+        {
+            url = Secrets.Read(WebhookUrl, WebhookUrlFile);
+        }
+        catch (IOException e)
+        {
+            return [$"Detector:Slack:WebhookUrlFile: {e.Message}"];
+        }
+        var errors = new List<string>();
+        if (url is not null && !SlackWebhookAddress.TryCreate(url, out _))
+            errors.Add(string.IsNullOrWhiteSpace(WebhookUrl)
+                ? "Detector:Slack:WebhookUrlFile does not hold an absolute http(s) URL."
+                : "Detector:Slack:WebhookUrl is not an absolute http(s) URL.");
+        if (QueueCapacity < 1) errors.Add("Detector:Slack:QueueCapacity must be at least 1.");
+        if (MaxRetries < 0) errors.Add("Detector:Slack:MaxRetries must not be negative.");
+        if (AttemptTimeoutSeconds is < 0.1 or > 3600) errors.Add("Detector:Slack:AttemptTimeoutSeconds must be between 0.1 and 3600.");
+        if (TotalTimeoutSeconds < AttemptTimeoutSeconds || TotalTimeoutSeconds > 86400)
+            errors.Add("Detector:Slack:TotalTimeoutSeconds must be at least AttemptTimeoutSeconds and at most a day.");
+        if (RetryBaseDelaySeconds is < 0 or > 3600) errors.Add("Detector:Slack:RetryBaseDelaySeconds must be between 0 and 3600.");
+        if (BurstThreshold < 1) errors.Add("Detector:Slack:BurstThreshold must be at least 1.");
+        if (BurstWindowSeconds <= 0) errors.Add("Detector:Slack:BurstWindowSeconds must be positive.");
+        if (CooldownSeconds < 0) errors.Add("Detector:Slack:CooldownSeconds must not be negative.");
+        return errors;
+    }
+}

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Text.Json;
+using Detector.Host.Api;
+using Detector.Ingest;
+using Detector.Domain;
+using Detector.Host.DaemonClient;
+
+namespace Detector.Host.Verbs;
+
+/// <summary><c>ban IP [--duration 10m]</c> and <c>unban IP</c>: an operator's change, sent to the running daemon
+/// with the API token. The address is checked here first, so a typo never reaches the daemon.</summary>
+public static partial class BanCommands
+{
+    private static readonly Argument<string> Ip = new("ip") { Description = "IPv4 or IPv6 address." };
+    private static readonly Option<string?> Duration = new("--duration") { Description = "Ban length: 90s, 10m, 2h, 1d or hh:mm:ss (default: the next step of the ban ladder)." };
+
+    public static Command CreateBan()
+    {
+        var command = new Command("ban", "Ban an IP on the running daemon (needs the API token).") { Ip, Duration }.WithDaemonOptions();
+        command.SetAction(async (result, cancellation) =>
+        {
+            var connection = DaemonOptions.Connect(result, "ban", Console.Error);
+            if (connection is null) return DaemonExitCode.Usage;
+            return await BanAsync(connection, result.GetValue(Ip)!, result.GetValue(Duration), result.GetValue(DaemonOptions.Json), Console.Out, Console.Error, cancellation);
+        });
+        return command;
+    }
+
+    public static Command CreateUnban()
+    {
+        var command = new Command("unban", "Lift an IP's ban on the running daemon (needs the API token).") { Ip }.WithDaemonOptions();
+        command.SetAction(async (result, cancellation) =>
+        {
+            var connection = DaemonOptions.Connect(result, "unban", Console.Error);
+            if (connection is null) return DaemonExitCode.Usage;
+            return await UnbanAsync(connection, result.GetValue(Ip)!, result.GetValue(DaemonOptions.Json), Console.Out, Console.Error, cancellation);
+        });
+        return command;
+    }
+
+    public static async Task<int> BanAsync(DaemonConnection connection, string ipText, string? durationText, bool json, TextWriter output, TextWriter error, CancellationToken cancellation)
+    {
+        if (!TryParseAddress(ipText, out var ip))
+        {
+            error.WriteLine($"ban: '{ipText}' is not an IP address.");
+            return DaemonExitCode.Usage;
+        }
+        long? seconds = null;
+        if (durationText is not null)
+        {
+            if (!Durations.TryParse(durationText, out var duration) || duration < TimeSpan.FromSeconds(1))
+            {
+                error.WriteLine($"ban: --duration '{durationText}' is not a duration; use e.g. 90s, 10m, 2h, 1d or 00:10:00 (leave it out to follow the ban ladder).");
+                return DaemonExitCode.Usage;
+            }
+            seconds = (long)duration.TotalSeconds;
+        }
+
+        using var api = new DaemonApi(connection);
+        return await SendAsync(api, "ban", () => api.PostAsync("/api/bans", new BanRequest(ip.ToString(), seconds), cancellation), json, output, error);
+    }
+
+    public static async Task<int> UnbanAsync(DaemonConnection connection, string ipText, bool json, TextWriter output, TextWriter error, CancellationToken cancellation)
+    {
+        if (!TryParseAddress(ipText, out var ip))
+        {
+            error.WriteLine($"unban: '{ipText}' is not an IP address.");
+            return DaemonExitCode.Usage;
+        }
+        using var api = new DaemonApi(connection);
+        return await SendAsync(api, "unban", () => api.DeleteAsync("/api/bans/" + Uri.EscapeDataString(ip.ToString()), cancellation), json, output, error);
+    }
+
+    /// <summary>An address as <see cref="IpKey"/> reads it, and IPv4 written out in full: the parser's legacy forms
+    /// ("1.2.3" is 1.2.0.3, "010.0.0.1" is 8.0.0.1) are almost always typos when an operator types them.</summary>
+    public static bool TryParseAddress(string text, out IpKey ip)
+    {
+        ip = default;
+        if (!text.Contains(':') && !DottedQuad().IsMatch(text)) return false;
+        return IpKey.TryParse(text.AsSpan(), out ip);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$")]
+    private static partial System.Text.RegularExpressions.Regex DottedQuad();
+
+    private static async Task<int> SendAsync(DaemonApi api, string verb, Func<Task<DaemonAnswer>> request, bool json, TextWriter output, TextWriter error)
+    {
+        DaemonAnswer answer;
+        try
+        {
+            answer = await request();
+        }
+        catch (DaemonUnreachableException e)
+        {
+            return api.ReportUnreachable(verb, e, error);
+        }
+        if (!answer.IsSuccess) return api.ReportFailure(verb, answer, error);
+        if (json)
+        {
+            output.WriteLine(answer.Body);
+            return DaemonExitCode.Ok;
+        }
+        try
+        {
+            var result = JsonSerializer.Deserialize<ManualActionDto>(answer.Body, DaemonApi.Json);
+            output.WriteLine(result?.Message is { Length: > 0 } message ? message : $"{verb}: done");
+        }
+        catch (JsonException)
+        {
+            output.WriteLine($"{verb}: done ({(int)answer.Status})");
+        }
+        return DaemonExitCode.Ok;
+    }
+}

@@ -1,0 +1,201 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Detector.Configuration;
+using Detector.Enforcement.Firewall;
+using Detector.Host.Composition;
+using Detector.Ingest;
+
+namespace Detector.Host.Verbs;
+
+/// <summary>
+/// <c>doctor</c>: checks the host for what the daemon needs: firewall backend and iptables flavor, tools,
+/// DOCKER-USER, privileges, the log and its format, the data dir. Exit code 1 when the detector could not
+/// enforce bans as configured (or could not keep its state), 2 for bad configuration.
+/// </summary>
+public static class DoctorCommand
+{
+    private static readonly Option<string?> LogPath = new("--log") { Description = "Nginx JSON access log (Detector:Log:Path)." };
+
+    public static Command Create()
+    {
+        var command = new Command("doctor", "Check the host: firewall backend, DOCKER-USER, privileges, log path and format, data dir.")
+        {
+            LogPath, CommonOptions.DataDir, CommonOptions.Firewall, CommonOptions.Config,
+        };
+        command.SetAction(async (result, cancellation) =>
+        {
+            var overrides = new Dictionary<string, string?>
+            {
+                ["Detector:Log:Path"] = result.GetValue(LogPath),
+                ["Detector:DataDir"] = result.GetValue(CommonOptions.DataDir),
+                ["Detector:Enforcement:Firewall"] = result.GetValue(CommonOptions.Firewall),
+            };
+            if (!DetectorConfiguration.TryLoad(result.GetValue(CommonOptions.Config), overrides, Console.Error, out var options)) return 2;
+            var errors = options.Validate();
+            if (errors.Count > 0)
+            {
+                foreach (var error in errors) Console.Error.WriteLine($"configuration error: {error}");
+                return 2;
+            }
+            var host = await FirewallHost.ProbeAsync(new ProcessRunner(), Privileges.OfThisProcess(), cancellationToken: cancellation);
+            var report = Diagnose(options, host);
+            report.WriteTo(Console.Out);
+            return report.CanEnforce ? 0 : 1;
+        });
+        return command;
+    }
+
+    public static DoctorReport Diagnose(DetectorOptions options, FirewallHost host)
+    {
+        var report = new DoctorReport();
+        var p = host.Privileges;
+        var netAdmin = p.NetAdmin ? "CAP_NET_ADMIN yes" : "CAP_NET_ADMIN no";
+        report.Add("firewall", "privileges", $"{(p.IsRoot ? "root" : $"uid {p.EffectiveUid?.ToString(CultureInfo.InvariantCulture) ?? "?"}")}, {netAdmin}",
+            p.NetAdmin ? Level.Ok : Level.Problem);
+        report.Add("firewall", "tools", string.Join(", ", FirewallHost.ToolNames.Select(t => $"{t} {(host.Has(t) ? "yes" : "no")}")));
+        var flavor = host.Iptables.Flavor switch
+        {
+            IptablesFlavor.Nft => "nf_tables",
+            IptablesFlavor.Legacy => "legacy",
+            _ => "unknown",
+        };
+        report.Add("firewall", "iptables backend", $"{flavor} via {host.IptablesTools.Iptables} ({host.Iptables.Reason})",
+            host.Iptables.Flavor == IptablesFlavor.Unknown && host.Has("iptables") ? Level.Warning : Level.Ok);
+        if (host.Iptables.Default != IptablesFlavor.Unknown && host.Iptables.Default != host.Iptables.Flavor)
+            report.Add("firewall", "flavor mismatch", $"`iptables` is {host.Iptables.Default} but the host's rules are in {flavor}: Detector uses {host.IptablesTools.Iptables}", Level.Warning);
+        report.Add("firewall", "DOCKER-USER",
+            !host.DockerUserExists ? "absent (no Docker here, or Docker has not started): INPUT only"
+            : host.DockerUserJumpedFromForward ? "exists, jumped to from FORWARD: published ports are covered"
+            : "exists but FORWARD does not jump to it: traffic to published ports would pass unbanned",
+            host.DockerUserExists && !host.DockerUserJumpedFromForward ? Level.Warning : Level.Ok);
+
+        var configured = options.Enforcement.Firewall.Name();
+        var effective = options.Enforcement.Firewall == FirewallBackend.Auto ? host.AutoBackend : options.Enforcement.Firewall;
+        report.Add("firewall", "auto would use", host.AutoBackend.Name());
+        var missing = RequiredTools(effective).Where(t => !host.Has(t)).ToList();
+        var (enforce, level) = effective switch
+        {
+            FirewallBackend.DryRun => ($"configured {configured}, effective dry-run: bans are logged, never applied", Level.Problem),
+            _ when !p.NetAdmin => ($"configured {configured}: {effective.Name()} needs root or CAP_NET_ADMIN", Level.Problem),
+            _ when missing.Count > 0 => ($"configured {configured}: {effective.Name()} needs {string.Join(", ", missing)}", Level.Problem),
+            _ => ($"configured {configured}: bans go to {effective.Name()}", Level.Ok),
+        };
+        report.Add("firewall", "enforcement", enforce, level);
+
+        CheckLog(report, options);
+        CheckDataDir(report, options.DataDir);
+        return report;
+    }
+
+    private static IEnumerable<string> RequiredTools(FirewallBackend backend) => backend switch
+    {
+        FirewallBackend.Ipset => ["ipset", "iptables"],
+        FirewallBackend.Nftables => ["nft"],
+        FirewallBackend.Iptables => ["iptables"],
+        _ => [],
+    };
+
+    private static void CheckLog(DoctorReport report, DetectorOptions options)
+    {
+        var path = options.Log.Path;
+        if (!File.Exists(path))
+        {
+            report.Add("log", "path", $"{path}: does not exist yet (the daemon waits for it)", Level.Warning);
+            return;
+        }
+        string? last;
+        try
+        {
+            last = LastLine(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            report.Add("log", "path", $"{path}: exists, not readable ({e.Message})", Level.Problem);
+            return;
+        }
+        report.Add("log", "path", $"{path}: exists, readable");
+        if (last is null)
+        {
+            report.Add("log", "last line", "the log is empty: nothing to check yet", Level.Warning);
+            return;
+        }
+        var counters = new IngestCounters();
+        var parser = new LogParser(options.Log, counters);
+        if (parser.TryParse(Encoding.UTF8.GetBytes(last), out var entry))
+        {
+            var time = DateTimeOffset.FromUnixTimeMilliseconds(entry.TimeMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            report.Add("log", "last line", $"parses: {entry.Ip} {entry.Method} {entry.Status} at {time}");
+        }
+        else
+        {
+            var reason = counters.MalformedByReason().FirstOrDefault().Key ?? "malformed";
+            report.Add("log", "last line", $"does not parse ({reason}); see deploy/nginx/detector-log-format.conf", Level.Warning);
+        }
+    }
+
+    /// <summary>The last non-empty line, read from the file's end.</summary>
+    private static string? LastLine(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var length = (int)Math.Min(stream.Length, 256 * 1024);
+        stream.Seek(-length, SeekOrigin.End);
+        var buffer = new byte[length];
+        stream.ReadExactly(buffer);
+        return Encoding.UTF8.GetString(buffer).Split('\n').Select(l => l.TrimEnd('\r')).LastOrDefault(l => l.Length > 0);
+    }
+
+    private static void CheckDataDir(DoctorReport report, string dataDir)
+    {
+        var full = Path.GetFullPath(dataDir);
+        var existed = Directory.Exists(full);
+        try
+        {
+            Directory.CreateDirectory(full);
+            var probe = Path.Combine(full, $".doctor-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            report.Add("data dir", "path", $"{full}: {(existed ? "exists" : "created")}, writable");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            report.Add("data dir", "path", $"{full}: not writable ({e.Message})", Level.Problem);
+        }
+    }
+
+    public enum Level
+    {
+        Ok,
+        Warning,
+        Problem,
+    }
+
+    /// <summary>Findings by section; problems make the exit code non-zero.</summary>
+    public sealed class DoctorReport
+    {
+        private readonly List<(string Section, string Item, string Text, Level Level)> _lines = [];
+
+        public IReadOnlyList<(string Section, string Item, string Text, Level Level)> Lines => _lines;
+
+        public bool CanEnforce => _lines.All(l => l.Level != Level.Problem);
+
+        public void Add(string section, string item, string text, Level level = Level.Ok) => _lines.Add((section, item, text, level));
+
+        public void WriteTo(TextWriter output)
+        {
+            foreach (var section in _lines.GroupBy(l => l.Section))
+            {
+                output.WriteLine(section.Key);
+                foreach (var line in section)
+                {
+                    var mark = line.Level switch { Level.Problem => "PROBLEM ", Level.Warning => "warning ", _ => "" };
+                    output.WriteLine($"  {line.Item,-17} {mark}{line.Text}");
+                }
+            }
+            var problems = _lines.Count(l => l.Level == Level.Problem);
+            output.WriteLine(problems == 0
+                ? "result: ok, Detector can enforce bans here"
+                : $"result: {problems} problem(s), Detector could not enforce bans as configured");
+        }
+    }
+}

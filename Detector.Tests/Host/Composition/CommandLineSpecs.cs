@@ -1,0 +1,91 @@
+using Detector.Configuration;
+using Detector.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Detector.Host.Verbs;
+using Detector.Host.Composition;
+
+namespace Detector.Tests.Host.Composition;
+
+public class CommandLineSpecs
+{
+    [Fact]
+    public void Bad_configuration_is_reported_by_key()
+    {
+        var options = new DetectorOptions();
+        options.Enforcement.Ladder = ["10m", "forever"];
+        options.Detection.WindowSeconds = 0;
+
+        var errors = options.Validate();
+
+        Assert.Contains(errors, e => e.StartsWith("Detector:Enforcement:Ladder:") && e.Contains("forever"));
+        Assert.Contains(errors, e => e.StartsWith("Detector:Detection:WindowSeconds"));
+    }
+
+    [Theory]
+    [InlineData("dry-run", FirewallBackend.DryRun)]
+    [InlineData("DryRun", FirewallBackend.DryRun)]
+    [InlineData("auto", FirewallBackend.Auto)]
+    [InlineData("nft", FirewallBackend.Nftables)]
+    [InlineData(" IPSET ", FirewallBackend.Ipset)]
+    public void Firewall_backends_bind_by_their_configuration_names(string text, FirewallBackend expected)
+    {
+        var configuration = DetectorConfiguration.Build(null, new Dictionary<string, string?> { ["Detector:Enforcement:Firewall"] = text });
+
+        Assert.Equal(expected, DetectorConfiguration.Bind(configuration).Enforcement.Firewall);
+        Assert.Equal(expected, FirewallBackends.Parse(expected.Name()));
+    }
+
+    [Fact]
+    public void An_unknown_firewall_backend_is_a_configuration_error_naming_the_key()
+    {
+        var error = new StringWriter();
+
+        var loaded = DetectorConfiguration.TryLoad(null, new Dictionary<string, string?> { ["Detector:Enforcement:Firewall"] = "pf" }, error, out _);
+
+        Assert.False(loaded);
+        Assert.StartsWith("configuration error: Detector:Enforcement:Firewall: 'pf' is not a firewall backend (auto, ipset, nftables, iptables, dry-run)",
+            error.ToString());
+    }
+
+    [Fact]
+    public void The_code_default_firewall_is_the_shipped_appsettings_default()
+    {
+        var shipped = DetectorConfiguration.Bind(new ConfigurationBuilder()
+            .AddJsonFile(Repository.File("Detector.Host/appsettings.json"), optional: false).Build());
+
+        Assert.Equal(FirewallBackend.Auto, new DetectorOptions().Enforcement.Firewall);
+        Assert.Equal(new DetectorOptions().Enforcement.Firewall, shipped.Enforcement.Firewall);
+    }
+
+    [Fact]
+    public void Configured_ladder_replaces_the_default_instead_of_appending_to_it()
+    {
+        var configuration = DetectorConfiguration.Build(null, new Dictionary<string, string?>
+        {
+            ["Detector:Enforcement:Ladder:0"] = "1m",
+            ["Detector:Enforcement:Ladder:1"] = "permanent",
+        });
+
+        Assert.Equal(["1m", "permanent"], DetectorConfiguration.Bind(configuration).Enforcement.EffectiveLadder);
+        Assert.Equal(EnforcementOptions.DefaultLadder, new DetectorOptions().Enforcement.EffectiveLadder);
+    }
+
+    [Fact]
+    public async Task Replay_of_a_missing_log_fails_with_a_clear_message_and_exit_code_2()
+    {
+        var options = new DetectorOptions();
+        options.Log.Path = "/nonexistent/access.log";
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            Assert.Equal(2, await ReplayCommand.RunAsync(options, Path.GetTempFileName(), TextWriter.Null, TestContext.Current.CancellationToken));
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+        Assert.Contains("'/nonexistent/access.log' does not exist", error.ToString());
+    }
+}

@@ -1,0 +1,95 @@
+using Detector.Configuration;
+using Detector.Enforcement.Firewall;
+using Detector.Host.Verbs;
+
+namespace Detector.Tests.Host.Verbs;
+
+public sealed class DoctorTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("detector-doctor-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private static FirewallHost Host(bool netAdmin, bool dockerUser = false, bool jumped = false, params string[] tools) => new(
+        new Privileges(netAdmin ? 0 : 1000, netAdmin),
+        FirewallHost.ToolNames.ToDictionary(t => t, tools.Contains),
+        new IptablesDetection(IptablesFlavor.Nft, IptablesFlavor.Nft, "no rules yet"),
+        IptablesTools.For(IptablesFlavor.Nft, _ => true),
+        dockerUser,
+        jumped);
+
+    private DetectorOptions Options(FirewallBackend firewall)
+    {
+        var options = new DetectorOptions { DataDir = Path.Combine(_dir.FullName, "data") };
+        options.Enforcement.Firewall = firewall;
+        options.Log.Path = Path.Combine(_dir.FullName, "access.log");
+        return options;
+    }
+
+    [Theory]
+    [InlineData("000001fffeffffff", 0, true, true)]
+    [InlineData("0000000000001000", 1000, false, true)]
+    [InlineData("0000000000000000", 1000, false, false)]
+    public void Privileges_come_from_the_effective_uid_and_CAP_NET_ADMIN(string capEff, int uid, bool root, bool netAdmin)
+    {
+        var privileges = Privileges.Parse($"Name:\tdetector\nUid:\t{uid}\t{uid}\t{uid}\t{uid}\nCapEff:\t{capEff}\n");
+
+        Assert.Equal((root, netAdmin), (privileges.IsRoot, privileges.NetAdmin));
+    }
+
+    [Fact]
+    public void Auto_prefers_ipset_then_nftables_then_iptables_and_is_dry_run_without_privileges()
+    {
+        Assert.Equal(FirewallBackend.Ipset, Host(true, false, false, "ipset", "iptables", "nft").AutoBackend);
+        Assert.Equal(FirewallBackend.Nftables, Host(true, false, false, "iptables", "nft").AutoBackend);
+        Assert.Equal(FirewallBackend.Iptables, Host(true, false, false, "iptables").AutoBackend);
+        Assert.Equal(FirewallBackend.DryRun, Host(false, false, false, "ipset", "iptables", "nft").AutoBackend);
+    }
+
+    [Fact]
+    public void A_privileged_host_with_the_tools_and_a_parsable_log_can_enforce()
+    {
+        File.WriteAllText(Path.Combine(_dir.FullName, "access.log"),
+            "garbage\n{\"remote_addr\":\"203.0.113.9\",\"msec\":\"1777472669.123\",\"request_method\":\"GET\",\"request_uri\":\"/\",\"status\":\"200\"}\n");
+
+        var report = DoctorCommand.Diagnose(Options(FirewallBackend.Auto), Host(true, true, true, "ipset", "iptables", "ip6tables"));
+
+        Assert.True(report.CanEnforce);
+        var output = new StringWriter();
+        report.WriteTo(output);
+        Assert.Contains("auto would use    ipset", output.ToString());
+        Assert.Contains("parses: 203.0.113.9 GET 200 at 2026-04-29T14:24:29Z", output.ToString());
+        Assert.Contains("jumped to from FORWARD", output.ToString());
+        Assert.EndsWith("result: ok, Detector can enforce bans here" + Environment.NewLine, output.ToString());
+    }
+
+    [Fact]
+    public void Without_CAP_NET_ADMIN_the_detector_could_not_enforce()
+    {
+        var report = DoctorCommand.Diagnose(Options(FirewallBackend.Ipset), Host(false, false, false, "ipset", "iptables"));
+
+        Assert.False(report.CanEnforce);
+        Assert.Contains(report.Lines, l => l.Item == "enforcement" && l.Text.Contains("needs root or CAP_NET_ADMIN"));
+    }
+
+    [Fact]
+    public void A_backend_whose_tool_is_missing_could_not_enforce()
+    {
+        var report = DoctorCommand.Diagnose(Options(FirewallBackend.Nftables), Host(true, false, false, "iptables"));
+
+        Assert.False(report.CanEnforce);
+        Assert.Contains(report.Lines, l => l.Item == "enforcement" && l.Text.Contains("needs nft"));
+    }
+
+    [Fact]
+    public void A_DOCKER_USER_chain_that_FORWARD_does_not_jump_to_and_an_unparsable_last_line_are_warnings()
+    {
+        File.WriteAllText(Path.Combine(_dir.FullName, "access.log"), "127.0.0.1 - - [29/Apr/2026:14:24:29 +0000] \"GET / HTTP/1.1\" 200 5\n");
+
+        var report = DoctorCommand.Diagnose(Options(FirewallBackend.Ipset), Host(true, true, false, "ipset", "iptables"));
+
+        Assert.True(report.CanEnforce);
+        Assert.Contains(report.Lines, l => l is { Item: "DOCKER-USER", Level: DoctorCommand.Level.Warning });
+        Assert.Contains(report.Lines, l => l is { Item: "last line", Level: DoctorCommand.Level.Warning } && l.Text.Contains("invalid_json"));
+    }
+}
