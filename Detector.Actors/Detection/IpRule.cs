@@ -17,10 +17,14 @@ namespace Detector.Detection;
 /// <item>client errors from the IP's own answers, absolute and relative: "ip_auth_failures>={N}/60s" (401/403) or
 /// "ip_not_found>={N}/60s" (404) when the count reaches N and is at least ClientErrorMinShare of the IP's requests and
 /// above ErrorSurgeMultiplier × the site's error rate;</item>
-/// <item>sustained abuse: "ip_sustained>{R}/s_10m" when both the long horizon's rate and the window's exceed R;</item>
+/// <item>repetition: "ip_repetitive>={S}_top2_10m" when at least RepetitiveMinRequests of the horizon's requests
+/// went to the IP, S or more of them to the same one or two paths, from fewer than SharedMinAgents agents: a
+/// client that sits on <c>/login</c> and <c>/</c> is unlike any real client mix, whatever its rate;</item>
+/// <item>sustained abuse: "ip_sustained>{R}/s_10m" when both the long horizon's rate and the window's exceed R,
+/// only for an address without the shared-and-legitimate evidence below;</item>
 /// <item>a surge's sources: "ip_surge_contributor>{R}/s" during a global episode when the window's rate exceeds R.</item>
 /// </list>
-/// Every rate rule (not the error rules) is multiplied by SharedBarRaise for an address whose window looks shared
+/// Every rate rule (not the error or repetition rules) is multiplied by SharedBarRaise for an address whose window looks shared
 /// and legitimate — mostly successful answers, and mostly WebDAV/OCS client traffic or many user agents — and a
 /// verdict against a raised bar says so ("+shared_bar").
 /// </summary>
@@ -48,7 +52,16 @@ public static class IpRule
         condition = ClientErrorRule(window, baseline, options);
         if (condition is not null) return Verdict(condition);
 
-        if (options.SustainedRate > 0)
+        if (options.RepetitiveMinRequests > 0
+            && evidence.DistinctAgents < Math.Max(1, options.SharedMinAgents)
+            && evidence.HorizonPaths >= options.RepetitiveMinRequests
+            && evidence.HorizonTopTwoPaths >= options.RepetitiveMinShare * evidence.HorizonPaths)
+            return Verdict(string.Create(CultureInfo.InvariantCulture,
+                $"ip_repetitive>={options.RepetitiveMinShare:F2}_top2_{options.SustainedHorizonSeconds / 60}m"));
+
+        // Rate alone over minutes is no evidence against an address that looks shared and legitimate (an office,
+        // a sync client catching up, a photo upload): only the original rules' far higher bar applies to it.
+        if (options.SustainedRate > 0 && bar <= 1)
         {
             var threshold = options.SustainedRate * bar;
             var horizonRate = (double)evidence.Horizon.Requests / options.SustainedHorizonSeconds;

@@ -17,6 +17,7 @@ public sealed class IpWindowActor : ReceiveActor
     private readonly DetectionOptions _options;
     private readonly SlidingWindow _window;
     private readonly HorizonWindow _horizon;
+    private readonly PathHorizon _pathHorizon;
     private readonly RecentAgents _recentAgents = new();
     // The coordinator sends a few distinct samples with each batch; the latest batch's are the recent ones.
     private string[] _paths = [];
@@ -29,6 +30,7 @@ public sealed class IpWindowActor : ReceiveActor
         _options = options;
         _window = new SlidingWindow(options.WindowSeconds);
         _horizon = new HorizonWindow(Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds));
+        _pathHorizon = new PathHorizon(Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds));
 
         Receive<IpTrafficObserved>(Observe);
         Receive<GetIpWindowState>(_ => Sender.Tell(State()));
@@ -58,8 +60,10 @@ public sealed class IpWindowActor : ReceiveActor
         var latest = _window.LatestSecond;
         foreach (var agent in observed.SampleAgents) _recentAgents.Add(agent, latest);
 
+        if (observed.TopPaths is { } topPaths) _pathHorizon.Add(latest, topPaths, observed.PathTotal);
+        var paths = _pathHorizon.Over(latest);
         var evidence = new IpEvidence(_window.Totals, _horizon.Totals,
-            _recentAgents.CountSince(latest - _options.WindowSeconds + 1), observed.SiteSurge);
+            _recentAgents.CountSince(latest - _options.WindowSeconds + 1), observed.SiteSurge, paths.Total, paths.TopTwo());
         var verdict = IpRule.Evaluate(_ip, latest, evidence, observed.Baseline, _options);
         if (verdict is not null) _lastVerdict = verdict;
         observed.ReplyTo.Tell(new IpEvaluated(

@@ -38,6 +38,9 @@ public sealed class DetectionCoordinator
     private readonly BaselineModel _baseline;
     private readonly SlidingWindow _global;
     private readonly GlobalEpisodeTracker _episodes;
+    private readonly SiteAnomalyRule _siteRule;
+    private readonly OriginalGlobalRule _originalRule;
+    private int _newInOpenSecond;
     private readonly RecentTalkers _talkers;
 
     private readonly Dictionary<IpKey, IpTrack> _tracks = new();
@@ -65,6 +68,8 @@ public sealed class DetectionCoordinator
         _baseline = new BaselineModel(options.Baseline, options.Detection);
         _global = new SlidingWindow(options.Detection.WindowSeconds);
         _episodes = new GlobalEpisodeTracker(options.Detection);
+        _siteRule = new SiteAnomalyRule(options.Detection, options.Baseline);
+        _originalRule = new OriginalGlobalRule(options.Detection);
         _hotErrors = IpRule.HighestQuietErrors(options.Detection);
         _talkers = new RecentTalkers(options.Detection.WindowSeconds);
         UseBaseline(_baseline.Current);
@@ -135,7 +140,11 @@ public sealed class DetectionCoordinator
 
     private void Accumulate(in AccessLogEntry entry)
     {
-        if (!_tracks.TryGetValue(entry.Ip, out var track)) _tracks[entry.Ip] = track = new IpTrack(entry.Ip, _openSecond);
+        if (!_tracks.TryGetValue(entry.Ip, out var track))
+        {
+            _tracks[entry.Ip] = track = new IpTrack(entry.Ip, _openSecond);
+            _newInOpenSecond++;
+        }
         var counts = SecondCounts.Of(entry);
         if (track.Add(entry, counts)) _activeInSecond.Add(track);
         _siteSecond += counts;
@@ -191,7 +200,10 @@ public sealed class DetectionCoordinator
         _global.Add(second, site);
         var rate = _global.Totals.Requests / (double)_options.Detection.WindowSeconds;
         _stats.SetGlobalRate(rate);
-        var (anomalous, alert) = _episodes.Evaluate(second, rate, _baseline.Current);
+        var siteAnomaly = _siteRule.Observe(second, new SiteSecond(site, _newInOpenSecond, _talkers.Count));
+        if (_options.Detection.GlobalRule == GlobalRuleKind.Original) siteAnomaly = _originalRule.Judge(rate, _baseline.Current);
+        var anomalous = siteAnomaly is not null;
+        var alert = _episodes.Evaluate(second, siteAnomaly);
         if (alert is not null)
         {
             _stats.AddAlert();
@@ -210,6 +222,7 @@ public sealed class DetectionCoordinator
 
         _activeInSecond.Clear();
         _siteSecond = default;
+        _newInOpenSecond = 0;
         PublishTop(second, minuteEnds);
         _stats.SetEventNow(now);
     }
@@ -228,13 +241,18 @@ public sealed class DetectionCoordinator
         }
     }
 
-    /// <summary>The rate with the band the global rule allows: above Upper is an anomaly (when the baseline is warm).</summary>
+    /// <summary>The rate with the band the global rule allows: above Upper is a volume anomaly (when warm).</summary>
     private GlobalSeriesPoint SeriesPoint(long now, double rate, BaselineSnapshot baseline)
     {
+        if (_options.Detection.GlobalRule == GlobalRuleKind.Causes)
+        {
+            var (expected, upper) = _siteRule.VolumeBand();
+            return new GlobalSeriesPoint(now, rate, expected, 0, upper);
+        }
         var z = _options.Detection.ZScoreThreshold;
-        var upper = Math.Min(baseline.Mean + z * baseline.Std60, _options.Detection.RateMultiplier * baseline.Mean);
-        if (baseline.Std60 <= 0) upper = _options.Detection.RateMultiplier * baseline.Mean;
-        return new GlobalSeriesPoint(now, rate, baseline.Mean, Math.Max(0, baseline.Mean - z * baseline.Std60), upper);
+        var originalUpper = Math.Min(baseline.Mean + z * baseline.Std60, _options.Detection.RateMultiplier * baseline.Mean);
+        if (baseline.Std60 <= 0) originalUpper = _options.Detection.RateMultiplier * baseline.Mean;
+        return new GlobalSeriesPoint(now, rate, baseline.Mean, Math.Max(0, baseline.Mean - z * baseline.Std60), originalUpper);
     }
 
     /// <summary>Bans recovered from the ledger's journal still hold: their traffic stays out of the baseline, their
@@ -273,8 +291,9 @@ public sealed class DetectionCoordinator
         var baseline = _baseline.Current;
         foreach (var track in tracks)
         {
-            var (seconds, paths, agents) = track.TakePending();
-            _actors.IpWindows.Tell(new IpTrafficObserved(track.Ip, seconds, paths, agents, baseline, slice, _actors.Collector, _episodes.InEpisode));
+            var (seconds, paths, agents, topPaths, pathTotal) = track.TakePending();
+            _actors.IpWindows.Tell(new IpTrafficObserved(track.Ip, seconds, paths, agents, baseline, slice, _actors.Collector,
+                _episodes.InEpisode, topPaths, pathTotal));
         }
         return await done.Task.WaitAsync(ReplyTimeout);
     }
@@ -326,6 +345,7 @@ public sealed class DetectionCoordinator
             if (second == closingSecond) closing = counts;
             if (second >= closingSecond) continue;
             _global.Add(second, default(SecondCounts) - counts);
+            _siteRule.Forget(second, counts);
             _baseline.Forget(second, counts);
         }
         return closing;

@@ -1,3 +1,4 @@
+using Detector.Detection;
 using Detector.Ingest;
 using Detector.IpWindows;
 using Detector.Domain;
@@ -15,6 +16,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
     private readonly List<(long Second, SecondCounts Counts)> _pending = new(8);
     private readonly List<string> _paths = new(MaxSamples);
     private readonly List<string> _agents = new(MaxSamples);
+    private readonly PathTally _pathTally = new();
     private bool _inSecond;
 
     public IpKey Ip { get; } = ip;
@@ -41,6 +43,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
         var first = !_inSecond;
         _inSecond = true;
         Open += counts;
+        _pathTally.Add(entry.Path);
         Sample(_paths, entry.Path);
         Sample(_agents, entry.UserAgent);
         return first;
@@ -68,9 +71,10 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
     }
 
     /// <summary>Hands the queued seconds and samples over for one entity message.</summary>
-    public ((long, SecondCounts)[] Seconds, string[] Paths, string[] Agents) TakePending()
+    public ((long, SecondCounts)[] Seconds, string[] Paths, string[] Agents, PathCount[] TopPaths, int PathTotal) TakePending()
     {
-        var taken = (_pending.ToArray(), _paths.ToArray(), _agents.ToArray());
+        var taken = (_pending.ToArray(), _paths.ToArray(), _agents.ToArray(), _pathTally.ToArray(), _pathTally.Total);
+        _pathTally.Clear();
         _pending.Clear();
         _paths.Clear();
         _agents.Clear();
