@@ -110,7 +110,7 @@ public sealed class DetectionOptions
     public double RepetitiveMinShare { get; set; } = 0.8;
     /// <summary>...with at least this many such requests in the horizon, is abusing an endpoint whatever its rate:
     /// no real client asks for the same one or two things hundreds of times. 0 disables the rule.</summary>
-    public int RepetitiveMinRequests { get; set; } = 180;
+    public int RepetitiveMinRequests { get; set; } = 240;
 
     /// <summary>Which site-wide rule raises GLOBAL alerts: <see cref="GlobalRuleKind.Causes"/> (by cause against
     /// the site's own recent minutes and trend) or <see cref="GlobalRuleKind.Original"/> (the 60 s rate against

@@ -31,8 +31,8 @@ public sealed record SiteAnomaly(string Condition, double Rate, double Mean, dou
 /// per-address bar, still names itself.</para>
 /// <para>Expected values are medians of learned minutes (robust to a few odd ones); the spread is 1.4826 × MAD,
 /// never below the Poisson noise √expected; floors keep a tiny site's noise quiet. Minutes with an anomalous
-/// second are not learned. Gaps count as quiet minutes, at most a history's worth; the work for a gap is bounded
-/// by the window and the history, never by its length.</para>
+/// second are not learned, nor are minutes in which no second closed (a silent log, a server that was down); the
+/// work for a gap is bounded by the window and the history, never by its length.</para>
 /// </remarks>
 public sealed class SiteAnomalyRule
 {
@@ -173,31 +173,41 @@ public sealed class SiteAnomalyRule
         }
         if (minute <= _openMinute) return;
 
-        Push(_openAnomalous ? null : _open);
-        // Quiet minutes between: learned as zero traffic, at most a history's worth.
-        var quiet = Math.Min(minute - _openMinute - 1, _historyMinutes);
-        Span<long> zero = stackalloc long[Measures];
-        for (var i = 0; i < quiet; i++) Push(zero);
+        Push(_openAnomalous ? MinuteValues.AnomalousHole : new MinuteValues((long[])_open.Clone()));
+        // Minutes in which no second closed at all (the log was silent, or the server down) teach nothing: holes,
+        // at most a history's worth. After a long outage the rule is cold again instead of expecting zero.
+        var silent = Math.Min(minute - _openMinute - 1, _historyMinutes);
+        for (var i = 0; i < silent; i++) Push(MinuteValues.SilentHole);
         Array.Clear(_open);
         _openAnomalous = false;
         _openMinute = minute;
         Recompute();
     }
 
-    /// <summary>Appends a closed minute to the history (null: anomalous, kept as a hole so it is not learned).</summary>
-    private void Push(ReadOnlySpan<long> values)
+    /// <summary>Appends a closed minute to the history (null: a hole that keeps its place but is not learned).</summary>
+    private void Push(MinuteValues minute)
     {
         if (_history.Count == _historyMinutes) _history.RemoveAt(0);
-        _history.Add(values.IsEmpty ? MinuteValues.Hole : new MinuteValues(values.ToArray()));
+        _history.Add(minute);
     }
 
     private void Recompute()
     {
         var learned = new List<long[]>(_history.Count);
+        var anomalous = false;
         foreach (var minute in _history)
+        {
             if (minute.Values is { } v) learned.Add(v);
-        _warm = learned.Count >= _minLearnedMinutes;
-        if (!_warm) return;
+            anomalous |= minute.Anomalous;
+        }
+        if (learned.Count < _minLearnedMinutes)
+        {
+            // An anomaly longer than the history leaves nothing to learn from: what was expected before it still
+            // holds (the surge must not become the norm). Silence or a cold start: nothing to expect yet.
+            _warm &= anomalous;
+            return;
+        }
+        _warm = true;
 
         var scale = _window / 60.0;
         var column = new double[learned.Count];
@@ -270,8 +280,10 @@ public sealed class SiteAnomalyRule
         _ => "server_errors",
     };
 
-    private readonly record struct MinuteValues(long[]? Values)
+    /// <summary>A closed minute's measures; null Values: a hole (anomalous or silent) that is not learned.</summary>
+    private readonly record struct MinuteValues(long[]? Values, bool Anomalous = false)
     {
-        public static readonly MinuteValues Hole = new(null);
+        public static readonly MinuteValues AnomalousHole = new(null, true);
+        public static readonly MinuteValues SilentHole = new(null);
     }
 }

@@ -60,7 +60,7 @@ public sealed class IpWindowActor : ReceiveActor
         var latest = _window.LatestSecond;
         foreach (var agent in observed.SampleAgents) _recentAgents.Add(agent, latest);
 
-        if (observed.TopPaths is { } topPaths) _pathHorizon.Add(latest, topPaths, observed.PathTotal);
+        foreach (var minute in observed.PathMinutes ?? []) _pathHorizon.Add(minute.Second, minute.Top, minute.Total);
         var paths = _pathHorizon.Over(latest);
         var evidence = new IpEvidence(_window.Totals, _horizon.Totals,
             _recentAgents.CountSince(latest - _options.WindowSeconds + 1), observed.SiteSurge, paths.Total, paths.TopTwo());

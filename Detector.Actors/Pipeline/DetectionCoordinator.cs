@@ -291,9 +291,9 @@ public sealed class DetectionCoordinator
         var baseline = _baseline.Current;
         foreach (var track in tracks)
         {
-            var (seconds, paths, agents, topPaths, pathTotal) = track.TakePending();
+            var (seconds, paths, agents, pathMinutes) = track.TakePending();
             _actors.IpWindows.Tell(new IpTrafficObserved(track.Ip, seconds, paths, agents, baseline, slice, _actors.Collector,
-                _episodes.InEpisode, topPaths, pathTotal));
+                _episodes.InEpisode, pathMinutes));
         }
         return await done.Task.WaitAsync(ReplyTimeout);
     }
@@ -359,7 +359,7 @@ public sealed class DetectionCoordinator
         foreach (var (ip, track) in _tracks)
         {
             if (track.MinuteRequests > 0 && !_bans!.IsBanned(ip)) requests.Add(track.MinuteRequests);
-            track.CloseMinute();
+            track.CloseMinute(now - 1);
             if (track.LastSeen < idleBefore) (idle ??= []).Add(ip);
         }
         _baseline.RecordIpMinute(now, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(requests));

@@ -17,6 +17,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
     private readonly List<string> _paths = new(MaxSamples);
     private readonly List<string> _agents = new(MaxSamples);
     private readonly PathTally _pathTally = new();
+    private readonly List<PathMinute> _pathMinutes = new(2);
     private bool _inSecond;
 
     public IpKey Ip { get; } = ip;
@@ -71,22 +72,34 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
     }
 
     /// <summary>Hands the queued seconds and samples over for one entity message.</summary>
-    public ((long, SecondCounts)[] Seconds, string[] Paths, string[] Agents, PathCount[] TopPaths, int PathTotal) TakePending()
+    public ((long, SecondCounts)[] Seconds, string[] Paths, string[] Agents, PathMinute[] PathMinutes) TakePending()
     {
-        var taken = (_pending.ToArray(), _paths.ToArray(), _agents.ToArray(), _pathTally.ToArray(), _pathTally.Total);
-        _pathTally.Clear();
+        CutPathMinute(LastSeen);
+        var taken = (_pending.ToArray(), _paths.ToArray(), _agents.ToArray(), _pathMinutes.ToArray());
+        _pathMinutes.Clear();
         _pending.Clear();
         _paths.Clear();
         _agents.Clear();
         return taken;
     }
 
-    public void CloseMinute()
+    /// <param name="lastSecond">The minute's last second.</param>
+    public void CloseMinute(long lastSecond)
     {
+        CutPathMinute(lastSecond);
         PreviousMinuteRequests = MinuteRequests;
         MinuteRequests = 0;
         PreviousMinuteErrors = MinuteErrors;
         MinuteErrors = 0;
+    }
+
+    /// <summary>Paths are tallied per minute, so the entity's ten-minute horizon stays ten minutes however long
+    /// the traffic waited in a batch.</summary>
+    private void CutPathMinute(long second)
+    {
+        if (_pathTally.IsEmpty) return;
+        _pathMinutes.Add(new PathMinute(second, _pathTally.ToArray(), _pathTally.Total));
+        _pathTally.Clear();
     }
 
     private static void Sample(List<string> samples, string value)
