@@ -80,7 +80,7 @@ public sealed class DetectionOptions
     /// window looks like a shared, legitimate address (see <see cref="SharedMinSuccessShare"/>); 1 disables it.</summary>
     public double SharedBarRaise { get; set; } = 4.0;
     /// <summary>Shared-address evidence needs at least this success (2xx/3xx) share of the window...</summary>
-    public double SharedMinSuccessShare { get; set; } = 0.9;
+    public double SharedMinSuccessShare { get; set; } = 0.8;
     /// <summary>...and either this share of WebDAV/OCS requests answered with success (real sync, mobile and DAV clients)...</summary>
     public double SharedMinAppShare { get; set; } = 0.5;
     /// <summary>...or this many distinct user agents in the window (many people behind one address).</summary>

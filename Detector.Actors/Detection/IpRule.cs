@@ -33,6 +33,9 @@ public static class IpRule
     public const string ErrorSurgeSuffix = "+error_surge";
     public const string SharedBarSuffix = "+shared_bar";
 
+    /// <summary>A window this much successful WebDAV/OCS is a sync client's, not a browser's or a script's.</summary>
+    private const double SyncAppShare = 0.9;
+
     /// <summary>The original rules alone (no horizon, no agents, no surge).</summary>
     public static IpVerdict? Evaluate(IpKey ip, long second, SecondCounts window, BaselineSnapshot baseline, DetectionOptions options) =>
         Evaluate(ip, second, new IpEvidence(window), baseline, options);
@@ -114,7 +117,7 @@ public static class IpRule
     /// <summary>
     /// How much higher the rate rules' bar is for an address whose window looks shared and legitimate: with at least
     /// SharedMinSuccessShare of it answered with success, SharedBarRaise when SharedMinAppShare of it is successful
-    /// WebDAV/OCS traffic, and SharedBarRaise × agents / SharedMinAgents (at most SharedBarMax) for SharedMinAgents or
+    /// WebDAV/OCS traffic (SharedBarMax when nearly all of it is), and SharedBarRaise × agents / SharedMinAgents (at most SharedBarMax) for SharedMinAgents or
     /// more distinct user agents; else 1.
     /// </summary>
     public static double SharedBar(in IpEvidence evidence, DetectionOptions options)
@@ -124,7 +127,11 @@ public static class IpRule
         var successShare = (double)window.Successes / window.Requests;
         if (successShare < options.SharedMinSuccessShare) return 1;
         var bar = 1.0;
-        if ((double)window.AppSuccesses / window.Requests >= options.SharedMinAppShare) bar = options.SharedBarRaise;
+        var appShare = (double)window.AppSuccesses / window.Requests;
+        // Nearly all of it successful WebDAV/OCS is what a sync client catching up or uploading a folder sends:
+        // the highest bar, so only a flood far beyond any client's pace is banned on rate.
+        if (appShare >= options.SharedMinAppShare)
+            bar = appShare >= SyncAppShare ? Math.Max(options.SharedBarMax, options.SharedBarRaise) : options.SharedBarRaise;
         // Each further group of SharedMinAgents agents is likely more people: the bar grows with them, up to SharedBarMax.
         if (options.SharedMinAgents > 0 && evidence.DistinctAgents >= options.SharedMinAgents)
             bar = Math.Max(bar, Math.Min(Math.Max(options.SharedBarMax, options.SharedBarRaise),

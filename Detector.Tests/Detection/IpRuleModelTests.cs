@@ -112,7 +112,8 @@ public class IpRuleModelTests
         // 6 req/s of successful PROPFIND/GET/PUT: the multiplier rule alone (5 req/s) would fire.
         var sync = new SecondCounts(360, 2, 0, 2, AppSuccesses: 358);
 
-        Assert.Equal(4.0, IpRule.SharedBar(new IpEvidence(sync), Defaults));
+        Assert.Equal(8.0, IpRule.SharedBar(new IpEvidence(sync), Defaults)); // nearly all of it: a sync client's pace
+        Assert.Equal(4.0, IpRule.SharedBar(new IpEvidence(sync with { AppSuccesses = 240 }), Defaults));
         Assert.Null(Fire(new(sync, sync)));
         Assert.Equal("ip_rate>5.0x_mean", Fire(new(sync), new DetectionOptions { SharedBarRaise = 1 }));
     }
