@@ -122,6 +122,9 @@ public sealed class DetectionOptions
     /// <summary>Causes rule: new clients, auth failures, not-found and server errors must exceed this multiple of
     /// their expected count.</summary>
     public double GlobalCauseFactor { get; set; } = 4.0;
+    /// <summary>Causes rule: the volume test leaves out this many of the window's busiest addresses, so a surge
+    /// only they carry is judged by the per-address rules, not raised as a site-wide alert.</summary>
+    public int GlobalVolumeBusiestSources { get; set; } = 3;
     /// <summary>Causes rule: minutes of history the volume trend is fitted on.</summary>
     public int GlobalTrendMinutes { get; set; } = 10;
     /// <summary>Causes rule: new clients must also be at least this share of the window's active clients.</summary>

@@ -89,7 +89,11 @@ public sealed class SiteAnomalyRule
 
     /// <summary>Records a closed second (seconds in increasing order; an earlier one is ignored) and judges the
     /// window that ends with it.</summary>
-    public SiteAnomaly? Observe(long second, in SiteSecond site)
+    /// <param name="busiestSources">Asked only when volume alone would be anomalous: the window's requests from the
+    /// <see cref="DetectionOptions.GlobalVolumeBusiestSources"/> busiest (unbanned) addresses, which are left out of
+    /// the volume test: a surge one or two addresses carry is theirs to answer for under the per-address rules (a
+    /// flooder, or a client uploading a folder on a quiet site), not the site's.</param>
+    public SiteAnomaly? Observe(long second, in SiteSecond site, Func<int>? busiestSources = null)
     {
         if (_latest != long.MinValue && second <= _latest) return null;
         AdvanceMinute(EventTime.MinuteOf(second));
@@ -105,7 +109,7 @@ public sealed class SiteAnomalyRule
             _open[m] += values[m];
         }
 
-        var anomaly = _warm ? Judge(site.ActiveClients) : null;
+        var anomaly = _warm ? Judge(site.ActiveClients, busiestSources) : null;
         if (anomaly is not null) _openAnomalous = true;
         return anomaly;
     }
@@ -127,7 +131,7 @@ public sealed class SiteAnomalyRule
         }
     }
 
-    private SiteAnomaly? Judge(int activeClients)
+    private SiteAnomaly? Judge(int activeClients, Func<int>? busiestSources)
     {
         foreach (var measure in CauseOrder)
         {
@@ -137,6 +141,11 @@ public sealed class SiteAnomalyRule
             var spread = Math.Max(_spread[m], Math.Sqrt(expected));
             if (current <= Factor(measure) * expected || current <= expected + _options.ZScoreThreshold * spread) continue;
             if (measure == Measure.NewClients && current < _options.GlobalNewClientsMinShare * activeClients) continue;
+            if (measure == Measure.Requests && busiestSources is not null)
+            {
+                var broad = current - busiestSources();
+                if (broad <= Factor(measure) * expected || broad <= expected + _options.ZScoreThreshold * spread) continue;
+            }
             return new SiteAnomaly(_conditions[m], current / _window, expected / _window, spread / _window);
         }
         return null;

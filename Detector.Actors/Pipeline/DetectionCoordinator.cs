@@ -200,7 +200,8 @@ public sealed class DetectionCoordinator
         _global.Add(second, site);
         var rate = _global.Totals.Requests / (double)_options.Detection.WindowSeconds;
         _stats.SetGlobalRate(rate);
-        var siteAnomaly = _siteRule.Observe(second, new SiteSecond(site, _newInOpenSecond, _talkers.Count));
+        var siteAnomaly = _siteRule.Observe(second, new SiteSecond(site, _newInOpenSecond, _talkers.Count),
+            () => _talkers.BusiestRequests(_options.Detection.GlobalVolumeBusiestSources, ip => _bans?.IsBanned(ip) == true));
         if (_options.Detection.GlobalRule == GlobalRuleKind.Original) siteAnomaly = _originalRule.Judge(rate, _baseline.Current);
         var anomalous = siteAnomaly is not null;
         var alert = _episodes.Evaluate(second, siteAnomaly);

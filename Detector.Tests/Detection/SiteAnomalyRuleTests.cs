@@ -77,6 +77,21 @@ public class SiteAnomalyRuleTests
     }
 
     [Fact]
+    public void A_surge_one_address_carries_is_left_to_the_per_address_rules()
+    {
+        var random = new Random(14);
+        var rule = new SiteAnomalyRule(Detection, Baseline);
+        Run(rule, 20 * 60, _ => Second(random, 2, 40));
+
+        // One client uploading a folder at 9 req/s on a site that holds 2 req/s: its window's 540 requests are the surge.
+        var anomalies = new List<SiteAnomaly>();
+        for (var s = 20 * 60; s < 25 * 60; s++)
+            if (rule.Observe(Start + s, Second(random, 11, 41), () => 540) is { } anomaly) anomalies.Add(anomaly);
+
+        Assert.Empty(anomalies);
+    }
+
+    [Fact]
     public void Low_and_slow_failed_logins_from_many_addresses_name_auth_failures()
     {
         var random = new Random(8);
