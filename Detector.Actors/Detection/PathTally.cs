@@ -13,11 +13,12 @@ public sealed record PathMinute(long Second, PathCount[] Top, int Total);
 /// never overstates how narrow an address's requests are. Memory is fixed whatever the address sends.
 /// </summary>
 /// <remarks>
-/// Paths are whole request targets, query included: a real client's repeated requests differ in what they ask
-/// for (previews by file id, folders by dir), a flood's do not. Health probes (<c>/status.php</c>) are not counted:
-/// monitoring asks for nothing else, at a steady cadence, and is not abuse.
+/// By default paths are whole request targets, query included: a real client's repeated requests differ in what
+/// they ask for (previews by file id, folders by dir), a flood's do not. A tally <c>byRoute</c> compares paths
+/// without their query (the endpoint), for floods that vary only the query. Health probes (<c>/status.php</c>) are
+/// not counted: monitoring asks for nothing else, at a steady cadence, and is not abuse.
 /// </remarks>
-public sealed class PathTally
+public sealed class PathTally(bool byRoute = false)
 {
     public const int Slots = 4;
 
@@ -82,6 +83,15 @@ public sealed class PathTally
         Total = 0;
     }
 
+    private bool Same(string a, string b) =>
+        byRoute ? Route(a).SequenceEqual(Route(b)) : string.Equals(a, b, StringComparison.Ordinal);
+
+    private static ReadOnlySpan<char> Route(string path)
+    {
+        var query = path.IndexOf('?');
+        return query < 0 ? path : path.AsSpan(0, query);
+    }
+
     private void Insert(string path, int count)
     {
         var free = -1;
@@ -89,7 +99,7 @@ public sealed class PathTally
         {
             var held = _paths[i];
             if (held is null) { if (free < 0) free = i; continue; }
-            if (ReferenceEquals(held, path) || string.Equals(held, path, StringComparison.Ordinal))
+            if (ReferenceEquals(held, path) || Same(held, path))
             {
                 _counts[i] += count;
                 return;
@@ -131,16 +141,17 @@ public sealed class PathHorizon
 {
     private readonly PathTally[] _minutes;
     private readonly long[] _minuteOf;
-    private readonly PathTally _merged = new();
+    private readonly PathTally _merged;
 
-    public PathHorizon(int horizonSeconds)
+    public PathHorizon(int horizonSeconds, bool byRoute = false)
     {
+        _merged = new PathTally(byRoute);
         var minutes = Math.Max(1, horizonSeconds / 60);
         _minutes = new PathTally[minutes];
         _minuteOf = new long[minutes];
         for (var i = 0; i < minutes; i++)
         {
-            _minutes[i] = new PathTally();
+            _minutes[i] = new PathTally(byRoute);
             _minuteOf[i] = long.MinValue;
         }
     }

@@ -62,6 +62,21 @@ public class PathTallyTests
     }
 
     [Fact]
+    public void By_route_the_query_does_not_count()
+    {
+        var byRoute = new PathTally(byRoute: true);
+        var byPath = new PathTally();
+        for (var i = 0; i < 300; i++)
+        {
+            byRoute.Add($"/ocs/v2.php/apps/files/api/v1/views?{i}");
+            byPath.Add($"/ocs/v2.php/apps/files/api/v1/views?{i}");
+        }
+
+        Assert.Equal(300, byRoute.TopTwo());
+        Assert.True(byPath.TopTwo() < 10);
+    }
+
+    [Fact]
     public void The_horizon_forgets_minutes_that_left_it()
     {
         var horizon = new PathHorizon(600);
