@@ -86,7 +86,7 @@ public sealed class DetectionOptions
     /// <summary>...or this many distinct user agents in the window (many people behind one address).</summary>
     public int SharedMinAgents { get; set; } = 4;
     /// <summary>Many agents raise the bar further, SharedBarRaise per SharedMinAgents of them, up to this.</summary>
-    public double SharedBarMax { get; set; } = 8.0;
+    public double SharedBarMax { get; set; } = 16.0;
 
     /// <summary>The longer per-IP horizon of the sustained rule (seconds, a multiple of 10).</summary>
     public int SustainedHorizonSeconds { get; set; } = 600;
@@ -111,6 +111,11 @@ public sealed class DetectionOptions
     /// <summary>...with at least this many such requests in the horizon, is abusing an endpoint whatever its rate:
     /// no real client asks for the same one or two things hundreds of times. 0 disables the rule.</summary>
     public int RepetitiveMinRequests { get; set; } = 240;
+    /// <summary>Repetition by route (path without its query): this share or more of at least
+    /// <see cref="RepetitiveRouteMinRequests"/> requests in the horizon on two endpoints. Higher than by path: a real
+    /// client may poll one endpoint with changing queries, but not a thousand times in ten minutes. 0 disables it.</summary>
+    public double RepetitiveRouteMinShare { get; set; } = 0.9;
+    public int RepetitiveRouteMinRequests { get; set; } = 600;
 
     /// <summary>Which site-wide rule raises GLOBAL alerts: <see cref="GlobalRuleKind.Causes"/> (by cause against
     /// the site's own recent minutes and trend) or <see cref="GlobalRuleKind.Original"/> (the 60 s rate against

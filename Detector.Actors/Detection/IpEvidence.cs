@@ -10,10 +10,12 @@ namespace Detector.Detection;
 /// <param name="SiteSurge">A global episode is in progress.</param>
 /// <param name="HorizonPaths">Requests over the horizon counted by path (health probes left out).</param>
 /// <param name="HorizonTopTwoPaths">Of those, a lower bound of the ones that went to the two most asked-for paths.</param>
+/// <param name="HorizonTopTwoRoutes">The same by route (path without its query).</param>
 public readonly record struct IpEvidence(
     SecondCounts Window,
     SecondCounts Horizon = default,
     int DistinctAgents = 0,
     bool SiteSurge = false,
     int HorizonPaths = 0,
-    int HorizonTopTwoPaths = 0);
+    int HorizonTopTwoPaths = 0,
+    int HorizonTopTwoRoutes = 0);

@@ -19,7 +19,9 @@ namespace Detector.Detection;
 /// above ErrorSurgeMultiplier × the site's error rate;</item>
 /// <item>repetition: "ip_repetitive>={S}_top2_10m" when at least RepetitiveMinRequests of the horizon's requests
 /// went to the IP, S or more of them to the same one or two paths, from fewer than SharedMinAgents agents: a
-/// client that sits on <c>/login</c> and <c>/</c> is unlike any real client mix, whatever its rate;</item>
+/// client that sits on <c>/login</c> and <c>/</c> is unlike any real client mix, whatever its rate; and
+/// "ip_repetitive_route>={S}_top2_10m", the same on endpoints (paths without their query) with a higher count and
+/// share, for a flood that only varies its query;</item>
 /// <item>sustained abuse: "ip_sustained>{R}/s_10m" when both the long horizon's rate and the window's exceed R,
 /// only for an address without the shared-and-legitimate evidence below;</item>
 /// <item>a surge's sources: "ip_surge_contributor>{R}/s" during a global episode when the window's rate exceeds R.</item>
@@ -55,12 +57,19 @@ public static class IpRule
         condition = ClientErrorRule(window, baseline, options);
         if (condition is not null) return Verdict(condition);
 
-        if (options.RepetitiveMinRequests > 0
-            && evidence.DistinctAgents < Math.Max(1, options.SharedMinAgents)
-            && evidence.HorizonPaths >= options.RepetitiveMinRequests
-            && evidence.HorizonTopTwoPaths >= options.RepetitiveMinShare * evidence.HorizonPaths)
-            return Verdict(string.Create(CultureInfo.InvariantCulture,
-                $"ip_repetitive>={options.RepetitiveMinShare:F2}_top2_{options.SustainedHorizonSeconds / 60}m"));
+        if (evidence.DistinctAgents < Math.Max(1, options.SharedMinAgents))
+        {
+            if (options.RepetitiveMinRequests > 0
+                && evidence.HorizonPaths >= options.RepetitiveMinRequests
+                && evidence.HorizonTopTwoPaths >= options.RepetitiveMinShare * evidence.HorizonPaths)
+                return Verdict(string.Create(CultureInfo.InvariantCulture,
+                    $"ip_repetitive>={options.RepetitiveMinShare:F2}_top2_{options.SustainedHorizonSeconds / 60}m"));
+            if (options.RepetitiveRouteMinRequests > 0
+                && evidence.HorizonPaths >= options.RepetitiveRouteMinRequests
+                && evidence.HorizonTopTwoRoutes >= options.RepetitiveRouteMinShare * evidence.HorizonPaths)
+                return Verdict(string.Create(CultureInfo.InvariantCulture,
+                    $"ip_repetitive_route>={options.RepetitiveRouteMinShare:F2}_top2_{options.SustainedHorizonSeconds / 60}m"));
+        }
 
         // Rate alone over minutes is no evidence against an address that looks shared and legitimate (an office,
         // a sync client catching up, a photo upload): only the original rules' far higher bar applies to it.
@@ -117,7 +126,7 @@ public static class IpRule
     /// <summary>
     /// How much higher the rate rules' bar is for an address whose window looks shared and legitimate: with at least
     /// SharedMinSuccessShare of it answered with success, SharedBarRaise when SharedMinAppShare of it is successful
-    /// WebDAV/OCS traffic (SharedBarMax when nearly all of it is), and SharedBarRaise × agents / SharedMinAgents (at most SharedBarMax) for SharedMinAgents or
+    /// WebDAV/OCS traffic (twice that when nearly all of it is), and SharedBarRaise × agents / SharedMinAgents (at most SharedBarMax) for SharedMinAgents or
     /// more distinct user agents; else 1.
     /// </summary>
     public static double SharedBar(in IpEvidence evidence, DetectionOptions options)
@@ -131,7 +140,7 @@ public static class IpRule
         // Nearly all of it successful WebDAV/OCS is what a sync client catching up or uploading a folder sends:
         // the highest bar, so only a flood far beyond any client's pace is banned on rate.
         if (appShare >= options.SharedMinAppShare)
-            bar = appShare >= SyncAppShare ? Math.Max(options.SharedBarMax, options.SharedBarRaise) : options.SharedBarRaise;
+            bar = appShare >= SyncAppShare ? 2 * options.SharedBarRaise : options.SharedBarRaise;
         // Each further group of SharedMinAgents agents is likely more people: the bar grows with them, up to SharedBarMax.
         if (options.SharedMinAgents > 0 && evidence.DistinctAgents >= options.SharedMinAgents)
             bar = Math.Max(bar, Math.Min(Math.Max(options.SharedBarMax, options.SharedBarRaise),

@@ -3,9 +3,9 @@ namespace Detector.Detection;
 /// <summary>One path and how often it was asked for.</summary>
 public readonly record struct PathCount(string Path, int Count);
 
-/// <summary>A <see cref="PathTally"/> of one address's requests within one minute of event time, dated by a second
-/// of that minute.</summary>
-public sealed record PathMinute(long Second, PathCount[] Top, int Total);
+/// <summary>One address's requests within one minute of event time, dated by a second of that minute: the most
+/// asked-for paths and routes (<see cref="PathTally"/>), and how many requests they were tallied from.</summary>
+public sealed record PathMinute(long Second, PathCount[] TopPaths, PathCount[] TopRoutes, int Total);
 
 /// <summary>
 /// The paths one address asked for most: a Misra–Gries summary of <see cref="Slots"/> counters. Every path asked for

@@ -18,6 +18,7 @@ public sealed class IpWindowActor : ReceiveActor
     private readonly SlidingWindow _window;
     private readonly HorizonWindow _horizon;
     private readonly PathHorizon _pathHorizon;
+    private readonly PathHorizon _routeHorizon;
     private readonly RecentAgents _recentAgents = new();
     // The coordinator sends a few distinct samples with each batch; the latest batch's are the recent ones.
     private string[] _paths = [];
@@ -31,6 +32,7 @@ public sealed class IpWindowActor : ReceiveActor
         _window = new SlidingWindow(options.WindowSeconds);
         _horizon = new HorizonWindow(Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds));
         _pathHorizon = new PathHorizon(Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds));
+        _routeHorizon = new PathHorizon(Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds), byRoute: true);
 
         Receive<IpTrafficObserved>(Observe);
         Receive<GetIpWindowState>(_ => Sender.Tell(State()));
@@ -60,10 +62,15 @@ public sealed class IpWindowActor : ReceiveActor
         var latest = _window.LatestSecond;
         foreach (var agent in observed.SampleAgents) _recentAgents.Add(agent, latest);
 
-        foreach (var minute in observed.PathMinutes ?? []) _pathHorizon.Add(minute.Second, minute.Top, minute.Total);
+        foreach (var minute in observed.PathMinutes ?? [])
+        {
+            _pathHorizon.Add(minute.Second, minute.TopPaths, minute.Total);
+            _routeHorizon.Add(minute.Second, minute.TopRoutes, minute.Total);
+        }
         var paths = _pathHorizon.Over(latest);
+        var topTwoRoutes = _routeHorizon.Over(latest).TopTwo();
         var evidence = new IpEvidence(_window.Totals, _horizon.Totals,
-            _recentAgents.CountSince(latest - _options.WindowSeconds + 1), observed.SiteSurge, paths.Total, paths.TopTwo());
+            _recentAgents.CountSince(latest - _options.WindowSeconds + 1), observed.SiteSurge, paths.Total, paths.TopTwo(), topTwoRoutes);
         var verdict = IpRule.Evaluate(_ip, latest, evidence, observed.Baseline, _options);
         if (verdict is not null) _lastVerdict = verdict;
         observed.ReplyTo.Tell(new IpEvaluated(

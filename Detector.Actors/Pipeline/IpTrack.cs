@@ -17,6 +17,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
     private readonly List<string> _paths = new(MaxSamples);
     private readonly List<string> _agents = new(MaxSamples);
     private readonly PathTally _pathTally = new();
+    private readonly PathTally _routeTally = new(byRoute: true);
     private readonly List<PathMinute> _pathMinutes = new(2);
     private bool _inSecond;
 
@@ -45,6 +46,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
         _inSecond = true;
         Open += counts;
         _pathTally.Add(entry.Path);
+        _routeTally.Add(entry.Path);
         Sample(_paths, entry.Path);
         Sample(_agents, entry.UserAgent);
         return first;
@@ -98,8 +100,9 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
     private void CutPathMinute(long second)
     {
         if (_pathTally.IsEmpty) return;
-        _pathMinutes.Add(new PathMinute(second, _pathTally.ToArray(), _pathTally.Total));
+        _pathMinutes.Add(new PathMinute(second, _pathTally.ToArray(), _routeTally.ToArray(), _pathTally.Total));
         _pathTally.Clear();
+        _routeTally.Clear();
     }
 
     private static void Sample(List<string> samples, string value)

@@ -94,6 +94,19 @@ public class IpRuleModelTests
     }
 
     [Fact]
+    public void A_flood_varying_only_its_query_is_repetitive_by_route()
+    {
+        // 2.6 req/s on one OCS endpoint with a changing query for ten minutes: every path distinct, one route.
+        var window = new SecondCounts(156, 0, 0, 0, AppSuccesses: 156);
+        var horizon = new SecondCounts(1_560, 0, 0, 0, AppSuccesses: 1_560);
+
+        Assert.Equal("ip_repetitive_route>=0.90_top2_10m",
+            Fire(new(window, horizon, 1, HorizonPaths: 1_560, HorizonTopTwoPaths: 2, HorizonTopTwoRoutes: 1_560)));
+        Assert.Null(Fire(new(window, horizon, 1, HorizonPaths: 1_560, HorizonTopTwoPaths: 2, HorizonTopTwoRoutes: 1_200)));
+        Assert.Null(Fire(new(window, horizon, 1, HorizonPaths: 500, HorizonTopTwoPaths: 2, HorizonTopTwoRoutes: 500)));
+    }
+
+    [Fact]
     public void Sustained_rate_alone_never_bans_an_address_that_looks_shared_and_legitimate()
     {
         // 8 req/s of successful WebDAV for ten minutes (a photo folder uploading): the shared bar is raised, and
@@ -126,7 +139,8 @@ public class IpRuleModelTests
         Assert.Equal(1.0, IpRule.SharedBar(new IpEvidence(office, DistinctAgents: 3), Defaults));
         Assert.Equal(4.0, IpRule.SharedBar(new IpEvidence(office, DistinctAgents: 4), Defaults));
         Assert.Equal(6.0, IpRule.SharedBar(new IpEvidence(office, DistinctAgents: 6), Defaults));
-        Assert.Equal(8.0, IpRule.SharedBar(new IpEvidence(office, DistinctAgents: 16), Defaults));
+        Assert.Equal(12.0, IpRule.SharedBar(new IpEvidence(office, DistinctAgents: 12), Defaults));
+        Assert.Equal(16.0, IpRule.SharedBar(new IpEvidence(office, DistinctAgents: 40), Defaults));
     }
 
     [Fact]
