@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Detector.Benchmarks;
 
 // replay: end-to-end throughput of the detector process against a parse-only pass (see ReplayBenchmark).
-// scenarios: the labelled detection-quality suite; writes docs/detection-quality.md.
+// scenarios: the seeded detection-quality families (N seeds each); prints distributions, writes docs/detection-quality.md.
 // ban-latency: first flood request logged -> attacker's packets dropped, in the netns Docker-host topology (root).
 // micro:  BenchmarkDotNet micro-benchmarks, only on request; extra arguments go to BenchmarkDotNet.
 return args.FirstOrDefault() switch
@@ -26,7 +26,12 @@ static int Usage()
         usage: dotnet run -c Release --project Detector.Benchmarks -- <verb>
           replay [--lines N] [--keep]   generate a synthetic log (default 1,000,000 lines), replay it through
                                         the detector process and compare with a parse-only pass
-          scenarios [FILE]              replay the labelled scenarios, write the quality table (docs/detection-quality.md)
+          scenarios [--seeds 20] [--first-seed 1000] [--family NAME] [--original] [--parallel P] [--verbose]
+                    [--generate-only] [--no-docs] [FILE]
+                                        replay N seeds of every scenario family (reporting seeds from 1000; tuning seeds are
+                                        1-99), print each family's distribution and worst seed, write the family table to
+                                        docs/detection-quality.md (with --original, the original rules' results beside it;
+                                        only when every family ran); --generate-only measures generation speed
           ban-latency [--runs 20] [--reconcile 100000]
                                         root: flood through a Docker-published port in network namespaces, time from the
                                         first flood request logged to the attacker's packets dropped (p50/p99), then an

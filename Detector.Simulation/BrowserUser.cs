@@ -15,6 +15,9 @@ internal sealed class BrowserUser : BenignClient
     private const double NavigationShare = 1.0 / 6;
     private const double AwaySeconds = 3600;
     // Page load ≈ 1 + 15 assets + 3 API calls; a poll step ≈ 1.1 requests, a navigation ≈ 7.
+    public const double IntenseRatePerSecond =
+        (19 + 4 * MeanSessionPolls * ((1 - NavigationShare) * 1.1 + NavigationShare * 7)) / (4 * MeanSessionPolls * PollSeconds + AwaySeconds / 6);
+
     public const double NominalRatePerSecond =
         (19 + MeanSessionPolls * ((1 - NavigationShare) * 1.1 + NavigationShare * 7)) / (MeanSessionPolls * PollSeconds + AwaySeconds);
 
@@ -30,14 +33,28 @@ internal sealed class BrowserUser : BenignClient
         _assetVersion = random.AssetVersion();
     }
 
-    protected override double InitialSpreadSeconds => MeanSessionPolls * PollSeconds + AwaySeconds;
+    /// <summary>The web UI is this person's workplace (an office): the tab stays open, only short breaks between sessions.</summary>
+    public bool Intense { get; set; }
+
+    protected override double InitialSpreadSeconds => Intense ? PollSeconds : MeanSessionPolls * PollSeconds + AwaySeconds;
+
+    /// <summary>Back at the desk: a fresh session, sometimes through the login form.</summary>
+    protected override long OnArrive(long atMs)
+    {
+        _pollsLeft = 0;
+        if (!Chance(0.25)) return PlanActivity(atMs);
+        Send(atMs, Request("GET", "/login", 200, AroundBytes(9_500), LatencyMs(90)));
+        var t = After(atMs, 4_000);
+        Send(t, Request("POST", "/login", 303, 0, LatencyMs(350)));
+        return PlanActivity(After(t, 300));
+    }
 
     protected override long PlanActivity(long atMs)
     {
         if (_pollsLeft == 0)
         {
             LoadPage(atMs, assets: Random.Next(12, 19), freshCache: Chance(0.3));
-            _pollsLeft = 1 + (int)(ExponentialMs(MeanSessionPolls * 1000) / 1000);
+            _pollsLeft = 1 + (int)(ExponentialMs((Intense ? 4 : 1) * MeanSessionPolls * 1000) / 1000);
             return atMs + Context.PeriodMs(Random, PollSeconds, atMs);
         }
 
@@ -45,7 +62,7 @@ internal sealed class BrowserUser : BenignClient
         else Poll(atMs);
 
         return --_pollsLeft == 0
-            ? atMs + Context.ExponentialGapMs(Random, AwaySeconds, atMs)
+            ? atMs + Context.ExponentialGapMs(Random, Intense ? AwaySeconds / 6 : AwaySeconds, atMs)
             : atMs + Context.PeriodMs(Random, PollSeconds, atMs);
     }
 

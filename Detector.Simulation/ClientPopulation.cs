@@ -61,6 +61,96 @@ internal static class ClientPopulation
         return clients;
     }
 
+    /// <summary>The benign population of a <see cref="SitePlan"/> (presence model).</summary>
+    public static List<BenignClient> Create(int seed, SitePlan plan, string host, DiurnalCurve curve, IReadOnlySet<IpKey> reserved)
+    {
+        var count = plan.Clients;
+        var monitors = count == 0 ? 0 : Math.Max(1, count / 100);
+        var context = new SimulationContext(host, 1 / plan.Activity, curve);
+        var monitorContext = context with { GapScale = 1 };
+        var mix = plan.Mix;
+        (Profile Profile, double Share)[] weights =
+        [
+            (Profile.DesktopSync, mix.DesktopSync / mix.Total), (Profile.Browser, mix.Browser / mix.Total),
+            (Profile.Mobile, mix.Mobile / mix.Total), (Profile.Dav, mix.Dav / mix.Total),
+            (Profile.PublicShare, mix.PublicShare / mix.Total), (Profile.Scanner, mix.Scanner / mix.Total),
+        ];
+
+        var used = new HashSet<IpKey>(reserved);
+        var clients = new List<BenignClient>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var random = SeedMixer.RandomFor(seed, SeedStream, i);
+            var ip = NextAddress(random, plan.Ipv6Share, used);
+            if (i < monitors)
+            {
+                clients.Add(new MonitoringProbe(ip, random, monitorContext));
+                continue;
+            }
+            var roll = random.NextDouble();
+            var profile = Profile.DesktopSync;
+            foreach (var (p, share) in weights)
+            {
+                profile = p;
+                if (roll < share) break;
+                roll -= share;
+            }
+            var alwaysOn = random.NextDouble() < plan.AlwaysOnDesktops;
+            var personSeed = random.Next();
+            var client = Create(profile, ip, random, context);
+            switch (client)
+            {
+                case DesktopSyncClient when !alwaysOn:
+                    client.Schedule = new PresenceSchedule(curve, personSeed, lunch: false);
+                    break;
+                case BrowserUser:
+                    client.Schedule = new PresenceSchedule(curve, personSeed, lunch: true);
+                    break;
+                case MobileAppClient:
+                    client.Schedule = new PresenceSchedule(curve, personSeed, lunch: false, eagerness: 0.6);
+                    client.OfflineWhenAway = false;
+                    break;
+                case DavClient dav when !dav.RunsInBackground:
+                    client.Schedule = new PresenceSchedule(curve, personSeed, lunch: false);
+                    break;
+                case PublicShareVisitor:
+                    client.Schedule = new PresenceSchedule(curve, personSeed, lunch: false, eagerness: 0.8);
+                    break;
+            }
+            clients.Add(client);
+        }
+        return clients;
+    }
+
+    /// <summary>Expected rate of one office worker with every device present (req/s), before the gap scale.</summary>
+    public const double OfficePersonRate =
+        0.85 * DesktopSyncClient.NominalRatePerSecond + 0.9 * BrowserUser.IntenseRatePerSecond +
+        0.6 * MobileAppClient.NominalRatePerSecond + 0.15 * DavClient.NominalRatePerSecond;
+
+    /// <summary>
+    /// <paramref name="people"/> office workers behind one NAT address, arriving per <paramref name="curve"/>: each has a
+    /// desktop client (85%), the web UI open (90%), a phone on the office Wi-Fi (60%), a desktop calendar (15%); all
+    /// of a person's devices arrive and leave together.
+    /// </summary>
+    public static IEnumerable<BenignClient> Office(int seed, int stream, IpKey ip, int people, SimulationContext context, DiurnalCurve curve)
+    {
+        for (var i = 0; i < people; i++)
+        {
+            var random = SeedMixer.RandomFor(seed, stream, i);
+            var person = random.Next();
+            var devices = new List<BenignClient>(4);
+            if (random.NextDouble() < 0.85) devices.Add(new DesktopSyncClient(ip, random, context));
+            if (random.NextDouble() < 0.9) devices.Add(new BrowserUser(ip, random, context) { Intense = true });
+            if (random.NextDouble() < 0.6) devices.Add(new MobileAppClient(ip, random, context));
+            if (random.NextDouble() < 0.15) devices.Add(new DavClient(ip, random, context));
+            foreach (var device in devices)
+            {
+                device.Schedule = new PresenceSchedule(curve, person, lunch: device is BrowserUser);
+                yield return device;
+            }
+        }
+    }
+
     private static Profile PickProfile(double roll)
     {
         foreach (var (profile, share, _) in Mix)

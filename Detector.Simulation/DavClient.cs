@@ -21,6 +21,9 @@ internal sealed class DavClient : BenignClient
         _agent = Pick(NextcloudVocabulary.DavAgents);
     }
 
+    /// <summary>DAVx5 and iOS sync in the background around the clock; Thunderbird and macOS only while the computer is on.</summary>
+    public bool RunsInBackground => _agent.StartsWith("DAVx5", StringComparison.Ordinal) || _agent.StartsWith("iOS", StringComparison.Ordinal);
+
     protected override double InitialSpreadSeconds => SyncSeconds;
 
     protected override long PlanActivity(long atMs)

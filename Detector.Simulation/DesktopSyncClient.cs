@@ -27,6 +27,32 @@ internal sealed class DesktopSyncClient : BenignClient
 
     protected override double InitialSpreadSeconds => PollSeconds;
 
+    /// <summary>The machine is switched on: status and capabilities, the account, then a discovery of changed folders.</summary>
+    protected override long OnArrive(long atMs)
+    {
+        var root = $"/remote.php/dav/files/{_user}/";
+        Send(atMs, Request("GET", "/status.php", 200, 187, LatencyMs(15)));
+        var t = After(atMs, 150);
+        Send(t, Request("GET", "/ocs/v1.php/cloud/capabilities?format=json", 200, AroundBytes(4_200), LatencyMs(60)));
+        t = After(t, 150);
+        Send(t, Request("GET", "/ocs/v1.php/cloud/user?format=json", 200, AroundBytes(1_500), LatencyMs(50)));
+        t = After(t, 300);
+        Send(t, Request("PROPFIND", root, 207, AroundBytes(1_200), LatencyMs(45)));
+        var folders = Random.Next(1, 6);
+        for (var i = 0; i < folders; i++)
+        {
+            t = After(t, 250);
+            Send(t, Request("PROPFIND", $"{root}{Random.NextFolder()}/", 207, AroundBytes(8_500), LatencyMs(120)));
+        }
+        if (Chance(0.5))
+        {
+            t = After(t, 300);
+            Send(t, Request("GET", $"{root}{Random.NextFolder()}/{Random.NextFileName()}", 200, AroundBytes(850_000), LatencyMs(600)));
+        }
+        Send(After(t, 200), Request("GET", "/ocs/v2.php/apps/notifications/api/v2/notifications?format=json", 200, AroundBytes(900), LatencyMs(60)));
+        return atMs + Context.PeriodMs(Random, PollSeconds, atMs);
+    }
+
     protected override long PlanActivity(long atMs)
     {
         var root = $"/remote.php/dav/files/{_user}/";

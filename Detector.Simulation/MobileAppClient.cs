@@ -38,7 +38,8 @@ internal sealed class MobileAppClient : BenignClient
         if (!_open)
         {
             CheckAutoUpload(atMs, root);
-            _open = Chance(OpenShare);
+            // The background job runs day and night; the person opens the app only when awake and around.
+            _open = Chance(OpenShare) && IsPresent(atMs);
             if (!_open) return atMs + Context.ExponentialGapMs(Random, BackgroundSeconds, atMs);
             return atMs + Context.ExponentialGapMs(Random, 60, atMs);
         }

@@ -11,6 +11,8 @@ internal static class NextcloudVocabulary
         "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4.1 Safari/605.1.15",
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.0.0 Safari/537.36",
         "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:124.0) Gecko/20100101 Firefox/124.0",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36",
     ];
 
     public static readonly string[] DesktopSyncAgents =
@@ -19,6 +21,8 @@ internal static class NextcloudVocabulary
         "Mozilla/5.0 (Windows) mirall/3.13.0stable-Win64 (Nextcloud, windows-10.0.22631 ClientArchitecture: x86_64 OsArchitecture: x86_64)",
         "Mozilla/5.0 (Macintosh) mirall/3.12.3 (Nextcloud, macos-14.4.1 ClientArchitecture: arm64 OsArchitecture: arm64)",
         "Mozilla/5.0 (Linux) mirall/3.11.1 (Nextcloud, fedora-39 ClientArchitecture: x86_64 OsArchitecture: x86_64)",
+        "Mozilla/5.0 (Windows) mirall/3.16.2stable-Win64 (build 20250203) (Nextcloud, windows-10.0.26100 ClientArchitecture: x86_64 OsArchitecture: x86_64)",
+        "Mozilla/5.0 (Macintosh) mirall/3.15.3 (Nextcloud, macos-15.2 ClientArchitecture: arm64 OsArchitecture: arm64)",
     ];
 
     public static readonly string[] MobileAgents =
@@ -27,6 +31,8 @@ internal static class NextcloudVocabulary
         "Mozilla/5.0 (Android) Nextcloud-android/3.29.0",
         "Mozilla/5.0 (iOS) Nextcloud-iOS/5.2.0",
         "Mozilla/5.0 (iOS) Nextcloud-iOS/5.3.2",
+        "Mozilla/5.0 (Android) Nextcloud-android/3.30.4",
+        "Mozilla/5.0 (iOS) Nextcloud-iOS/6.1.1",
     ];
 
     public static readonly string[] DavAgents =

@@ -50,7 +50,7 @@ internal sealed class PublicShareVisitor : BenignClient
         return atMs + Context.ExponentialGapMs(Random, VisitGapSeconds, atMs);
     }
 
-    private static string ShareToken(Random random)
+    internal static string ShareToken(Random random)
     {
         const string alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
         return string.Create(15, random, (span, r) =>

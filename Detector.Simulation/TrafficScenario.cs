@@ -41,6 +41,7 @@ public sealed class TrafficScenario
     private double _meanTotalRatePerSecond;
     private double _diurnalAmplitude = 0.5;
     private string _host = "cloud.example.com";
+    private SitePlan? _site;
 
     public TrafficScenario(int seed, DateTimeOffset start)
     {
@@ -75,6 +76,22 @@ public sealed class TrafficScenario
         _meanTotalRatePerSecond = meanTotalRatePerSecond;
         return this;
     }
+
+    /// <summary>
+    /// The benign population under the presence model (replaces <see cref="WithClients"/>): the site's people come and
+    /// go with its <see cref="DayShape"/> in its own time zone, each client keeping its usual pace while present.
+    /// </summary>
+    public TrafficScenario WithSite(SitePlan site)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(site.Clients);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(site.Activity);
+        _site = site;
+        _clients = site.Clients;
+        return this;
+    }
+
+    /// <summary>The site's plan when <see cref="WithSite"/> was used.</summary>
+    public SitePlan? Site => _site;
 
     /// <summary>Daily swing of the benign rate: 0 is flat, the default 0.5 gives 0.5× at 03:00 and 1.5× at 15:00 local time.</summary>
     public TrafficScenario WithDiurnalAmplitude(double amplitude)
@@ -158,6 +175,76 @@ public sealed class TrafficScenario
             ip);
     }
 
+    /// <summary>
+    /// An office of <paramref name="people"/> behind one NAT address, arriving over the morning per
+    /// <paramref name="arrivals"/> (in the site's time zone): desktop clients, web UIs open all day, phones, calendars.
+    /// Paced so that the address sends about <paramref name="peakRatePerSecond"/> with everyone present. Benign.
+    /// </summary>
+    public TrafficScenario WithOffice(IpKey ip, int people, double peakRatePerSecond, DayShape arrivals)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(people);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(peakRatePerSecond);
+        return AddBenign((ordinal, context) =>
+        {
+            var curve = DiurnalCurve.Workday(arrivals, context.Diurnal.UtcOffset);
+            var gapScale = ClientPopulation.OfficePersonRate * people * arrivals.PeakLevel / peakRatePerSecond;
+            return ClientPopulation.Office(_seed, SharedAddressSeedStreamBase + ordinal, ip, people,
+                context with { GapScale = gapScale, Diurnal = curve }, curve);
+        }, ip);
+    }
+
+    /// <summary>
+    /// A desktop client catching up after a long absence at about <paramref name="ratePerSecond"/> (six parallel
+    /// connections): <paramref name="files"/> GETs/PUTs with folder discoveries, then 30 s polling. Benign.
+    /// </summary>
+    public TrafficScenario WithSyncCatchUp(IpKey ip, TimeSpan startOffset, int files, TimeSpan pollAfter, double ratePerSecond) =>
+        AddBenign((ordinal, _) => [new ScriptedSource(ip, SeedMixer.RandomFor(_seed, ExtraBenignSeedStream, ordinal), attacker: false,
+            r => Scripts.SyncCatchUp(r, OffsetMs(startOffset), files, pollAfter, ratePerSecond))], ip);
+
+    /// <summary>
+    /// A desktop client uploading a photo folder over <paramref name="parallel"/> transfers at about
+    /// <paramref name="ratePerSecond"/> for <paramref name="duration"/>: small files as one PUT, large ones with chunked
+    /// upload v2 (MKCOL of an upload folder, numbered chunk PUTs, MOVE of <c>.file</c> to the target). Benign.
+    /// </summary>
+    public TrafficScenario WithBulkUpload(IpKey ip, TimeSpan startOffset, TimeSpan duration, double ratePerSecond, int parallel = 6) =>
+        AddBenign((ordinal, _) => [new ScriptedSource(ip, SeedMixer.RandomFor(_seed, ExtraBenignSeedStream, ordinal), attacker: false,
+            r => Scripts.BulkUpload(r, OffsetMs(startOffset), duration, ratePerSecond, parallel))], ip);
+
+    /// <summary>
+    /// A public share link posted somewhere busy: <paramref name="visitors"/> new addresses each visit it like a browser
+    /// (page, assets, previews, often the download). Arrivals rise over <paramref name="riseFraction"/> of
+    /// <paramref name="duration"/>, then decay with <paramref name="decay"/> (larger = more front-loaded). Benign.
+    /// </summary>
+    public TrafficScenario WithFlashCrowd(TimeSpan startOffset, TimeSpan duration, int visitors, double riseFraction, double decay, bool gallery) =>
+        AddBenign((ordinal, _) => ViralShare(ordinal, startOffset, duration, visitors, riseFraction, decay, gallery));
+
+    /// <summary>
+    /// An application-layer flood from one address: <paramref name="ratePerSecond"/> requests on the login page and the
+    /// front page (mostly 200s) with one agent, for <paramref name="duration"/>.
+    /// </summary>
+    public TrafficScenario WithLoginPageFlood(IpKey ip, TimeSpan startOffset, TimeSpan duration, double ratePerSecond, string agent) =>
+        AddAttack(ip, "l7_flood", startOffset, duration, random => new ScriptedSource(ip, random, attacker: true,
+            r => Scripts.LoginPageFlood(r, OffsetMs(startOffset), duration, ratePerSecond, agent)));
+
+    /// <summary>
+    /// Low-and-slow credential stuffing: each of <paramref name="ips"/> tries one leaked pair every
+    /// <paramref name="minPeriod"/>–<paramref name="maxPeriod"/> over WebDAV/OCS Basic auth (401, and 429 once
+    /// Nextcloud's brute-force throttle kicks in), joining over <paramref name="joinOver"/>. Each address alone is
+    /// below any per-address bar, so their bans are allowed, not required (<see cref="AttackLabel.MustBan"/> false).
+    /// </summary>
+    public TrafficScenario WithLowAndSlowStuffing(IReadOnlyList<IpKey> ips, TimeSpan startOffset, TimeSpan duration,
+        TimeSpan minPeriod, TimeSpan maxPeriod, TimeSpan joinOver)
+    {
+        for (var i = 0; i < ips.Count; i++)
+        {
+            var ip = ips[i];
+            var join = TimeSpan.FromMilliseconds(joinOver.TotalMilliseconds * i / Math.Max(1, ips.Count));
+            AddAttack(ip, "low_slow_stuffing", startOffset + join, duration - join, random => new ScriptedSource(ip, random, attacker: true,
+                r => Scripts.SlowStuffing(r, OffsetMs(startOffset + join), duration - join, minPeriod, maxPeriod)), mustBan: false);
+        }
+        return this;
+    }
+
     /// <summary>Lines without end, in time order; for live demos that pace themselves on <see cref="GeneratedLine.TimeMs"/>.</summary>
     public IEnumerable<GeneratedLine> Generate() => Generate(Timeout.InfiniteTimeSpan);
 
@@ -212,9 +299,11 @@ public sealed class TrafficScenario
 
     private IEnumerable<TrafficSource> CreateSources()
     {
-        var population = ClientPopulation.Create(
-            _seed, _clients, _ipv6Share, _meanTotalRatePerSecond, _host,
-            new DiurnalCurve(_diurnalAmplitude, Start.Offset), _attackers.Concat(_reserved).ToHashSet());
+        var curve = _site is { } site ? DiurnalCurve.Workday(site.Day, site.UtcOffset) : new DiurnalCurve(_diurnalAmplitude, Start.Offset);
+        var reserved = _attackers.Concat(_reserved).ToHashSet();
+        var population = _site is { } plan
+            ? ClientPopulation.Create(_seed, plan, _host, curve, reserved)
+            : ClientPopulation.Create(_seed, _clients, _ipv6Share, _meanTotalRatePerSecond, _host, curve, reserved);
         foreach (var client in population)
         {
             client.Start(_startMs);
@@ -223,7 +312,7 @@ public sealed class TrafficScenario
         for (var i = 0; i < _attacks.Count; i++)
             yield return _attacks[i](SeedMixer.RandomFor(_seed, AttackSeedStream, i));
 
-        var context = new SimulationContext(_host, 1, new DiurnalCurve(_diurnalAmplitude, Start.Offset));
+        var context = new SimulationContext(_host, 1, curve);
         for (var i = 0; i < _extraBenign.Count; i++)
         {
             foreach (var source in _extraBenign[i](i, context))
@@ -250,10 +339,40 @@ public sealed class TrafficScenario
         }
     }
 
-    private TrafficScenario AddAttack(IpKey ip, string kind, TimeSpan startOffset, TimeSpan duration, Func<Random, TrafficSource> create)
+    private IEnumerable<TrafficSource> ViralShare(int ordinal, TimeSpan startOffset, TimeSpan duration, int visitors,
+        double riseFraction, double decay, bool gallery)
+    {
+        var random = SeedMixer.RandomFor(_seed, ExtraBenignSeedStream, ordinal);
+        var token = PublicShareVisitor.ShareToken(random);
+        var startMs = OffsetMs(startOffset);
+        var lengthMs = duration.TotalMilliseconds;
+        var peakAt = Math.Clamp(riseFraction, 0, 0.9);
+        for (var i = 0; i < visitors; i++)
+        {
+            var visitor = SeedMixer.RandomFor(_seed, ExtraBenignSeedStream + 1, ordinal * 1_000_000 + i);
+            // A linear rise to the peak, then an exponential decay truncated at the end of the window.
+            var u = random.NextDouble();
+            double x;
+            // Density: 0 → 1 linearly over [0, peak], then e^(−decay·(x − peak)); masses peak/2 and (1 − e^(−decay·(1 − peak)))/decay.
+            var decayMass = (1 - Math.Exp(-decay * (1 - peakAt))) / decay;
+            var riseMass = peakAt / 2 / (peakAt / 2 + decayMass);
+            if (peakAt > 0 && u < riseMass) x = peakAt * Math.Sqrt(u / riseMass);
+            else
+            {
+                var v = peakAt > 0 ? (u - riseMass) / (1 - riseMass) : u;
+                x = peakAt + Math.Min(1 - peakAt, -Math.Log(1 - v * decay * decayMass) / decay);
+            }
+            var atMs = startMs + (long)(x * lengthMs);
+            yield return new ScriptedSource(ClientPopulation.RandomPublicAddress(visitor), visitor, attacker: false,
+                r => Scripts.ShareVisit(r, atMs, token, gallery));
+        }
+    }
+
+    private TrafficScenario AddAttack(IpKey ip, string kind, TimeSpan startOffset, TimeSpan duration, Func<Random, TrafficSource> create,
+        bool mustBan = true)
     {
         _attackers.Add(ip);
-        _labels.Add(new AttackLabel(ip, kind, Start + startOffset, duration));
+        _labels.Add(new AttackLabel(ip, kind, Start + startOffset, duration, mustBan));
         _attacks.Add(create);
         return this;
     }
@@ -269,4 +388,6 @@ public sealed class TrafficScenario
 }
 
 /// <summary>Ground truth of one injected attack: who, what, from when, for how long.</summary>
-public sealed record AttackLabel(IpKey Ip, string Kind, DateTimeOffset Start, TimeSpan Duration);
+/// <param name="MustBan">The address must be banned; false where each address alone is below any per-address bar (a
+/// low-and-slow botnet): banning it is right, not banning it is no miss.</param>
+public sealed record AttackLabel(IpKey Ip, string Kind, DateTimeOffset Start, TimeSpan Duration, bool MustBan = true);

@@ -1,4 +1,5 @@
 using Detector.Audit;
+using Detector.Domain;
 
 namespace Detector.Alerts;
 
@@ -17,7 +18,7 @@ public readonly record struct AlertDecision(AlertOutcome Outcome, int Suppressed
 
 /// <summary>Bans of one burst window. <paramref name="Listed"/> holds the first of them (capped);
 /// <paramref name="Total"/> counts all; <paramref name="Held"/> is how many had no message of their own.</summary>
-public sealed record BanBurst(IReadOnlyList<AuditEvent> Listed, int Total, int Held, TimeSpan Window, bool Continuing);
+public sealed record BanBurst(IReadOnlyList<BanImposed> Listed, int Total, int Held, TimeSpan Window, bool Continuing);
 
 /// <summary>
 /// Which alerts go out, in wall-clock time (delivery is not detection). Dedupe and cooldown per action and subject;
@@ -33,7 +34,7 @@ public sealed class AlertPolicy
     private readonly TimeSpan _cooldown;
     private readonly int _burstThreshold;
     private readonly TimeSpan _burstWindow;
-    private readonly Dictionary<string, Cooldown> _cooldowns = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Action, IpKey? Ip), Cooldown> _cooldowns = [];
     private OpenBurst? _burst;
     private DateTimeOffset? _lastSummarizedWindowEnd;
     private readonly Queue<BanBurst> _ready = new();
@@ -47,9 +48,9 @@ public sealed class AlertPolicy
 
     public int TrackedKeys => _cooldowns.Count;
 
-    public AlertDecision Decide(AuditEvent alert, DateTimeOffset now)
+    public AlertDecision Decide(DetectorEvent alert, DateTimeOffset now)
     {
-        var key = alert.Action + " " + alert.Subject;
+        var key = KeyOf(alert);
         var suppressedBefore = 0;
         if (_cooldowns.TryGetValue(key, out var last))
         {
@@ -63,7 +64,7 @@ public sealed class AlertPolicy
         if (_cooldowns.Count >= PruneAbove) Prune(now);
         _cooldowns[key] = new Cooldown(now);
 
-        if (alert.Action == AuditAction.Ban && JoinBurst(alert, now))
+        if (alert is BanImposed ban && JoinBurst(ban, now))
             return new AlertDecision(AlertOutcome.Summarize, suppressedBefore);
         return new AlertDecision(AlertOutcome.Send, suppressedBefore);
     }
@@ -76,7 +77,7 @@ public sealed class AlertPolicy
     }
 
     /// <returns>true when the ban is held for the summary.</returns>
-    private bool JoinBurst(AuditEvent ban, DateTimeOffset now)
+    private bool JoinBurst(BanImposed ban, DateTimeOffset now)
     {
         CloseEndedWindow(now);
         if (_burst is null)
@@ -101,6 +102,17 @@ public sealed class AlertPolicy
         _ready.Enqueue(new BanBurst(burst.Listed, burst.Total, burst.Held, _burstWindow, burst.Continuing));
     }
 
+    /// <summary>Identical alerts: the same action about the same IP (or about the site, without one).</summary>
+    private static (string, IpKey?) KeyOf(DetectorEvent e) => (AuditAction.Of(e), e switch
+    {
+        BanImposed b => b.Ip,
+        BanLifted u => u.Ip,
+        BanIneffective i => i.Ip,
+        AnomalyAllowlisted a => a.Ip,
+        FirewallFailed f => f.Ip,
+        _ => null,
+    });
+
     private void Prune(DateTimeOffset now)
     {
         foreach (var (key, cooldown) in _cooldowns)
@@ -117,7 +129,7 @@ public sealed class AlertPolicy
     {
         public DateTimeOffset End { get; } = end;
         public bool Continuing { get; } = continuing;
-        public List<AuditEvent> Listed { get; } = [];
+        public List<BanImposed> Listed { get; } = [];
         public int Total { get; set; }
         public int Held { get; set; }
     }

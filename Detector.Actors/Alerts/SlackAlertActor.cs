@@ -8,7 +8,8 @@ using Detector.Enforcement;
 
 namespace Detector.Alerts;
 
-/// <summary>What the Slack alert actor works with; the actor refs are optional (a BAN then goes without details).</summary>
+/// <summary>What the Slack alert actor works with; <paramref name="IpWindows"/> is optional (a BAN then goes without
+/// its recent requests).</summary>
 public sealed record SlackAlertSettings(
     IReadOnlyCollection<string> Actions,
     TimeSpan Cooldown,
@@ -17,14 +18,14 @@ public sealed record SlackAlertSettings(
     TimeSpan DetailsTimeout,
     int LadderSteps,
     IActorRef? IpWindows,
-    IActorRef? Enforcement,
     ISurgeBreadthSource? Surge);
 
 /// <summary>
-/// Turns published audit events into Slack messages in the outbox. Decides with the pure <see cref="AlertPolicy"/>,
-/// words with <see cref="SlackMessageBuilder"/>. A BAN first asks the IP's entity for its recent paths and agents and
-/// the ledger for its offence (both with a short timeout, in parallel); later events wait in the stash so messages
-/// keep their order. Never sends HTTP itself: a slow webhook can only fill the bounded outbox.
+/// Turns the detector events the audit writer publishes into Slack messages in the outbox; which ones is configured
+/// by audit action. Decides with the pure <see cref="AlertPolicy"/>, words with <see cref="SlackMessageBuilder"/>.
+/// A BAN carries its offence; it first asks the IP's entity for its recent paths and agents (with a short timeout);
+/// later events wait in the stash so messages keep their order. Never sends HTTP itself: a slow webhook can only
+/// fill the bounded outbox.
 /// </summary>
 public sealed class SlackAlertActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
@@ -58,7 +59,7 @@ public sealed class SlackAlertActor : ReceiveActor, IWithUnboundedStash, IWithTi
 
     protected override void PreStart()
     {
-        Context.System.EventStream.Subscribe(Self, typeof(AuditEvent));
+        Context.System.EventStream.Subscribe(Self, typeof(DetectorEvent));
         Timers.StartPeriodicTimer(nameof(FlushSummaries), FlushSummaries.Instance, SummaryCheckInterval);
     }
 
@@ -66,8 +67,8 @@ public sealed class SlackAlertActor : ReceiveActor, IWithUnboundedStash, IWithTi
 
     private void Ready()
     {
-        Receive<AuditEvent>(e => _actions.Contains(e.Action), Alert);
-        Receive<AuditEvent>(_ => { });
+        Receive<DetectorEvent>(e => _actions.Contains(AuditAction.Of(e)), Alert);
+        Receive<DetectorEvent>(_ => { });
         Receive<FlushSummaries>(_ => SendDueSummaries());
         // Stashed while a BAN waits for its details, so the answer means: everything published before is queued.
         Receive<FlushAlerts>(_ => Sender.Tell(AlertsFlushed.Instance));
@@ -84,7 +85,7 @@ public sealed class SlackAlertActor : ReceiveActor, IWithUnboundedStash, IWithTi
         ReceiveAny(_ => Stash.Stash());
     }
 
-    private void Alert(AuditEvent e)
+    private void Alert(DetectorEvent e)
     {
         SendDueSummaries();
         var decision = _policy.Decide(e, _clock.GetUtcNow());
@@ -98,35 +99,31 @@ public sealed class SlackAlertActor : ReceiveActor, IWithUnboundedStash, IWithTi
         }
 
         var context = new AlertContext(SuppressedBefore: decision.SuppressedBefore);
-        if (e.Action == AuditAction.Ban && IpKey.TryParse(e.Subject.AsSpan(), out var ip) &&
-            (_settings.IpWindows is not null || _settings.Enforcement is not null))
+        if (e is BanImposed ban)
         {
-            GatherBanDetailsAsync(e, ip, context).PipeTo(Self, failure: _ => new BanDetailsGathered(e, context));
-            BecomeStacked(WaitingForBanDetails);
-            return;
+            context = context with { Ban = new BanDetails(ban.Offence, _settings.LadderSteps, [], []) };
+            if (_settings.IpWindows is { } windows)
+            {
+                GatherBanDetailsAsync(ban, windows, context).PipeTo(Self, failure: _ => new BanDetailsGathered(ban, context));
+                BecomeStacked(WaitingForBanDetails);
+                return;
+            }
         }
-        if (e.Action == AuditAction.Alert && _settings.Surge is { } surge)
+        if (e is GlobalAlertRaised && _settings.Surge is { } surge)
             context = context with { Surge = SurgeBreadthOrNull(surge) };
         Enqueue(SlackMessageBuilder.ForEvent(e, context));
     }
 
-    private async Task<BanDetailsGathered> GatherBanDetailsAsync(AuditEvent ban, IpKey ip, AlertContext context)
+    private async Task<BanDetailsGathered> GatherBanDetailsAsync(BanImposed ban, IActorRef windows, AlertContext context)
     {
-        var timeout = _settings.DetailsTimeout;
-        var window = AskOrNull<IpWindowState>(_settings.IpWindows, new GetIpWindowState(ip), timeout);
-        var offender = AskOrNull<OffenderInfo>(_settings.Enforcement, new GetOffender(ip), timeout);
-        await Task.WhenAll(window, offender);
-        var details = new BanDetails(
-            offender.Result?.Record?.Offences,
-            _settings.LadderSteps,
-            window.Result?.RecentPaths ?? [],
-            window.Result?.RecentAgents ?? []);
+        var window = await AskOrNull<IpWindowState>(windows, new GetIpWindowState(ban.Ip), _settings.DetailsTimeout);
+        if (window is null) return new BanDetailsGathered(ban, context);
+        var details = context.Ban! with { SamplePaths = window.RecentPaths, SampleAgents = window.RecentAgents };
         return new BanDetailsGathered(ban, context with { Ban = details });
     }
 
-    private static async Task<T?> AskOrNull<T>(IActorRef? actor, object question, TimeSpan timeout) where T : class
+    private static async Task<T?> AskOrNull<T>(IActorRef actor, object question, TimeSpan timeout) where T : class
     {
-        if (actor is null) return null;
         try
         {
             return await actor.Ask<T>(question, timeout);
@@ -161,7 +158,7 @@ public sealed class SlackAlertActor : ReceiveActor, IWithUnboundedStash, IWithTi
 
     private void Enqueue(SlackMessage message) => _outbox.Enqueue(message);
 
-    private sealed record BanDetailsGathered(AuditEvent Ban, AlertContext Context);
+    private sealed record BanDetailsGathered(BanImposed Ban, AlertContext Context);
 
     private sealed class FlushSummaries
     {
@@ -169,7 +166,7 @@ public sealed class SlackAlertActor : ReceiveActor, IWithUnboundedStash, IWithTi
     }
 }
 
-/// <summary>Asks the Slack alert actor to answer <see cref="AlertsFlushed"/> once every audit event published
+/// <summary>Asks the Slack alert actor to answer <see cref="AlertsFlushed"/> once every detector event published
 /// before it is in the outbox (a replay ends right after its last BAN).</summary>
 public sealed record FlushAlerts
 {

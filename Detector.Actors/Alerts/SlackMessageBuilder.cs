@@ -4,11 +4,12 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Detector.Audit;
+using Detector.Domain;
 
 namespace Detector.Alerts;
 
 /// <summary>
-/// Audit events to Slack incoming-webhook payloads: Block Kit blocks plus a <c>text</c> fallback for notifications.
+/// Detector events to Slack incoming-webhook payloads: Block Kit blocks plus a <c>text</c> fallback for notifications.
 /// Pure. Every string that came from the log (paths, user agents) is escaped for Slack's mrkdwn and shortened, so a
 /// client cannot ping a channel, plant a link or break the layout through a request.
 /// </summary>
@@ -21,15 +22,18 @@ public static class SlackMessageBuilder
     // Slack reads the body as JSON, not HTML: no need for \u-escaping of <, >, & and non-ASCII (it only bloats it).
     private static readonly JsonSerializerOptions PayloadJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static SlackMessage ForEvent(AuditEvent e, AlertContext context) => e.Action switch
+    public static SlackMessage ForEvent(DetectorEvent e, AlertContext context) => e switch
     {
-        AuditAction.Ban => Ban(e, context),
-        AuditAction.Unban => Unban(e, context),
-        AuditAction.Alert => GlobalSurge(e, context),
-        AuditAction.BanIneffective => BanIneffective(e, context),
-        AuditAction.BanFailed => FirewallFailure(e, context, "ban"),
-        AuditAction.UnbanFailed => FirewallFailure(e, context, "unban"),
-        _ => Generic(e, context),
+        BanImposed ban => Ban(ban, context),
+        BanLifted unban => Unban(unban, context),
+        GlobalAlertRaised alert => GlobalSurge(alert, context),
+        Domain.BanIneffective ineffective => BanIneffective(ineffective, context),
+        FirewallFailed { Operation: FirewallOperation.Ban, Ip: { } ip } failed => FirewallFailure(failed, ip, context, "ban"),
+        FirewallFailed { Operation: FirewallOperation.Unban, Ip: { } ip } failed => FirewallFailure(failed, ip, context, "unban"),
+        FirewallFailed failed => Generic(failed, failed.Ip?.ToString() ?? AuditEvent.None, failed.Reason, 0, context),
+        AnomalyAllowlisted allowlisted => Generic(allowlisted, allowlisted.Ip.ToString(), allowlisted.Verdict.Condition, allowlisted.Verdict.Rate, context),
+        BaselineRecomputed recomputed => Generic(recomputed, AuditEvent.None, "recompute", recomputed.Rate, context),
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not a detector event"),
     };
 
     public static SlackMessage ForBanBurst(BanBurst burst)
@@ -42,7 +46,7 @@ public static class SlackMessageBuilder
         var listed = 0;
         foreach (var ban in burst.Listed)
         {
-            var line = $"• `{Code(ban.Subject)}` · {Code(ban.Condition)} · {Rate(ban.Rate)} · {HumanDuration(ban.Duration)}\n";
+            var line = $"• `{Code(ban.Ip.ToString())}` · {Code(ban.Condition)} · {Rate(ban.Rate)} · {HumanDuration(ban.DurationSeconds)}\n";
             if (lines.Length + line.Length > MaxSectionLength - 40) break;
             lines.Append(line);
             listed++;
@@ -52,7 +56,7 @@ public static class SlackMessageBuilder
         var note = burst.Held < burst.Total
             ? $"The first {burst.Total - burst.Held} had their own message; the other {burst.Held} are only here. The audit log has every line."
             : "None of these had a message of its own. The audit log has every line.";
-        var ips = string.Join(", ", burst.Listed.Take(10).Select(b => Escape(b.Subject)));
+        var ips = string.Join(", ", burst.Listed.Take(10).Select(b => Escape(b.Ip.ToString())));
         var text = $":no_entry: {title}: {ips}{(burst.Total > 10 ? ", …" : "")}";
         return Build($"BAN burst of {burst.Total}", text,
             Header($":no_entry: {title}"),
@@ -60,47 +64,50 @@ public static class SlackMessageBuilder
             Context($"{note} · {Footer}"));
     }
 
-    private static SlackMessage Ban(AuditEvent e, AlertContext context)
+    private static SlackMessage Ban(BanImposed e, AlertContext context)
     {
         var details = context.Ban ?? BanDetails.None;
-        var duration = HumanDuration(e.Duration);
+        var ip = e.Ip.ToString();
+        var baseline = MeanStd(e.Mean, e.Std);
+        var duration = HumanDuration(e.DurationSeconds);
         var tier = details.Offence is { } offence
             ? details.LadderSteps > 0 ? $"offence {offence}, ladder step {Math.Min(offence, details.LadderSteps)} of {details.LadderSteps}" : $"offence {offence}"
             : null;
-        var text = $":no_entry: BAN {Escape(e.Subject)} — {Escape(e.Condition)}, {Rate(e.Rate)} ({Escape(e.Baseline)}), {duration}{(tier is null ? "" : $" ({tier})")}";
+        var text = $":no_entry: BAN {Escape(ip)} — {Escape(e.Condition)}, {Rate(e.Rate)} ({Escape(baseline)}), {duration}{(tier is null ? "" : $" ({tier})")}";
 
         var fields = new List<string>
         {
-            Field("IP", $"`{Code(e.Subject)}`"),
+            Field("IP", $"`{Code(ip)}`"),
             Field("Rule", $"`{Code(e.Condition)}`"),
             Field("Rate", Rate(e.Rate)),
-            Field("Baseline", Escape(e.Baseline)),
-            Field("Duration", $"{duration} ({Escape(e.Duration)})"),
+            Field("Baseline", Escape(baseline)),
+            Field("Duration", $"{duration} ({DurationSeconds(e.DurationSeconds)})"),
         };
         if (tier is not null) fields.Add(Field("Tier", tier));
 
-        var blocks = new List<JsonObject> { Header($":no_entry: Banned {e.Subject}"), Fields(fields) };
+        var blocks = new List<JsonObject> { Header($":no_entry: Banned {ip}"), Fields(fields) };
         if (details.SamplePaths.Count > 0) blocks.Add(Section(Limit("*Recent paths*\n" + Samples(details.SamplePaths))));
         if (details.SampleAgents.Count > 0) blocks.Add(Section(Limit("*User agents*\n" + Samples(details.SampleAgents))));
         blocks.Add(Context(ContextLine(e, context)));
-        return Build($"BAN {e.Subject}", text, [.. blocks]);
+        return Build($"BAN {ip}", text, [.. blocks]);
     }
 
-    private static SlackMessage Unban(AuditEvent e, AlertContext context)
+    private static SlackMessage Unban(BanLifted e, AlertContext context)
     {
-        var text = $":white_check_mark: UNBAN {Escape(e.Subject)} — {Escape(e.Condition)} (ban of {HumanDuration(e.Duration)})";
-        return Build($"UNBAN {e.Subject}", text,
+        var text = $":white_check_mark: UNBAN {Escape(e.Ip.ToString())} — {Escape(e.Reason)} (ban of {HumanDuration(e.BanDurationSeconds)})";
+        return Build($"UNBAN {e.Ip}", text,
             Section(text),
             Context(ContextLine(e, context)));
     }
 
-    private static SlackMessage GlobalSurge(AuditEvent e, AlertContext context)
+    private static SlackMessage GlobalSurge(GlobalAlertRaised e, AlertContext context)
     {
-        var text = $":rotating_light: Global traffic surge: {Rate(e.Rate)} against {Escape(e.Baseline)} (`{Code(e.Condition)}`). No IP is banned for this.";
+        var baseline = MeanStd(e.Mean, e.Std);
+        var text = $":rotating_light: Global traffic surge: {Rate(e.Rate)} against {Escape(baseline)} (`{Code(e.Condition)}`). No IP is banned for this.";
         var fields = new List<string>
         {
             Field("Site rate (60 s)", Rate(e.Rate)),
-            Field("Baseline", Escape(e.Baseline)),
+            Field("Baseline", Escape(baseline)),
             Field("Rule", $"`{Code(e.Condition)}`"),
         };
         if (context.Surge is { } surge)
@@ -109,37 +116,39 @@ public static class SlackMessageBuilder
             if (surge.Top.Count > 0)
                 fields.Add(Field("Top sources", string.Join("\n", surge.Top.Take(5).Select(t => $"`{Code(t.Ip)}` {t.Requests} req"))));
         }
-        return Build($"ALERT {e.Subject}", text,
+        return Build("ALERT global", text,
             Header(":rotating_light: Global traffic surge"),
             Fields(fields),
             Context(ContextLine(e, context)));
     }
 
-    private static SlackMessage BanIneffective(AuditEvent e, AlertContext context)
+    private static SlackMessage BanIneffective(Domain.BanIneffective e, AlertContext context)
     {
-        var text = $":warning: The ban on {Escape(e.Subject)} is not stopping its traffic: {Escape(e.Condition)}, still {Rate(e.Rate)}. Check the firewall backend (DOCKER-USER, iptables-nft vs legacy).";
-        return Build($"{e.Action} {e.Subject}", text,
-            Header($":warning: Ban on {e.Subject} is not effective"),
+        var text = $":warning: The ban on {Escape(e.Ip.ToString())} is not stopping its traffic: lines_after_ban={e.LinesAfterBan}, still {Rate(e.Rate)}. Check the firewall backend (DOCKER-USER, iptables-nft vs legacy).";
+        return Build($"{AuditAction.BanIneffective} {e.Ip}", text,
+            Header($":warning: Ban on {e.Ip} is not effective"),
             Section(text),
             Context(ContextLine(e, context)));
     }
 
-    private static SlackMessage FirewallFailure(AuditEvent e, AlertContext context, string operation)
+    private static SlackMessage FirewallFailure(FirewallFailed e, IpKey ip, AlertContext context, string operation)
     {
-        var text = $":x: Firewall failed to {operation} {Escape(e.Subject)}: {Escape(e.Condition)}. Detector retries; see /api/status.";
-        return Build($"{e.Action} {e.Subject}", text,
-            Header($":x: Firewall {operation} failed for {e.Subject}"),
+        var text = $":x: Firewall failed to {operation} {Escape(ip.ToString())}: {Escape(e.Reason)}. Detector retries; see /api/status.";
+        return Build($"{AuditAction.Of(e)} {ip}", text,
+            Header($":x: Firewall {operation} failed for {ip}"),
             Section(text),
             Context(ContextLine(e, context)));
     }
 
-    private static SlackMessage Generic(AuditEvent e, AlertContext context)
+    /// <summary>Events without a message of their own: action, subject, condition and rate as on the audit line.</summary>
+    private static SlackMessage Generic(DetectorEvent e, string subject, string condition, double rate, AlertContext context)
     {
-        var text = $"{Escape(e.Action)} {Escape(e.Subject)} — {Escape(e.Condition)}, {Rate(e.Rate)}";
-        return Build($"{e.Action} {e.Subject}", text, Section(text), Context(ContextLine(e, context)));
+        var action = AuditAction.Of(e);
+        var text = $"{Escape(action)} {Escape(subject)} — {Escape(condition)}, {Rate(rate)}";
+        return Build($"{action} {subject}", text, Section(text), Context(ContextLine(e, context)));
     }
 
-    private static string ContextLine(AuditEvent e, AlertContext context)
+    private static string ContextLine(DetectorEvent e, AlertContext context)
     {
         var line = $"event time {FormatTime(e.At)}";
         if (context.SuppressedBefore > 0)
@@ -221,14 +230,16 @@ public static class SlackMessageBuilder
     private static string FormatTime(long unixSeconds) =>
         DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>An audit duration ("600s", "permanent") in words: "10 min", "permanent".</summary>
-    public static string HumanDuration(string auditDuration)
-    {
-        if (auditDuration.EndsWith('s') &&
-            long.TryParse(auditDuration.AsSpan(0, auditDuration.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            return HumanDuration(seconds);
-        return Escape(auditDuration);
-    }
+    /// <summary>"mean=11.2 std=6.1", as the audit line shows a baseline.</summary>
+    private static string MeanStd(double mean, double std) =>
+        string.Create(CultureInfo.InvariantCulture, $"mean={mean:F1} std={std:F1}");
+
+    /// <summary>A ban's length as the audit line gives it: "600s", "permanent" (null).</summary>
+    private static string DurationSeconds(long? seconds) =>
+        seconds is { } s ? s.ToString(CultureInfo.InvariantCulture) + "s" : "permanent";
+
+    /// <summary>A ban's length in words: "10 min"; null = "permanent".</summary>
+    public static string HumanDuration(long? seconds) => seconds is { } s ? HumanDuration(s) : "permanent";
 
     public static string HumanDuration(long seconds)
     {

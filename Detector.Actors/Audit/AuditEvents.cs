@@ -1,7 +1,4 @@
 using System.Globalization;
-using Detector.Baseline;
-using Detector.Detection;
-using Detector.Enforcement;
 using Detector.Domain;
 
 namespace Detector.Audit;
@@ -21,37 +18,51 @@ public static class AuditAction
     public const string BanFailed = "BAN_FAILED";
     public const string UnbanFailed = "UNBAN_FAILED";
     public const string ReconcileFailed = "RECONCILE_FAILED";
+
+    /// <summary>The action an event is audited (and configured, e.g. <c>Detector:Slack:Actions</c>) under.</summary>
+    public static string Of(DetectorEvent e) => e switch
+    {
+        BanImposed => Ban,
+        BanLifted => Unban,
+        BaselineRecomputed => Baseline,
+        GlobalAlertRaised => Alert,
+        AnomalyAllowlisted => Allowlisted,
+        Domain.BanIneffective => BanIneffective,
+        FirewallFailed { Operation: FirewallOperation.Ban } => BanFailed,
+        FirewallFailed { Operation: FirewallOperation.Unban } => UnbanFailed,
+        FirewallFailed => ReconcileFailed,
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not a detector event"),
+    };
 }
 
-/// <summary>Factories so callers never hand-assemble audit lines.</summary>
+/// <summary>The audit line of each domain event: the one place a <see cref="DetectorEvent"/> becomes an
+/// <see cref="AuditEvent"/> (DESIGN.md §5; the format is fixed, tests hold it byte for byte).</summary>
 public sealed partial record AuditEvent
 {
     /// <summary>Placeholder for a field that does not apply (subject of BASELINE, duration of ALERT).</summary>
     public const string None = "-";
 
-    public static AuditEvent Ban(IpBanned e) =>
-        new(e.At, AuditAction.Ban, e.Ip.ToString(), e.Condition, e.Rate, MeanStd(e.Mean, e.Std), DurationText(e.ExpiresAt - e.At));
-
-    /// <summary>Duration is the length of the ban being lifted (null = it was permanent); rate/mean/std are the
-    /// IP's figures at unban time.</summary>
-    public static AuditEvent Unban(IpUnbanned e, long? originalDurationSeconds, double rate, double mean, double std) =>
-        new(e.At, AuditAction.Unban, e.Ip.ToString(), e.Reason, rate, MeanStd(mean, std), DurationText(originalDurationSeconds));
-
-    /// <summary>The verdict that would have banned an exempt IP; the last field says why it is exempt.</summary>
-    public static AuditEvent Allowlisted(IpVerdict v, long at, BanExemption exemption) =>
-        new(at, AuditAction.Allowlisted, v.Ip.ToString(), v.Condition, v.Rate, MeanStd(v.Mean, v.Std), exemption.AuditReason);
-
-    /// <summary>"lines_after_ban=N"; the rate is those lines over the seconds since the ban, the duration the ban's.</summary>
-    public static AuditEvent BanIneffective(IneffectiveBan b, double mean, double std) =>
-        new(b.At, AuditAction.BanIneffective, b.Ip.ToString(),
-            string.Create(CultureInfo.InvariantCulture, $"lines_after_ban={b.LinesAfterBan}"),
-            b.Rate, MeanStd(mean, std), DurationText(b.ExpiresAt - b.BannedAt));
-
-    public static AuditEvent Alert(GlobalAlert a) =>
-        new(a.Second, AuditAction.Alert, "global", a.Condition, a.Rate, MeanStd(a.Mean, a.Std), None);
+    public static AuditEvent Of(DetectorEvent e) => e switch
+    {
+        BanImposed b => new(b.At, AuditAction.Ban, b.Ip.ToString(), b.Condition, b.Rate, MeanStd(b.Mean, b.Std), DurationText(b.DurationSeconds)),
+        // Duration is the length of the ban being lifted; rate/mean/std are the IP's figures at unban time.
+        BanLifted u => new(u.At, AuditAction.Unban, u.Ip.ToString(), u.Reason, u.Rate, MeanStd(u.Mean, u.Std), DurationText(u.BanDurationSeconds)),
+        // The verdict that would have banned an exempt IP; the last field says why it is exempt.
+        AnomalyAllowlisted a => new(a.At, AuditAction.Allowlisted, a.Verdict.Ip.ToString(), a.Verdict.Condition, a.Verdict.Rate,
+            MeanStd(a.Verdict.Mean, a.Verdict.Std), a.Exemption),
+        // The rate is the lines after the ban over the seconds since; the duration the ban's.
+        BanIneffective i => new(i.At, AuditAction.BanIneffective, i.Ip.ToString(),
+            string.Create(CultureInfo.InvariantCulture, $"lines_after_ban={i.LinesAfterBan}"),
+            i.Rate, MeanStd(i.Mean, i.Std), DurationText(i.BanDurationSeconds)),
+        GlobalAlertRaised g => new(g.At, AuditAction.Alert, "global", g.Condition, g.Rate, MeanStd(g.Mean, g.Std), None),
+        BaselineRecomputed r => BaselineLine(r.Snapshot, r.Rate),
+        FirewallFailed f => new(f.At, AuditAction.Of(f), f.Ip?.ToString() ?? None, f.Reason, 0, None,
+            f.Operation == FirewallOperation.Ban ? DurationText(f.BanDurationSeconds) : None),
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not a detector event"),
+    };
 
     /// <summary>"mean=12.9 std=5.8 err=0.031 slot=14h"; the slot is the snapshot's own label ("-" if it has none).</summary>
-    public static AuditEvent BaselineRecomputed(BaselineSnapshot b, double currentRate) =>
+    private static AuditEvent BaselineLine(BaselineSnapshot b, double currentRate) =>
         new(b.ComputedAtSecond, AuditAction.Baseline, None, "recompute", currentRate,
             string.Create(CultureInfo.InvariantCulture,
                 $"mean={b.Mean:F1} std={b.Std:F1} err={b.ErrorRate:F3} slot={(string.IsNullOrEmpty(b.Slot) ? None : b.Slot)}"),

@@ -1,6 +1,7 @@
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
+using Detector.Domain;
 
 namespace Detector.Audit;
 
@@ -16,9 +17,17 @@ public sealed record AuditFlushed
 }
 
 /// <summary>
-/// Appends audit lines to the audit file in arrival order and republishes each event on the event stream
-/// (console, alerts and the API subscribe there). Buffered; flushed on request and after each burst.
+/// Writes each <see cref="DetectorEvent"/> as its audit line (<see cref="AuditEvent.Of"/>) to the audit file in
+/// arrival order, then republishes the typed event on the event stream, where Slack, the API feed and the console
+/// subscribe and format what they need. Buffered; flushed on request and after each burst.
 /// </summary>
+/// <remarks>
+/// Why producers tell this actor rather than publish on the event stream themselves: its mailbox is the one order
+/// of all events (coordinator, enforcement and firewall each send from their own thread), so the audit file and
+/// every subscriber see the same sequence, and a replay's audit stays byte-identical. An event is on its way to
+/// disk before anyone hears of it, and <see cref="FlushAudit"/> answered means every event before it has been
+/// published (tests and the replay command rely on that).
+/// </remarks>
 public sealed class AuditWriter : ReceiveActor
 {
     private readonly StreamWriter? _writer;
@@ -37,7 +46,7 @@ public sealed class AuditWriter : ReceiveActor
             };
         }
 
-        Receive<AuditEvent>(Write);
+        Receive<DetectorEvent>(Write);
         Receive<FlushAudit>(_ =>
         {
             Flush();
@@ -48,15 +57,19 @@ public sealed class AuditWriter : ReceiveActor
 
     public static Props Props(string? path) => Akka.Actor.Props.Create(() => new AuditWriter(path));
 
-    private void Write(AuditEvent e)
+    private void Write(DetectorEvent e)
     {
-        try
+        if (_writer is not null)
         {
-            _writer?.WriteLine(e.Format());
-        }
-        catch (IOException ex)
-        {
-            _log.Error(ex, "Audit log write failed: {Line}", e.Format());
+            var line = AuditEvent.Of(e).Format();
+            try
+            {
+                _writer.WriteLine(line);
+            }
+            catch (IOException ex)
+            {
+                _log.Error(ex, "Audit log write failed: {Line}", line);
+            }
         }
         if (!_dirty)
         {

@@ -1,18 +1,19 @@
 using Akka.Actor;
+using Detector.Domain;
 
 namespace Detector.Audit;
 
-/// <summary>The last <see cref="Capacity"/> audit events in arrival order, for the API and the dashboard. Thread-safe.</summary>
+/// <summary>The last <see cref="Capacity"/> audited events in the audit's order, for the API and the dashboard. Thread-safe.</summary>
 public sealed class RecentAuditEvents(int capacity = RecentAuditEvents.DefaultCapacity)
 {
     public const int DefaultCapacity = 1000;
 
-    private readonly Queue<AuditEvent> _events = new(capacity);
+    private readonly Queue<DetectorEvent> _events = new(capacity);
     private readonly Lock _lock = new();
 
     public int Capacity => capacity;
 
-    public void Add(AuditEvent e)
+    public void Add(DetectorEvent e)
     {
         lock (_lock)
         {
@@ -22,7 +23,7 @@ public sealed class RecentAuditEvents(int capacity = RecentAuditEvents.DefaultCa
     }
 
     /// <summary>The newest <paramref name="limit"/> events at or after <paramref name="since"/> (Unix seconds), oldest first.</summary>
-    public IReadOnlyList<AuditEvent> Since(long? since, int limit)
+    public IReadOnlyList<DetectorEvent> Since(long? since, int limit)
     {
         lock (_lock)
         {
@@ -32,17 +33,17 @@ public sealed class RecentAuditEvents(int capacity = RecentAuditEvents.DefaultCa
     }
 }
 
-/// <summary>Copies every audit event published on the event stream into <see cref="RecentAuditEvents"/>.</summary>
+/// <summary>Copies every event the audit writer publishes on the event stream into <see cref="RecentAuditEvents"/>.</summary>
 public sealed class RecentAuditRecorder : ReceiveActor
 {
     public RecentAuditRecorder(RecentAuditEvents buffer)
     {
-        Receive<AuditEvent>(buffer.Add);
+        Receive<DetectorEvent>(buffer.Add);
     }
 
     public static Props Props(RecentAuditEvents buffer) => Akka.Actor.Props.Create(() => new RecentAuditRecorder(buffer));
 
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(AuditEvent));
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DetectorEvent));
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 }

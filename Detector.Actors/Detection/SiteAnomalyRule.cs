@@ -7,7 +7,7 @@ namespace Detector.Detection;
 /// <summary>What the whole site did in one closed second, banned addresses' traffic already left out.</summary>
 /// <param name="NewClients">Addresses whose first request (after minutes of silence) fell in this second.</param>
 /// <param name="ActiveClients">Distinct addresses with requests in the last window, this second included.</param>
-public readonly record struct SiteSecond(SecondCounts Counts, int NewClients, int ActiveClients);
+public readonly record struct SiteTraffic(SecondCounts Counts, int NewClients, int ActiveClients);
 
 /// <summary>A second in which the site looks anomalous, and why: the rule's condition and the figures it compared
 /// (per second: the measure over the last window, what was expected and the spread allowed).</summary>
@@ -31,7 +31,7 @@ public sealed record SiteAnomaly(string Condition, double Rate, double Mean, dou
 /// per-address bar, still names itself.</para>
 /// <para>Expected values are medians of learned minutes (robust to a few odd ones); the spread is 1.4826 × MAD,
 /// never below the Poisson noise √expected; floors keep a tiny site's noise quiet. Minutes with an anomalous
-/// second are not learned, nor are minutes in which no second closed (a silent log, a server that was down); the
+/// second are not learned, nor are minutes without a request (a silent log, a server that was down); the
 /// work for a gap is bounded by the window and the history, never by its length.</para>
 /// </remarks>
 public sealed class SiteAnomalyRule
@@ -93,7 +93,7 @@ public sealed class SiteAnomalyRule
     /// <see cref="DetectionOptions.GlobalVolumeBusiestSources"/> busiest (unbanned) addresses, which are left out of
     /// the volume test: a surge one or two addresses carry is theirs to answer for under the per-address rules (a
     /// flooder, or a client uploading a folder on a quiet site), not the site's.</param>
-    public SiteAnomaly? Observe(long second, in SiteSecond site, Func<int>? busiestSources = null)
+    public SiteAnomaly? Observe(long second, in SiteTraffic site, Func<int>? busiestSources = null)
     {
         if (_latest != long.MinValue && second <= _latest) return null;
         AdvanceMinute(EventTime.MinuteOf(second));
@@ -182,8 +182,11 @@ public sealed class SiteAnomalyRule
         }
         if (minute <= _openMinute) return;
 
-        Push(_openAnomalous ? MinuteValues.AnomalousHole : new MinuteValues((long[])_open.Clone()));
-        // Minutes in which no second closed at all (the log was silent, or the server down) teach nothing: holes,
+        Push(_openAnomalous ? MinuteValues.AnomalousHole
+            : _open[(int)Measure.Requests] == 0 ? MinuteValues.SilentHole
+            : new MinuteValues((long[])_open.Clone()));
+        // Minutes without a request (the log was silent, the server down, or its quiet seconds were skipped in one
+        // step) teach nothing: holes,
         // at most a history's worth. After a long outage the rule is cold again instead of expecting zero.
         var silent = Math.Min(minute - _openMinute - 1, _historyMinutes);
         for (var i = 0; i < silent; i++) Push(MinuteValues.SilentHole);

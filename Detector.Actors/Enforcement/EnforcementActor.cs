@@ -128,13 +128,13 @@ public sealed class EnforcementActor : ReceivePersistentActor
         _baseline = command.Baseline;
         var commit = new PendingCommit();
         Decide(commit, _ledger.DecideExpiries(command.Now), command.Baseline);
-        List<AuditEvent>? exempt = null;
+        List<AnomalyAllowlisted>? exempt = null;
         foreach (var verdict in command.Verdicts)
         {
             if (_setup.Exemptions.Find(verdict.Ip) is { } exemption)
             {
                 if (_exemptEpisodes.Observe(verdict.Ip, command.Now))
-                    (exempt ??= []).Add(AuditEvent.Allowlisted(verdict, command.Now, exemption));
+                    (exempt ??= []).Add(new AnomalyAllowlisted(command.Now, verdict, exemption.AuditReason));
                 continue;
             }
             Decide(commit, _ledger.DecideBan(verdict, command.Now), command.Baseline);
@@ -201,13 +201,13 @@ public sealed class EnforcementActor : ReceivePersistentActor
                 var duration = banned.ExpiresAt is { } until ? TimeSpan.FromSeconds(until - banned.At) : (TimeSpan?)null;
                 return () =>
                 {
-                    _audit.Tell(AuditEvent.Ban(banned));
+                    _audit.Tell(banned.ToEvent());
                     _firewall.Tell(new FirewallBan(banned.Ip, duration, banned.At));
                 };
             case IpUnbanned unbanned:
                 var before = _ledger.Offenders.GetValueOrDefault(unbanned.Ip);
                 var banLength = before?.BannedAt is { } at && before.ExpiresAt is { } exp ? exp - at : (long?)null;
-                var audit = AuditEvent.Unban(unbanned, banLength, 0, baseline?.IpMean ?? 0, baseline?.IpStd ?? 0);
+                var audit = unbanned.ToEvent(banLength, 0, baseline?.IpMean ?? 0, baseline?.IpStd ?? 0);
                 return () =>
                 {
                     _audit.Tell(audit);

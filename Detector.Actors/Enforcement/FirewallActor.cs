@@ -20,7 +20,7 @@ public sealed record FirewallActorSettings
     public TimeSpan LedgerTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Who answers <see cref="GetBans"/>; null: the enforcement actor from the registry.</summary>
     public IActorRef? Ledger { get; init; }
-    /// <summary>Where failure audit lines go; null: the audit writer from the registry.</summary>
+    /// <summary>Where <see cref="FirewallFailed"/> events go; null: the audit writer from the registry.</summary>
     public IActorRef? Audit { get; init; }
     /// <summary>Wall time, only for timestamps when no event time is known yet and for the stats.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
@@ -74,8 +74,7 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         }
         catch (Exception e)
         {
-            var duration = AuditEvent.DurationText(ban.Duration is { } d ? (long)Math.Ceiling(d.TotalSeconds) : null);
-            Failed(AuditAction.BanFailed, ban.Ip.ToString(), e, ban.At, duration);
+            Failed(FirewallOperation.Ban, ban.Ip, e, ban.At, ban.Duration is { } d ? (long)Math.Ceiling(d.TotalSeconds) : null);
         }
     }
 
@@ -91,7 +90,7 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         }
         catch (Exception e)
         {
-            Failed(AuditAction.UnbanFailed, unban.Ip.ToString(), e, unban.At, AuditEvent.None);
+            Failed(FirewallOperation.Unban, unban.Ip, e, unban.At, null);
         }
     }
 
@@ -138,21 +137,23 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         }
         catch (Exception e)
         {
-            Failed(AuditAction.ReconcileFailed, AuditEvent.None, e, null, AuditEvent.None);
+            Failed(FirewallOperation.Reconcile, null, e, null, null);
             replyTo?.Tell(new FirewallReconcileFailed(e.Message));
         }
     }
 
-    private void Failed(string action, string subject, Exception e, long? at, string duration)
+    /// <param name="banDurationSeconds">Of a failed ban only; null there = permanent.</param>
+    private void Failed(FirewallOperation operation, IpKey? ip, Exception e, long? at, long? banDurationSeconds)
     {
         var time = at ?? _eventTime ?? _settings.Clock.GetUtcNow().ToUnixTimeSeconds();
         // The audit line's fields are separated by " | ": keep the reason on one line and free of bars.
         var reason = e.Message.Replace('|', '/').ReplaceLineEndings(" ");
+        var failed = new FirewallFailed(time, operation, ip, reason, banDurationSeconds);
         _firewall.Stats.CountFailure(reason, _settings.Clock.GetUtcNow());
-        _log.Error("Firewall {Action} {Subject}: {Reason}", action, subject, reason);
+        _log.Error("Firewall {Action} {Subject}: {Reason}", AuditAction.Of(failed), ip?.ToString() ?? AuditEvent.None, reason);
         var audit = _settings.Audit;
         if (audit is not null || ActorRegistry.For(Context.System).TryGet<AuditWriterActor>(out audit))
-            audit.Tell(new AuditEvent(time, action, subject, reason, 0, AuditEvent.None, duration));
+            audit.Tell(failed);
     }
 
     private void Observe(long? eventTime)

@@ -38,8 +38,8 @@ public static class SlackAlertsHostingExtensions
         return services;
     }
 
-    /// <summary>The actor that turns audit events into Slack messages; nothing when no webhook is configured.
-    /// Compose after <c>WithIpWindows</c> and <c>WithEnforcement</c> so a BAN can carry samples and its tier.</summary>
+    /// <summary>The actor that turns detector events into Slack messages; nothing when no webhook is configured.
+    /// Compose after <c>WithIpWindows</c> so a BAN can carry samples.</summary>
     public static AkkaConfigurationBuilder WithSlackAlerts(this AkkaConfigurationBuilder builder, SlackOptions options, EnforcementOptions enforcement) =>
         builder.WithActors((system, registry, resolver) =>
         {
@@ -53,7 +53,6 @@ public static class SlackAlertsHostingExtensions
                 TimeSpan.FromMilliseconds(options.DetailsTimeoutMs),
                 enforcement.EffectiveLadder.Count,
                 registry.TryGet<IpWindowRegion>(out var windows) ? windows : null,
-                registry.TryGet<EnforcementActorKey>(out var enforcer) ? enforcer : null,
                 resolver.GetService<ISurgeBreadthSource>());
             var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
             registry.Register<SlackAlertsActor>(

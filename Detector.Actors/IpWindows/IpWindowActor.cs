@@ -8,31 +8,16 @@ using Detector.Domain;
 namespace Detector.IpWindows;
 
 /// <summary>
-/// One IP's entity: its sliding window, its longer horizon, recent user agents and samples, and last verdict. Routes to the pure
-/// <see cref="SlidingWindow"/> and <see cref="IpRule"/>; never touches the firewall or the wall clock.
+/// One IP's entity: hosts the IP's <see cref="IpWindow"/> (window, horizon, agents, samples, last verdict) and
+/// answers for it. Never touches the firewall or the wall clock.
 /// </summary>
 public sealed class IpWindowActor : ReceiveActor
 {
-    private readonly IpKey _ip;
-    private readonly DetectionOptions _options;
-    private readonly SlidingWindow _window;
-    private readonly HorizonWindow _horizon;
-    private readonly PathHorizon _pathHorizon;
-    private readonly PathHorizon _routeHorizon;
-    private readonly RecentAgents _recentAgents = new();
-    // The coordinator sends a few distinct samples with each batch; the latest batch's are the recent ones.
-    private string[] _paths = [];
-    private string[] _agents = [];
-    private IpVerdict? _lastVerdict;
+    private readonly IpWindow _state;
 
     public IpWindowActor(IpKey ip, DetectionOptions options)
     {
-        _ip = ip;
-        _options = options;
-        _window = new SlidingWindow(options.WindowSeconds);
-        _horizon = new HorizonWindow(Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds));
-        _pathHorizon = new PathHorizon(Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds));
-        _routeHorizon = new PathHorizon(Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds), byRoute: true);
+        _state = new IpWindow(ip, options);
 
         Receive<IpTrafficObserved>(Observe);
         Receive<GetIpWindowState>(_ => Sender.Tell(State()));
@@ -52,43 +37,19 @@ public sealed class IpWindowActor : ReceiveActor
 
     private void Observe(IpTrafficObserved observed)
     {
-        foreach (var (second, counts) in observed.Seconds)
-        {
-            _window.Add(second, counts);
-            _horizon.Add(second, counts);
-        }
-        if (observed.SamplePaths.Length > 0) _paths = observed.SamplePaths;
-        if (observed.SampleAgents.Length > 0) _agents = observed.SampleAgents;
-        var latest = _window.LatestSecond;
-        foreach (var agent in observed.SampleAgents) _recentAgents.Add(agent, latest);
-
-        foreach (var minute in observed.PathMinutes ?? [])
-        {
-            _pathHorizon.Add(minute.Second, minute.TopPaths, minute.Total);
-            _routeHorizon.Add(minute.Second, minute.TopRoutes, minute.Total);
-        }
-        var paths = _pathHorizon.Over(latest);
-        var topTwoRoutes = _routeHorizon.Over(latest).TopTwo();
-        var evidence = new IpEvidence(_window.Totals, _horizon.Totals,
-            _recentAgents.CountSince(latest - _options.WindowSeconds + 1), observed.SiteSurge, paths.Total, paths.TopTwo(), topTwoRoutes);
-        var verdict = IpRule.Evaluate(_ip, latest, evidence, observed.Baseline, _options);
-        if (verdict is not null) _lastVerdict = verdict;
-        observed.ReplyTo.Tell(new IpEvaluated(
-            observed.SliceId,
-            _ip,
-            _window.Totals,
-            verdict,
-            verdict is null ? null : _window.Buckets().ToArray()));
+        var (window, verdict, buckets) = _state.Observe(
+            observed.Seconds, observed.SamplePaths, observed.SampleAgents, observed.Baseline, observed.SiteSurge, observed.PathMinutes);
+        observed.ReplyTo.Tell(new IpEvaluated(observed.SliceId, _state.Ip, window, verdict, buckets));
     }
 
     private IpWindowState State() => new(
-        _ip,
-        _window.LatestSecond,
-        _window.Totals,
-        _window.Totals.Requests / (double)_options.WindowSeconds,
-        _lastVerdict,
-        _paths,
-        _agents);
+        _state.Ip,
+        _state.LatestSecond,
+        _state.Totals,
+        _state.Rate,
+        _state.LastVerdict,
+        _state.RecentPaths,
+        _state.RecentAgents);
 
     private sealed class Producer(IpKey ip, DetectionOptions options) : IIndirectActorProducer
     {

@@ -6,9 +6,13 @@ using Detector.Domain;
 namespace Detector.Pipeline;
 
 /// <summary>
-/// What the coordinator keeps per active IP: the open second's counts, closed seconds not yet sent to the
-/// entity, a few sample paths and agents, and request counts of the current and previous aligned minute
-/// (their sum bounds the IP's 60 s window, which decides whether its traffic must go to the entity now).
+/// The batching bookkeeping the coordinator keeps per active IP, and nothing that decides a verdict: the open
+/// second's counts, closed seconds not yet handed to the IP's entity, a few sample paths and agents to hand over
+/// with them, and request and error counts of the current and previous aligned minute (their sum bounds the IP's
+/// window, which decides whether its traffic must go to the entity now; the minute's requests also feed the
+/// baseline's per-IP minute rates). First and last seen date the track for the "new sources" figure and idle
+/// eviction. The window, horizon, agents, samples and verdict live in the entity (<see cref="IpWindow"/>).
+/// Owned by <see cref="IpBatcher"/>.
 /// </summary>
 internal sealed class IpTrack(IpKey ip, long firstSeen)
 {

@@ -103,7 +103,8 @@ public sealed class DetectorQueries(
         .Select(t => new TopIpDto(t.Ip.ToString(), t.Window.Requests, Math.Round(t.Window.Requests / (double)WindowSeconds, 3), t.Window.Errors, t.Banned))
         .ToList());
 
-    public AuditDto Audit(long? since, int limit) => new(audit.Since(since, limit).Select(e => new AuditEventDto(
+    /// <summary>The feed shows each event as its audit line and that line's fields.</summary>
+    public AuditDto Audit(long? since, int limit) => new(audit.Since(since, limit).Select(AuditEvent.Of).Select(e => new AuditEventDto(
         ApiTime.Iso(e.At), e.Action, e.Subject, e.Condition, e.Rate, e.Baseline, e.Duration, e.Format())).ToList());
 
     public SeriesDto Series() => new(detection.Series.Snapshot().Select(p => new SeriesPointDto(

@@ -1,20 +1,25 @@
 using Akka.Actor;
 using Detector.Audit;
+using Detector.Domain;
 
 namespace Detector.Host.Cli;
 
-/// <summary>Prints ban, unban and alert audit lines to the console as they happen.</summary>
+/// <summary>Prints bans, unbans, alerts and the other audited events (not baseline recomputes) to the console as
+/// they happen, each as its audit line.</summary>
 public sealed class ConsoleAuditPrinter : ReceiveActor
 {
     public ConsoleAuditPrinter(TextWriter output) =>
-        Receive<AuditEvent>(e =>
+        Receive<DetectorEvent>(e =>
         {
-            if (e.Action != AuditAction.Baseline) output.WriteLine(e.Format());
+            if (Line(e) is { } line) output.WriteLine(line);
         });
+
+    /// <summary>What the console prints for <paramref name="e"/>; null: nothing.</summary>
+    public static string? Line(DetectorEvent e) => e is BaselineRecomputed ? null : AuditEvent.Of(e).Format();
 
     public static void Attach(ActorSystem system, TextWriter output)
     {
         var printer = system.ActorOf(Props.Create(() => new ConsoleAuditPrinter(output)), "console-audit");
-        system.EventStream.Subscribe(printer, typeof(AuditEvent));
+        system.EventStream.Subscribe(printer, typeof(DetectorEvent));
     }
 }

@@ -2,55 +2,106 @@ using Detector.Audit;
 
 namespace Detector.Simulation.Scenarios;
 
+/// <summary>One GLOBAL alert of a replay: when (Unix seconds), the condition that fired, the rate and the baseline.</summary>
+public sealed record AlertRecord(long At, string Condition, double Rate, string Baseline)
+{
+    public override string ToString() =>
+        $"{DateTimeOffset.FromUnixTimeSeconds(At):HH:mm:ss}Z {Condition} | {Rate:0.0} req/s | {Baseline}";
+}
+
 /// <summary>How one replay of a labelled scenario went, from its audit trail and its ground truth.</summary>
-/// <param name="BanDelays">Seconds from each banned attacker's attack start to its first BAN, by attacker.</param>
+/// <param name="Attackers">Attackers that must be banned.</param>
+/// <param name="OptionalAttackers">Attackers that may be banned (each alone below any per-address bar).</param>
+/// <param name="BanDelays">Seconds from each banned attacker's attack start to its first BAN, by attacker (both kinds).</param>
 /// <param name="BenignBanned">Banned addresses that are not attackers.</param>
-/// <param name="Alerts">GLOBAL alerts raised.</param>
+/// <param name="AlertEvents">GLOBAL alerts raised, in order, with their conditions.</param>
 /// <param name="LadderDurations">The repeat offender's BAN durations in order (empty without one).</param>
-/// <param name="Conditions">Distinct rules that fired, with how many bans each.</param>
+/// <param name="Conditions">Distinct rules that banned, with how many bans each.</param>
+/// <param name="FirstAttackAt">Unix seconds of the first attack's start (null without attacks).</param>
 public sealed record ScenarioScore(
     LabelledScenario Scenario,
     IReadOnlyList<string> Attackers,
+    IReadOnlyList<string> OptionalAttackers,
     IReadOnlyDictionary<string, long> BanDelays,
     IReadOnlyList<string> BenignBanned,
-    int Alerts,
+    IReadOnlyList<AlertRecord> AlertEvents,
     IReadOnlyList<string> LadderDurations,
     IReadOnlyList<string> ExpectedLadder,
-    IReadOnlyDictionary<string, int> Conditions)
+    IReadOnlyDictionary<string, int> Conditions,
+    long? FirstAttackAt)
 {
+    public int Alerts => AlertEvents.Count;
     public IEnumerable<string> MissedAttackers => Attackers.Where(a => !BanDelays.ContainsKey(a));
-    public double Recall => Attackers.Count == 0 ? 1 : (double)BanDelays.Count / Attackers.Count;
-    public long? MaxDelaySeconds => BanDelays.Count == 0 ? null : BanDelays.Values.Max();
-    public long? MedianDelaySeconds => BanDelays.Count == 0 ? null : BanDelays.Values.Order().ElementAt(BanDelays.Count / 2);
+    public int OptionalBanned => OptionalAttackers.Count(BanDelays.ContainsKey);
+    public double Recall => Attackers.Count == 0 ? 1 : (double)Attackers.Count(BanDelays.ContainsKey) / Attackers.Count;
 
-    public bool AlertsAsExpected => Scenario.ExpectGlobalAlert ? Alerts > 0 : Alerts == 0;
-    public bool DeadlineMet => Scenario.BanDeadline is not { } deadline || BanDelays.Values.All(d => d <= deadline.TotalSeconds);
+    private IEnumerable<long> MustBanDelays => Attackers.Where(BanDelays.ContainsKey).Select(a => BanDelays[a]);
+    public long? MaxDelaySeconds => MustBanDelays.DefaultIfEmpty(-1).Max() is var m && m >= 0 ? m : null;
+    public long? MedianDelaySeconds => MustBanDelays.Order().ToList() is { Count: > 0 } d ? d[d.Count / 2] : null;
+
+    /// <summary>GLOBAL alerts in a scenario where they are forbidden.</summary>
+    public int FalseAlerts => Scenario.Alert == AlertExpectation.Forbidden ? Alerts : 0;
+
+    /// <summary>A GLOBAL alert at or after the first attack's start whose condition names the expected cause (if any).</summary>
+    public bool CausedAlertRaised => AlertEvents.Any(a =>
+        (FirstAttackAt is not { } start || a.At >= start) &&
+        (Scenario.AlertCause is not { } cause || a.Condition.Contains(cause, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>For an allowed alert with a cause: whether the alerts raised name it (null without alerts).</summary>
+    public bool? AlertNamesCause => Alerts == 0 || Scenario.AlertCause is null ? null : CausedAlertRaised;
+
+    public bool AlertsAsExpected => Scenario.Alert switch
+    {
+        AlertExpectation.Forbidden => Alerts == 0,
+        AlertExpectation.Required => CausedAlertRaised,
+        _ => true,
+    };
+
+    public bool DeadlineMet => Scenario.BanDeadline is not { } deadline || MustBanDelays.All(d => d <= deadline.TotalSeconds);
     public bool? LadderCorrect => Scenario.RepeatOffender is null ? null : LadderDurations.SequenceEqual(ExpectedLadder);
 
-    /// <summary>The acceptance: every attacker banned (in time), no benign address banned, alerts only in surges, the ladder followed.</summary>
+    /// <summary>The acceptance: every must-ban attacker banned (in time), no benign address banned, no forbidden alert, required alerts with their cause, the ladder followed.</summary>
     public bool Passed => Recall == 1 && BenignBanned.Count == 0 && AlertsAsExpected && DeadlineMet && LadderCorrect != false;
+
+    /// <summary>Why it failed, one clause per broken expectation (empty when it passed).</summary>
+    public IEnumerable<string> Failures()
+    {
+        var missed = MissedAttackers.ToList();
+        if (missed.Count > 0) yield return $"{missed.Count} attacker(s) not banned ({string.Join(", ", missed.Take(3))}{(missed.Count > 3 ? ", …" : "")})";
+        if (BenignBanned.Count > 0) yield return $"{BenignBanned.Count} benign banned ({string.Join(", ", BenignBanned.Take(3))}{(BenignBanned.Count > 3 ? ", …" : "")})";
+        if (!DeadlineMet) yield return $"slowest ban {MaxDelaySeconds} s > {Scenario.BanDeadline!.Value.TotalSeconds:0} s";
+        if (Scenario.Alert == AlertExpectation.Forbidden && Alerts > 0)
+            yield return $"{Alerts} false GLOBAL alert(s): {AlertEvents[0]}";
+        if (Scenario.Alert == AlertExpectation.Required && !CausedAlertRaised)
+            yield return Alerts == 0
+                ? "no GLOBAL alert"
+                : $"no GLOBAL alert naming '{Scenario.AlertCause}' (got {string.Join("; ", AlertEvents.Select(a => a.Condition).Distinct())})";
+        if (LadderCorrect == false) yield return $"ladder {string.Join(", ", LadderDurations)} (want {string.Join(", ", ExpectedLadder)})";
+    }
 
     /// <summary>Scores a replay's audit events against the scenario's labels.</summary>
     /// <param name="ladder">Ban durations as the audit writes them ("600s", "permanent"), in ladder order.</param>
     public static ScenarioScore Of(LabelledScenario scenario, TrafficScenario traffic, IEnumerable<AuditEvent> audit, IReadOnlyList<string> ladder)
     {
         var attackStarts = new Dictionary<string, long>();
+        var mustBan = new HashSet<string>();
         foreach (var attack in traffic.Attacks)
         {
             var ip = attack.Ip.ToString();
             var start = attack.Start.ToUnixTimeSeconds();
             attackStarts[ip] = attackStarts.TryGetValue(ip, out var earlier) ? Math.Min(earlier, start) : start;
+            if (attack.MustBan) mustBan.Add(ip);
         }
 
         var delays = new Dictionary<string, long>();
         var benign = new SortedSet<string>(StringComparer.Ordinal);
         var conditions = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var ladderDurations = new List<string>();
+        var alerts = new List<AlertRecord>();
         var repeat = scenario.RepeatOffender?.ToString();
-        var alerts = 0;
         foreach (var e in audit)
         {
-            if (e.Action == AuditAction.Alert) alerts++;
+            if (e.Action == AuditAction.Alert) alerts.Add(new AlertRecord(e.At, e.Condition, e.Rate, e.Baseline));
             if (e.Action != AuditAction.Ban) continue;
             conditions[e.Condition] = conditions.GetValueOrDefault(e.Condition) + 1;
             if (e.Subject == repeat) ladderDurations.Add(e.Duration);
@@ -60,7 +111,10 @@ public sealed record ScenarioScore(
 
         var bursts = scenario.RepeatOffender is { } offender ? traffic.Attacks.Count(a => a.Ip == offender) : 0;
         var expectedLadder = Enumerable.Range(0, bursts).Select(i => ladder[Math.Min(i, ladder.Count - 1)]).ToList();
-        return new ScenarioScore(scenario, [.. attackStarts.Keys.Order(StringComparer.Ordinal)], delays, [.. benign], alerts,
-            ladderDurations, expectedLadder, conditions);
+        return new ScenarioScore(scenario,
+            [.. attackStarts.Keys.Where(mustBan.Contains).Order(StringComparer.Ordinal)],
+            [.. attackStarts.Keys.Where(ip => !mustBan.Contains(ip)).Order(StringComparer.Ordinal)],
+            delays, [.. benign], alerts, ladderDurations, expectedLadder, conditions,
+            attackStarts.Count == 0 ? null : attackStarts.Values.Min());
     }
 }

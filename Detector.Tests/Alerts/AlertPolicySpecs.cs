@@ -1,5 +1,6 @@
 using Detector.Alerts;
 using Detector.Audit;
+using Detector.Domain;
 
 namespace Detector.Tests.Alerts;
 
@@ -7,9 +8,11 @@ public class AlertPolicySpecs
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-04-29T14:00:00Z");
 
-    private static AuditEvent Ban(string ip) => new(0, AuditAction.Ban, ip, "ip_zscore>3.0", 212.4, "mean=11.2 std=6.1", "600s");
+    private static BanImposed Ban(string ip) => new(0, IpKey.Parse(ip), 1, 600, "ip_zscore>3.0", 212.4, 11.2, 6.1);
 
-    private static AuditEvent Event(string action, string subject) => new(0, action, subject, "cond", 1, "mean=1.0 std=1.0", "-");
+    private static FirewallFailed BanFailed(string ip) => new(0, FirewallOperation.Ban, IpKey.Parse(ip), "ipset exited 1", 600);
+
+    private static BanLifted Unban(string ip) => new(0, IpKey.Parse(ip), "expired", 600, 0, 1, 1);
 
     private static AlertPolicy Policy(double cooldownSeconds = 600, int threshold = 5, double windowSeconds = 10) =>
         new(TimeSpan.FromSeconds(cooldownSeconds), threshold, TimeSpan.FromSeconds(windowSeconds));
@@ -18,7 +21,7 @@ public class AlertPolicySpecs
     public void The_same_alert_within_the_cooldown_is_suppressed_and_counted_on_the_next_one_sent()
     {
         var policy = Policy(cooldownSeconds: 600);
-        var failed = Event(AuditAction.BanFailed, "203.0.113.9");
+        var failed = BanFailed("203.0.113.9");
 
         Assert.Equal(AlertOutcome.Send, policy.Decide(failed, T0).Outcome);
         Assert.Equal(AlertOutcome.Suppress, policy.Decide(failed, T0.AddMinutes(1)).Outcome);
@@ -36,7 +39,7 @@ public class AlertPolicySpecs
 
         Assert.Equal(AlertOutcome.Send, policy.Decide(Ban("203.0.113.9"), T0).Outcome);
         Assert.Equal(AlertOutcome.Send, policy.Decide(Ban("203.0.113.10"), T0).Outcome);
-        Assert.Equal(AlertOutcome.Send, policy.Decide(Event(AuditAction.Unban, "203.0.113.9"), T0).Outcome);
+        Assert.Equal(AlertOutcome.Send, policy.Decide(Unban("203.0.113.9"), T0).Outcome);
         Assert.Equal(AlertOutcome.Suppress, policy.Decide(Ban("203.0.113.9"), T0.AddSeconds(30)).Outcome);
     }
 
@@ -67,7 +70,7 @@ public class AlertPolicySpecs
         Assert.NotNull(summary);
         Assert.Equal(12, summary.Total);
         Assert.Equal(7, summary.Held);
-        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"203.0.113.{i}"), summary.Listed.Select(b => b.Subject));
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"203.0.113.{i}"), summary.Listed.Select(b => b.Ip.ToString()));
         Assert.False(summary.Continuing);
         Assert.Null(policy.TakeDueSummary(T0.AddSeconds(20)));
     }
@@ -115,14 +118,14 @@ public class AlertPolicySpecs
 
         var summary = policy.TakeDueSummary(T0.AddSeconds(30));
         Assert.NotNull(summary);
-        Assert.Equal(["203.0.113.1", "203.0.113.2"], summary.Listed.Select(b => b.Subject));
+        Assert.Equal(["203.0.113.1", "203.0.113.2"], summary.Listed.Select(b => b.Ip.ToString()));
     }
 
     [Fact]
     public void Cooldown_memory_is_pruned_of_expired_keys()
     {
         var policy = Policy(cooldownSeconds: 60, threshold: 100_000);
-        for (var i = 0; i < 5000; i++) policy.Decide(Event(AuditAction.BanFailed, $"10.1.{i / 256}.{i % 256}"), T0.AddSeconds(i));
+        for (var i = 0; i < 5000; i++) policy.Decide(BanFailed($"10.1.{i / 256}.{i % 256}"), T0.AddSeconds(i));
 
         Assert.InRange(policy.TrackedKeys, 1, 1100);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Detector.Alerts;
 using Detector.Audit;
+using Detector.Domain;
 using Detector.Configuration;
 using Detector.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,11 +49,11 @@ public sealed class SlackDeliverySpecs
         await using var webhook = await LoopbackHttpServer.StartAsync(ServerReply.Ok());
         await using var slack = await SlackHarness.StartAsync(SlackHarness.Options(webhook.Url));
 
-        slack.Publish(new AuditEvent(0, AuditAction.Baseline, "-", "recompute", 13.1, "mean=12.9 std=5.8 err=0.031 slot=14h", "-"));
-        slack.Publish(new AuditEvent(0, AuditAction.Unban, "203.0.113.9", "expired", 0, "mean=1.0 std=2.0", "600s"));
-        slack.Publish(new AuditEvent(0, AuditAction.Alert, "global", "global_rate>5.0x_mean", 88, "mean=12.9 std=5.8", "-"));
-        slack.Publish(new AuditEvent(0, AuditAction.BanIneffective, "203.0.113.7", "traffic_after_ban", 40.2, "-", "600s"));
-        slack.Publish(new AuditEvent(0, AuditAction.BanFailed, "203.0.113.8", "ipset exited 1", 0, "-", "600s"));
+        slack.Publish(new BaselineRecomputed(new BaselineSnapshot(0, 12.9, 5.8, 5.8, 0.031, 1, 2, 100, "14h", true), 13.1));
+        slack.Publish(new BanLifted(0, IpKey.Parse("203.0.113.9"), "expired", 600, 0, 1, 2));
+        slack.Publish(new GlobalAlertRaised(0, "global_rate>5.0x_mean", 88, 12.9, 5.8));
+        slack.Publish(new BanIneffective(0, IpKey.Parse("203.0.113.7"), -600, 0, 24120, 40.2, 1, 2));
+        slack.Publish(new FirewallFailed(0, FirewallOperation.Ban, IpKey.Parse("203.0.113.8"), "ipset exited 1", 600));
 
         await webhook.WaitForRequestsAsync(4);
         var texts = webhook.Requests.Select(r => Json(r).GetProperty("text").GetString()!).ToList();

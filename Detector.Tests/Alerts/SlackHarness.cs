@@ -17,8 +17,8 @@ namespace Detector.Tests.Alerts;
 
 /// <summary>
 /// Slack alerts composed with the production extensions (<c>AddSlackAlerts</c>, <c>WithSlackAlerts</c>) in a host whose
-/// log output is captured, with stand-ins for the IP entities and the ledger that answer a BAN's questions.
-/// Audit events are published on the event stream as the audit writer does.
+/// log output is captured, with a stand-in for the IP entities that answers a BAN's question.
+/// Detector events are published on the event stream as the audit writer does.
 /// </summary>
 public sealed class SlackHarness : IAsyncDisposable
 {
@@ -63,7 +63,6 @@ public sealed class SlackHarness : IAsyncDisposable
             akka.WithActors((system, registry) =>
             {
                 registry.Register<IpWindowRegion>(system.ActorOf(Props.Create<StandInIpWindows>(), "ip-windows"));
-                registry.Register<EnforcementActorKey>(system.ActorOf(Props.Create<StandInLedger>(), "enforcement"));
             });
             akka.WithSlackAlerts(options, new EnforcementOptions());
         });
@@ -75,7 +74,7 @@ public sealed class SlackHarness : IAsyncDisposable
         return harness;
     }
 
-    public void Publish(AuditEvent e) => System.EventStream.Publish(e);
+    public void Publish(DetectorEvent e) => System.EventStream.Publish(e);
 
     public async ValueTask DisposeAsync()
     {
@@ -83,8 +82,12 @@ public sealed class SlackHarness : IAsyncDisposable
         _host.Dispose();
     }
 
-    public static AuditEvent Ban(string ip, string duration = "600s") =>
-        new(DateTimeOffset.Parse("2026-04-29T14:24:29Z").ToUnixTimeSeconds(), AuditAction.Ban, ip, "ip_zscore>3.0", 212.4, "mean=11.2 std=6.1", duration);
+    /// <summary>A second offence, banned for 10 minutes.</summary>
+    public static BanImposed Ban(string ip)
+    {
+        var at = DateTimeOffset.Parse("2026-04-29T14:24:29Z").ToUnixTimeSeconds();
+        return new BanImposed(at, IpKey.Parse(ip), 2, at + 600, "ip_zscore>3.0", 212.4, 11.2, 6.1);
+    }
 
     /// <summary>Answers like an IP entity that saw a login flood.</summary>
     private sealed class StandInIpWindows : ReceiveActor
@@ -92,13 +95,6 @@ public sealed class SlackHarness : IAsyncDisposable
         public StandInIpWindows() =>
             Receive<GetIpWindowState>(q => Sender.Tell(new IpWindowState(q.Ip, 0, new SecondCounts(600, 600, 600, 0), 10,
                 null, ["/login", "/index.php/login"], ["python-requests/2.31"])));
-    }
-
-    /// <summary>Answers like a ledger in which every IP is on its second offence.</summary>
-    private sealed class StandInLedger : ReceiveActor
-    {
-        public StandInLedger() =>
-            Receive<GetOffender>(q => Sender.Tell(new OffenderInfo(q.Ip, new OffenderRecord(q.Ip, 2, 0, 0, 0, 1800, "ip_zscore>3.0"))));
     }
 }
 

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Detector.Alerts;
-using Detector.Audit;
+using Detector.Domain;
 
 namespace Detector.Tests.Alerts;
 
 public class SlackMessageBuilderSpecs
 {
     private static readonly long At = DateTimeOffset.Parse("2026-04-29T14:24:29Z").ToUnixTimeSeconds();
-    private static readonly AuditEvent Ban = new(At, "BAN", "203.0.113.9", "ip_zscore>3.0", 212.4, "mean=11.2 std=6.1", "600s");
+    private static readonly IpKey Ip = IpKey.Parse("203.0.113.9");
+    private static readonly BanImposed Ban = new(At, Ip, 2, At + 600, "ip_zscore>3.0", 212.4, 11.2, 6.1);
 
     private static JsonElement Payload(SlackMessage message) => JsonDocument.Parse(message.Payload).RootElement;
 
@@ -59,7 +60,7 @@ public class SlackMessageBuilderSpecs
     [Fact]
     public void Ban_without_details_still_says_everything_the_audit_line_says()
     {
-        var message = SlackMessageBuilder.ForEvent(Ban with { Duration = "permanent" }, AlertContext.Empty);
+        var message = SlackMessageBuilder.ForEvent(Ban with { ExpiresAt = null }, AlertContext.Empty);
 
         Assert.Contains("permanent", message.Text);
         Assert.DoesNotContain("Recent paths", BlockText(message));
@@ -97,7 +98,7 @@ public class SlackMessageBuilderSpecs
     [Fact]
     public void Unban_names_the_ip_the_reason_and_the_ban_it_ends()
     {
-        var unban = new AuditEvent(At, "UNBAN", "203.0.113.9", "expired", 0, "mean=11.0 std=6.0", "1800s");
+        var unban = new BanLifted(At, Ip, "expired", 1800, 0, 11.0, 6.0);
 
         var message = SlackMessageBuilder.ForEvent(unban, AlertContext.Empty);
 
@@ -109,7 +110,7 @@ public class SlackMessageBuilderSpecs
     [Fact]
     public void Global_alert_gives_rate_baseline_and_the_breadth_of_the_surge_when_known()
     {
-        var alert = new AuditEvent(At, "ALERT", "global", "global_rate>5.0x_mean", 88.0, "mean=12.9 std=5.8", "-");
+        var alert = new GlobalAlertRaised(At, "global_rate>5.0x_mean", 88.0, 12.9, 5.8);
         var breadth = new SurgeBreadth(412, 380, [new SurgeSource("198.51.100.7", 900), new SurgeSource("2001:db8::5", 450)]);
 
         var plain = SlackMessageBuilder.ForEvent(alert, AlertContext.Empty);
@@ -125,15 +126,32 @@ public class SlackMessageBuilderSpecs
     [Fact]
     public void Ineffective_ban_and_firewall_failures_are_worded_for_the_operator()
     {
-        var ineffective = SlackMessageBuilder.ForEvent(new AuditEvent(At, "BAN_INEFFECTIVE", "203.0.113.9", "traffic_after_ban", 40.2, "-", "600s"), AlertContext.Empty);
-        var banFailed = SlackMessageBuilder.ForEvent(new AuditEvent(At, "BAN_FAILED", "203.0.113.9", "ipset exited 1", 0, "-", "600s"), AlertContext.Empty);
-        var unbanFailed = SlackMessageBuilder.ForEvent(new AuditEvent(At, "UNBAN_FAILED", "203.0.113.9", "timeout", 0, "-", "-"), AlertContext.Empty);
+        var ineffective = SlackMessageBuilder.ForEvent(new BanIneffective(At, Ip, At - 600, At, 24120, 40.2, 11.0, 6.0), AlertContext.Empty);
+        var banFailed = SlackMessageBuilder.ForEvent(new FirewallFailed(At, FirewallOperation.Ban, Ip, "ipset exited 1", 600), AlertContext.Empty);
+        var unbanFailed = SlackMessageBuilder.ForEvent(new FirewallFailed(At, FirewallOperation.Unban, Ip, "timeout", null), AlertContext.Empty);
+        var reconcileFailed = SlackMessageBuilder.ForEvent(new FirewallFailed(At, FirewallOperation.Reconcile, null, "ipset restore exit 1", null), AlertContext.Empty);
 
-        Assert.Contains("not stopping its traffic", ineffective.Text);
+        Assert.Contains("not stopping its traffic: lines_after_ban=24120", ineffective.Text);
         Assert.Contains("40.2 req/s", ineffective.Text);
+        Assert.Equal("BAN_INEFFECTIVE 203.0.113.9", ineffective.Summary);
+        Assert.Equal("BAN_FAILED 203.0.113.9", banFailed.Summary);
         Assert.Contains("failed to ban 203.0.113.9", banFailed.Text);
         Assert.Contains("ipset exited 1", banFailed.Text);
         Assert.Contains("failed to unban 203.0.113.9", unbanFailed.Text);
+        Assert.Equal("RECONCILE_FAILED - — ipset restore exit 1, 0.0 req/s", reconcileFailed.Text);
+    }
+
+    [Fact]
+    public void Allowlisted_anomaly_and_baseline_recompute_get_the_plain_message()
+    {
+        var allowlisted = SlackMessageBuilder.ForEvent(
+            new AnomalyAllowlisted(At, new IpVerdict(Ip, At, "ip_zscore>3.0", 212.4, 11.2, 6.1), "allowlist"), AlertContext.Empty);
+        var baseline = SlackMessageBuilder.ForEvent(
+            new BaselineRecomputed(new BaselineSnapshot(At, 12.9, 5.8, 5.8, 0.031, 1, 2, 100, "14h", true), 13.1), AlertContext.Empty);
+
+        Assert.Equal("ALLOWLISTED 203.0.113.9 — ip_zscore&gt;3.0, 212.4 req/s", allowlisted.Text);
+        Assert.Equal("ALLOWLISTED 203.0.113.9", allowlisted.Summary);
+        Assert.Equal("BASELINE - — recompute, 13.1 req/s", baseline.Text);
     }
 
     [Fact]
@@ -147,20 +165,20 @@ public class SlackMessageBuilderSpecs
     [Fact]
     public void Burst_summary_counts_and_lists_the_banned_ips()
     {
-        var bans = Enumerable.Range(1, 12).Select(i => Ban with { Subject = $"203.0.113.{i}" }).ToList();
+        var bans = Enumerable.Range(1, 12).Select(i => Ban with { Ip = IpKey.Parse($"203.0.113.{i}") }).ToList();
 
         var message = SlackMessageBuilder.ForBanBurst(new BanBurst(bans, 12, 7, TimeSpan.FromSeconds(10), Continuing: false));
 
         Assert.StartsWith(":no_entry: 12 IPs banned in 10 s", message.Text);
         var text = BlockText(message);
-        Assert.All(bans, b => Assert.Contains($"`{b.Subject}`", text));
+        Assert.All(bans, b => Assert.Contains($"`{b.Ip}`", text));
         Assert.Contains("The first 5 had their own message", text);
     }
 
     [Fact]
     public void Burst_summary_says_how_many_it_does_not_list()
     {
-        var bans = Enumerable.Range(1, 50).Select(i => Ban with { Subject = $"203.0.113.{i}" }).ToList();
+        var bans = Enumerable.Range(1, 50).Select(i => Ban with { Ip = IpKey.Parse($"203.0.113.{i}") }).ToList();
 
         var message = SlackMessageBuilder.ForBanBurst(new BanBurst(bans, 80, 80, TimeSpan.FromSeconds(10), Continuing: true));
 
@@ -172,13 +190,13 @@ public class SlackMessageBuilderSpecs
     }
 
     [Theory]
-    [InlineData("600s", "10 min")]
-    [InlineData("1800s", "30 min")]
-    [InlineData("7200s", "2 h")]
-    [InlineData("90s", "1 min 30 s")]
-    [InlineData("5400s", "1 h 30 min")]
-    [InlineData("86400s", "1 d")]
-    [InlineData("permanent", "permanent")]
-    public void Durations_are_in_words(string audit, string words) =>
-        Assert.Equal(words, SlackMessageBuilder.HumanDuration(audit));
+    [InlineData(600L, "10 min")]
+    [InlineData(1800L, "30 min")]
+    [InlineData(7200L, "2 h")]
+    [InlineData(90L, "1 min 30 s")]
+    [InlineData(5400L, "1 h 30 min")]
+    [InlineData(86400L, "1 d")]
+    [InlineData(null, "permanent")]
+    public void Durations_are_in_words(long? seconds, string words) =>
+        Assert.Equal(words, SlackMessageBuilder.HumanDuration(seconds));
 }

@@ -1,10 +1,11 @@
 using Detector.Audit;
+using Detector.Domain;
 
 namespace Detector.Tests.Api;
 
 public sealed class RecentAuditEventsTests
 {
-    private static AuditEvent At(long second) => new(second, AuditAction.Alert, "global", "global_rate>5.0x_mean", 1, "mean=1.0 std=1.0", AuditEvent.None);
+    private static DetectorEvent At(long second) => new GlobalAlertRaised(second, "global_rate>5.0x_mean", 1, 1, 1);
 
     [Fact]
     public void Keeps_only_the_newest_events_up_to_its_capacity()

@@ -21,7 +21,7 @@ public class AuditEventTests
     private static AuditEvent BanEvent()
     {
         var at = At("2026-04-29T14:24:29Z");
-        return AuditEvent.Ban(new IpBanned(Ip, at, 1, at + 600, "ip_zscore>3.0", 212.4, 11.2, 6.1));
+        return AuditEvent.Of(new BanImposed(at, Ip, 1, at + 600, "ip_zscore>3.0", 212.4, 11.2, 6.1));
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public class AuditEventTests
     [Fact]
     public void Unban_line_has_the_documented_shape()
     {
-        var e = AuditEvent.Unban(new IpUnbanned(Ip, At("2026-04-29T14:34:29Z"), "expired"), 600, 0.0, 11.0, 6.0);
+        var e = AuditEvent.Of(new BanLifted(At("2026-04-29T14:34:29Z"), Ip, "expired", 600, 0.0, 11.0, 6.0));
 
         Assert.Equal(UnbanLine, e.Format());
     }
@@ -43,7 +43,7 @@ public class AuditEventTests
     {
         var snapshot = new BaselineSnapshot(At("2026-04-29T14:25:00Z"), 12.9, 5.8, 2.1, 0.031, 1.0, 2.0, 1800, "14h", true);
 
-        Assert.Equal(BaselineLine, AuditEvent.BaselineRecomputed(snapshot, 13.1).Format());
+        Assert.Equal(BaselineLine, AuditEvent.Of(new BaselineRecomputed(snapshot, 13.1)).Format());
     }
 
     [Fact]
@@ -51,13 +51,13 @@ public class AuditEventTests
     {
         var alert = new GlobalAlert(At("2026-04-29T14:26:10Z"), "global_rate>5.0x_mean", 88.0, 12.9, 5.8);
 
-        Assert.Equal(AlertLine, AuditEvent.Alert(alert).Format());
+        Assert.Equal(AlertLine, AuditEvent.Of(GlobalAlertRaised.From(alert)).Format());
     }
 
     [Fact]
     public void Permanent_ban_says_permanent()
     {
-        var e = AuditEvent.Ban(new IpBanned(Ip, 0, 4, null, "manual", 0, 0, 0));
+        var e = AuditEvent.Of(new BanImposed(0, Ip, 4, null, "manual", 0, 0, 0));
 
         Assert.Equal("[1970-01-01T00:00:00Z] BAN 203.0.113.9 | manual | 0.0 req/s | mean=0.0 std=0.0 | permanent", e.Format());
     }
@@ -74,7 +74,7 @@ public class AuditEventTests
     [Fact]
     public void IPv6_subject_is_printed_in_its_canonical_form()
     {
-        var e = AuditEvent.Ban(new IpBanned(IpKey.Parse("2001:DB8:0:0::1"), 0, 1, 600, "ip_zscore>3.0", 1, 1, 1));
+        var e = AuditEvent.Of(new BanImposed(0, IpKey.Parse("2001:DB8:0:0::1"), 1, 600, "ip_zscore>3.0", 1, 1, 1));
 
         Assert.Equal("2001:db8::1", e.Subject);
     }
@@ -164,6 +164,6 @@ public class AuditEventTests
         Assert.Equal("mean=11.2 std=6.1", AuditEvent.MeanStd(11.2, 6.1));
         Assert.Equal(BanEvent(), AuditEvent.TryParse(BanLine));
         var snapshot = new BaselineSnapshot(At("2026-04-29T14:25:00Z"), 12.9, 5.8, 2.1, 0.031, 1.0, 2.0, 1800, "14h", true);
-        Assert.Equal(BaselineLine, AuditEvent.BaselineRecomputed(snapshot, 13.1).Format());
+        Assert.Equal(BaselineLine, AuditEvent.Of(new BaselineRecomputed(snapshot, 13.1)).Format());
     }
 }

@@ -23,17 +23,17 @@ public class SiteAnomalyRuleTests
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-    private static SiteSecond Second(Random random, double requestsPerSecond, double clients, double authPerMinute = 1,
+    private static SiteTraffic Second(Random random, double requestsPerSecond, double clients, double authPerMinute = 1,
         double newPerMinute = 1, double notFoundPerMinute = 2)
     {
         var requests = Poisson(random, requestsPerSecond);
         var auth = Poisson(random, authPerMinute / 60);
         var notFound = Poisson(random, notFoundPerMinute / 60);
         var counts = new SecondCounts(requests + auth + notFound, auth + notFound, auth, notFound);
-        return new SiteSecond(counts, Poisson(random, newPerMinute / 60), (int)clients);
+        return new SiteTraffic(counts, Poisson(random, newPerMinute / 60), (int)clients);
     }
 
-    private static List<SiteAnomaly> Run(SiteAnomalyRule rule, int seconds, Func<int, SiteSecond> traffic, int from = 0)
+    private static List<SiteAnomaly> Run(SiteAnomalyRule rule, int seconds, Func<int, SiteTraffic> traffic, int from = 0)
     {
         var anomalies = new List<SiteAnomaly>();
         for (var s = from; s < from + seconds; s++)
@@ -151,7 +151,7 @@ public class SiteAnomalyRuleTests
         var flood = new SecondCounts(300, 0, 0, 0);
         var at = Start + 20 * 60;
         for (var s = 0; s < 3; s++)
-            rule.Observe(at + s, new SiteSecond(flood + new SecondCounts(10, 0, 0, 0), 1, 300));
+            rule.Observe(at + s, new SiteTraffic(flood + new SecondCounts(10, 0, 0, 0), 1, 300));
         for (var s = 0; s < 3; s++)
             rule.Forget(at + s, flood);
 

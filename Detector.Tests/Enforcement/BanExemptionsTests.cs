@@ -72,14 +72,14 @@ public sealed class ExemptAnomalyEpisodesTests
     }
 }
 
-public sealed class BanEffectivenessTests
+public sealed class BanMirrorTests
 {
     private static readonly IpKey Ip = IpKey.Parse("203.0.113.9");
     private const long BannedAt = 10_000;
 
-    private static BanEffectiveness Watching(bool enforces = true)
+    private static BanMirror Watching(bool enforces = true)
     {
-        var bans = new BanEffectiveness(graceSeconds: 5, enforces);
+        var bans = new BanMirror(graceSeconds: 5, enforces);
         bans.Banned(Ip, BannedAt, BannedAt + 600);
         return bans;
     }

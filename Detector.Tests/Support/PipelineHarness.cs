@@ -43,7 +43,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         var registry = host.Services.GetRequiredService<ActorRegistry>();
         Audit = registry.Get<AuditWriterActor>();
         _recorder = System.ActorOf(Props.Create<AuditRecorder>());
-        System.EventStream.Subscribe(_recorder, typeof(AuditEvent));
+        System.EventStream.Subscribe(_recorder, typeof(DetectorEvent));
         Enforcement = registry.Get<EnforcementActorKey>();
         var actors = new DetectionActors(registry.Get<IpWindowRegion>(), registry.Get<ReplyCollectorActor>(), Enforcement, Audit);
         Coordinator = new DetectionCoordinator(options, actors, new EventClock(clock.Mode, options.Clock, Counters, clock.WallClock), Stats);
@@ -69,7 +69,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         return new PipelineHarness(host, options, recording, clock ?? new EventClockSetup(ClockMode.Replay, TimeProvider.System));
     }
 
-    /// <summary>Audit events published so far, after everything sent before this call was written.</summary>
+    /// <summary>The audit lines of the events published so far, after everything sent before this call was written.</summary>
     public async Task<IReadOnlyList<AuditEvent>> AuditEventsAsync()
     {
         await Audit.Ask<AuditFlushed>(FlushAudit.Instance, TimeSpan.FromSeconds(10));
@@ -100,7 +100,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         public AuditRecorder()
         {
             var recorded = new List<AuditEvent>();
-            Receive<AuditEvent>(recorded.Add);
+            Receive<DetectorEvent>(e => recorded.Add(AuditEvent.Of(e)));
             Receive<GetRecorded>(_ => Sender.Tell(recorded.ToList()));
         }
     }

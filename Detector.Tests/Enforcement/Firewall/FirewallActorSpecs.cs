@@ -43,7 +43,9 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
 
         actor.Tell(new FirewallBan(Ip, TimeSpan.FromMinutes(10), T0));
 
-        var line = audit.ExpectMsg<AuditEvent>();
+        var failed = audit.ExpectMsg<FirewallFailed>();
+        Assert.Equal((FirewallOperation.Ban, Ip, 600L), (failed.Operation, failed.Ip, failed.BanDurationSeconds));
+        var line = AuditEvent.Of(failed);
         Assert.Equal(
             "[2026-04-29T14:24:29Z] BAN_FAILED 203.0.113.9 | ipset add detector-v4 203.0.113.9 timeout 600 -exist exit 1: " +
             "ipset v7.17: The set with the given name does not exist | 0.0 req/s | - | 600s",
@@ -62,7 +64,7 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
 
         actor.Tell(new FirewallUnban(Ip, T0 + 600));
 
-        var line = audit.ExpectMsg<AuditEvent>();
+        var line = AuditEvent.Of(audit.ExpectMsg<FirewallFailed>());
         Assert.Equal("[2026-04-29T14:34:29Z] UNBAN_FAILED 203.0.113.9 | ipset del detector-v4 203.0.113.9 -exist exit 2: timeout / pipe | 0.0 req/s | - | -",
             line.Format());
     }
@@ -118,7 +120,9 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
         ledger.ExpectMsg<GetBans>();
         ledger.Reply(snapshot);
         ExpectMsg<FirewallReconcileFailed>();
-        var line = audit.ExpectMsg<AuditEvent>();
+        var failed = audit.ExpectMsg<FirewallFailed>();
+        Assert.Equal((FirewallOperation.Reconcile, (IpKey?)null), (failed.Operation, failed.Ip));
+        var line = AuditEvent.Of(failed);
         Assert.Equal(("RECONCILE_FAILED", "-", T0), (line.Action, line.Subject, line.At));
         Assert.StartsWith("ipset restore -exist <1 lines> exit 1: ipset v7.17: Error in line 1", line.Condition);
 

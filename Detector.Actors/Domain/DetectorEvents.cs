@@ -1,0 +1,72 @@
+namespace Detector.Domain;
+
+/// <summary>
+/// What Detector did or noticed, as typed facts: the events the audit writer, Slack, the API feed and the console
+/// consume, each formatting what it needs (the audit line is one such format, <c>AuditEvent.Of</c>). Closed: the
+/// records below are all there is. <paramref name="At"/> is event time, Unix seconds. Durations are whole seconds,
+/// null = permanent.
+/// </summary>
+public abstract record DetectorEvent
+{
+    // Only this assembly derives (the records below): consumers switch over them exhaustively.
+    private protected DetectorEvent(long at) => At = at;
+
+    public long At { get; }
+}
+
+/// <summary>An IP was banned (its <paramref name="Offence"/>-th time) because <paramref name="Condition"/> fired with
+/// the IP's <paramref name="Rate"/> against the per-IP <paramref name="Mean"/>/<paramref name="Std"/>; or manually
+/// (condition "manual", zero figures). <paramref name="ExpiresAt"/> null = permanent.</summary>
+public sealed record BanImposed(long At, IpKey Ip, int Offence, long? ExpiresAt, string Condition, double Rate, double Mean, double Std)
+    : DetectorEvent(At)
+{
+    /// <summary>Seconds the ban lasts; null = permanent.</summary>
+    public long? DurationSeconds => ExpiresAt - At;
+}
+
+/// <summary>A ban was lifted for <paramref name="Reason"/> ("expired", "manual"). <paramref name="BanDurationSeconds"/>
+/// is the length of the lifted ban (null = it was permanent); rate, mean and std are the IP's figures at unban time.</summary>
+public sealed record BanLifted(long At, IpKey Ip, string Reason, long? BanDurationSeconds, double Rate, double Mean, double Std)
+    : DetectorEvent(At);
+
+/// <summary>A site-wide anomaly, once per episode: the 60 s site <paramref name="Rate"/> against the site baseline.
+/// No IP is banned for it. (Its breadth, the distinct and top sources, is read by Slack from the live statistics.)</summary>
+public sealed record GlobalAlertRaised(long At, string Condition, double Rate, double Mean, double Std) : DetectorEvent(At)
+{
+    public static GlobalAlertRaised From(GlobalAlert alert) => new(alert.Second, alert.Condition, alert.Rate, alert.Mean, alert.Std);
+}
+
+/// <summary>Lines kept arriving from an IP banned at <paramref name="BannedAt"/> after the grace period: the firewall
+/// misses its traffic. <paramref name="Rate"/> is those <paramref name="LinesAfterBan"/> over the seconds since the
+/// ban; mean and std are the per-IP baseline's.</summary>
+public sealed record BanIneffective(long At, IpKey Ip, long BannedAt, long? ExpiresAt, long LinesAfterBan, double Rate, double Mean, double Std)
+    : DetectorEvent(At)
+{
+    /// <summary>Seconds the ban lasts; null = permanent.</summary>
+    public long? BanDurationSeconds => ExpiresAt - BannedAt;
+}
+
+/// <summary>What the firewall failed to do.</summary>
+public enum FirewallOperation
+{
+    Ban,
+    Unban,
+    Reconcile,
+}
+
+/// <summary>A firewall command failed after its retries; the ledger keeps the desired state. <paramref name="Ip"/> is
+/// null for a reconcile; <paramref name="BanDurationSeconds"/> applies to a ban only (null there = permanent).
+/// <paramref name="Reason"/> is one line without '|'.</summary>
+public sealed record FirewallFailed(long At, FirewallOperation Operation, IpKey? Ip, string Reason, long? BanDurationSeconds)
+    : DetectorEvent(At);
+
+/// <summary>The baseline was recomputed (at <see cref="BaselineSnapshot.ComputedAtSecond"/>) while the 60 s site rate
+/// was <paramref name="Rate"/>.</summary>
+public sealed record BaselineRecomputed(BaselineSnapshot Snapshot, double Rate) : DetectorEvent(Snapshot.ComputedAtSecond);
+
+/// <summary>A verdict that would have banned an IP that is never banned (loopback, this host, allowlist, trusted
+/// proxy), once per episode; <paramref name="Exemption"/> says which ("allowlist", "trusted_proxy", ...).</summary>
+public sealed record AnomalyAllowlisted(long At, IpVerdict Verdict, string Exemption) : DetectorEvent(At)
+{
+    public IpKey Ip => Verdict.Ip;
+}

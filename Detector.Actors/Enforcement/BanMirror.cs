@@ -1,0 +1,90 @@
+using Detector.Domain;
+
+namespace Detector.Enforcement;
+
+/// <summary>A ban that does not stop the traffic: lines kept arriving past the grace period.</summary>
+public sealed record IneffectiveBan(IpKey Ip, long At, long BannedAt, long? ExpiresAt, long LinesAfterBan, double Rate);
+
+/// <summary>
+/// The detection side's copy of the active bans (the ledger in <see cref="EnforcementActor"/> is the truth): who is
+/// banned, when the next ban expires, and whether each ban works — an IP that still sends log lines
+/// <c>grace</c> seconds or more after its ban is reported once per ban. Only a firewall that really enforces can
+/// be judged; otherwise bans are tracked but never reported. Pure: times are event-time seconds, state changes
+/// only through <see cref="Apply(IReadOnlyList{LedgerEvent}, long?)"/>, <see cref="Banned"/>, <see cref="Unbanned"/>
+/// and <see cref="Observe"/>.
+/// </summary>
+public sealed class BanMirror(long graceSeconds, bool firewallEnforces)
+{
+    private sealed class Watch(long bannedAt, long? expiresAt)
+    {
+        public long BannedAt { get; } = bannedAt;
+        public long? ExpiresAt { get; } = expiresAt;
+        public long LinesAfterBan;
+        public bool Reported;
+    }
+
+    private readonly Dictionary<IpKey, Watch> _bans = new();
+
+    public long GraceSeconds { get; } = graceSeconds;
+    public bool FirewallEnforces { get; } = firewallEnforces;
+    public int Count => _bans.Count;
+
+    /// <summary>The earliest expiry of a timed ban, as enforcement last said; null when none.</summary>
+    public long? NextExpiry { get; private set; }
+
+    /// <summary>The mirror of what enforcement recovered: its active bans (still kept out of the baseline, still
+    /// watched) and its next expiry.</summary>
+    public static BanMirror From(EnforcementState state, long graceSeconds)
+    {
+        var mirror = new BanMirror(graceSeconds, state.FirewallEnforces);
+        foreach (var ban in state.ActiveBans)
+            if (ban.BannedAt is { } at) mirror.Banned(ban.Ip, at, ban.ExpiresAt);
+        mirror.NextExpiry = state.NextExpiry;
+        return mirror;
+    }
+
+    public bool IsBanned(IpKey ip) => _bans.ContainsKey(ip);
+
+    /// <summary>Whether a ban expires by <paramref name="now"/>: enforcement must be asked even without verdicts.</summary>
+    public bool ExpiryDue(long now) => NextExpiry is { } expiry && expiry <= now;
+
+    /// <summary>The first second whose close (now = second + 1) has an expiry due; long.MaxValue when none.</summary>
+    public long FirstSecondWithExpiryDue => NextExpiry is { } expiry ? expiry - 1 : long.MaxValue;
+
+    /// <summary>What enforcement applied (bans and unbans; other events change nothing here), and its next expiry.</summary>
+    public void Apply(IReadOnlyList<LedgerEvent> events, long? nextExpiry)
+    {
+        NextExpiry = nextExpiry;
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case IpBanned banned:
+                    Banned(banned.Ip, banned.At, banned.ExpiresAt);
+                    break;
+                case IpUnbanned unbanned:
+                    Unbanned(unbanned.Ip);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>A (new) ban starts watching from zero; a re-ban after an unban is a new ban.</summary>
+    public void Banned(IpKey ip, long at, long? expiresAt) => _bans[ip] = new Watch(at, expiresAt);
+
+    public void Unbanned(IpKey ip) => _bans.Remove(ip);
+
+    /// <summary>The banned <paramref name="ip"/> sent <paramref name="requests"/> lines in <paramref name="second"/>.</summary>
+    /// <returns>The report, the first time the ban is seen not to work; otherwise null.</returns>
+    public IneffectiveBan? Observe(IpKey ip, long second, long requests)
+    {
+        if (requests <= 0 || !_bans.TryGetValue(ip, out var watch) || second < watch.BannedAt) return null;
+        watch.LinesAfterBan += requests;
+        if (!FirewallEnforces || watch.Reported || second < watch.BannedAt + GraceSeconds) return null;
+
+        watch.Reported = true;
+        var now = second + 1;
+        var rate = watch.LinesAfterBan / (double)Math.Max(1, now - watch.BannedAt);
+        return new IneffectiveBan(ip, now, watch.BannedAt, watch.ExpiresAt, watch.LinesAfterBan, rate);
+    }
+}
