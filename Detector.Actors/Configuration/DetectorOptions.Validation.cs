@@ -66,6 +66,18 @@ public sealed partial class DetectionOptions
         if (SharedBarRaise < 1 || SharedBarMax < 1)
             yield return "Detector:Detection:SharedBarRaise and SharedBarMax must be at least 1 (1 turns the bar off).";
         if (GlobalMinAnomalousSeconds < 1) yield return "Detector:Detection:GlobalMinAnomalousSeconds must be at least 1.";
+        if (RepetitiveMinRequests < 0 || RepetitiveRouteMinRequests < 0)
+            yield return "Detector:Detection:RepetitiveMinRequests and RepetitiveRouteMinRequests must not be negative (0 turns a rule off).";
+        if (RepetitiveMinShare is <= 0 or > 1 || RepetitiveRouteMinShare is <= 0 or > 1)
+            yield return "Detector:Detection:RepetitiveMinShare and RepetitiveRouteMinShare must be in (0, 1].";
+        if (!Enum.IsDefined(GlobalRule)) yield return "Detector:Detection:GlobalRule must be Causes or Original.";
+        if (GlobalSurgeFactor <= 1 || GlobalCauseFactor <= 1)
+            yield return "Detector:Detection:GlobalSurgeFactor and GlobalCauseFactor must be greater than 1.";
+        if (GlobalTrendMinutes < 0) yield return "Detector:Detection:GlobalTrendMinutes must not be negative (0 or 1-2: no trend).";
+        if (GlobalVolumeBusiestSources is < 0 or > 100) yield return "Detector:Detection:GlobalVolumeBusiestSources must be between 0 and 100.";
+        if (GlobalNewClientsMinShare is < 0 or > 1) yield return "Detector:Detection:GlobalNewClientsMinShare must be between 0 and 1.";
+        if (GlobalNewClientsFloor < 0 || GlobalAuthFailuresFloor < 0 || GlobalNotFoundFloor < 0 || GlobalServerErrorsFloor < 0)
+            yield return "Detector:Detection:GlobalNewClientsFloor, GlobalAuthFailuresFloor, GlobalNotFoundFloor and GlobalServerErrorsFloor must not be negative.";
     }
 }
 

@@ -82,13 +82,13 @@ public sealed partial class DetectionOptions
     /// window looks like a shared, legitimate address (see <see cref="SharedMinSuccessShare"/>); 1 disables it.</summary>
     public double SharedBarRaise { get; set; } = 4.0;
     /// <summary>Shared-address evidence needs at least this success (2xx/3xx) share of the window...</summary>
-    public double SharedMinSuccessShare { get; set; } = 0.9;
+    public double SharedMinSuccessShare { get; set; } = 0.8;
     /// <summary>...and either this share of WebDAV/OCS requests answered with success (real sync, mobile and DAV clients)...</summary>
     public double SharedMinAppShare { get; set; } = 0.5;
     /// <summary>...or this many distinct user agents in the window (many people behind one address).</summary>
     public int SharedMinAgents { get; set; } = 4;
     /// <summary>Many agents raise the bar further, SharedBarRaise per SharedMinAgents of them, up to this.</summary>
-    public double SharedBarMax { get; set; } = 8.0;
+    public double SharedBarMax { get; set; } = 16.0;
 
     /// <summary>The longer per-IP horizon of the sustained rule (seconds, a multiple of 10).</summary>
     public int SustainedHorizonSeconds { get; set; } = 600;
@@ -103,9 +103,48 @@ public sealed partial class DetectionOptions
     public double ClientErrorMinShare { get; set; } = 0.5;
 
     /// <summary>During a global episode, an IP above this 60 s rate (req/s, before the shared bar) is one of the
-    /// surge's sources and is banned. 0 disables the rule.</summary>
-    public double SurgeContributorRate { get; set; } = 1.0;
+    /// surge's sources and is banned. 0 (the default) disables the rule: an episode alone is no evidence against
+    /// an address, and in a flash crowd or a false alarm its "sources" are the site's own users.</summary>
+    public double SurgeContributorRate { get; set; }
+
+    /// <summary>Repetitive rule: an address whose requests over the sustained horizon went this share or more to
+    /// two paths (query included, health probes left out)...</summary>
+    public double RepetitiveMinShare { get; set; } = 0.8;
+    /// <summary>...with at least this many such requests in the horizon, is abusing an endpoint whatever its rate:
+    /// no real client asks for the same one or two things hundreds of times. 0 disables the rule.</summary>
+    public int RepetitiveMinRequests { get; set; } = 240;
+    /// <summary>Repetition by route (path without its query): this share or more of at least
+    /// <see cref="RepetitiveRouteMinRequests"/> requests in the horizon on two endpoints. Higher than by path: a real
+    /// client may poll one endpoint with changing queries, but not a thousand times in ten minutes. 0 disables it.</summary>
+    public double RepetitiveRouteMinShare { get; set; } = 0.9;
+    public int RepetitiveRouteMinRequests { get; set; } = 600;
+
+    /// <summary>Which site-wide rule raises GLOBAL alerts: <see cref="GlobalRuleKind.Causes"/> (by cause against
+    /// the site's own recent minutes and trend) or <see cref="GlobalRuleKind.Original"/> (the 60 s rate against
+    /// the baseline's mean and Std60, as first designed; kept for comparison).</summary>
+    public GlobalRuleKind GlobalRule { get; set; } = GlobalRuleKind.Causes;
+    /// <summary>Causes rule: the site's request volume over the window must exceed this multiple of the expected
+    /// volume (the larger of the recent median and the trend projected to now).</summary>
+    public double GlobalSurgeFactor { get; set; } = 3.0;
+    /// <summary>Causes rule: new clients, auth failures, not-found and server errors must exceed this multiple of
+    /// their expected count.</summary>
+    public double GlobalCauseFactor { get; set; } = 4.0;
+    /// <summary>Causes rule: the volume test leaves out this many of the window's busiest addresses, so a surge
+    /// only they carry is judged by the per-address rules, not raised as a site-wide alert.</summary>
+    public int GlobalVolumeBusiestSources { get; set; } = 3;
+    /// <summary>Causes rule: minutes of history the volume trend is fitted on.</summary>
+    public int GlobalTrendMinutes { get; set; } = 10;
+    /// <summary>Causes rule: new clients must also be at least this share of the window's active clients.</summary>
+    public double GlobalNewClientsMinShare { get; set; } = 0.25;
+    /// <summary>Causes rule floors: the least each count is expected to be per minute, so a small site's noise
+    /// stays quiet.</summary>
+    public double GlobalNewClientsFloor { get; set; } = 10;
+    public double GlobalAuthFailuresFloor { get; set; } = 5;
+    public double GlobalNotFoundFloor { get; set; } = 10;
+    public double GlobalServerErrorsFloor { get; set; } = 5;
 }
+
+public enum GlobalRuleKind { Causes, Original }
 
 public sealed partial class BaselineOptions
 {

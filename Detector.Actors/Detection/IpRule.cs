@@ -17,10 +17,16 @@ namespace Detector.Detection;
 /// <item>client errors from the IP's own answers, absolute and relative: "ip_auth_failures>={N}/60s" (401/403) or
 /// "ip_not_found>={N}/60s" (404) when the count reaches N and is at least ClientErrorMinShare of the IP's requests and
 /// above ErrorSurgeMultiplier × the site's error rate;</item>
-/// <item>sustained abuse: "ip_sustained>{R}/s_10m" when both the long horizon's rate and the window's exceed R;</item>
+/// <item>repetition: "ip_repetitive>={S}_top2_10m" when at least RepetitiveMinRequests of the horizon's requests
+/// went to the IP, S or more of them to the same one or two paths, from fewer than SharedMinAgents agents: a
+/// client that sits on <c>/login</c> and <c>/</c> is unlike any real client mix, whatever its rate; and
+/// "ip_repetitive_route>={S}_top2_10m", the same on endpoints (paths without their query) with a higher count and
+/// share, for a flood that only varies its query;</item>
+/// <item>sustained abuse: "ip_sustained>{R}/s_10m" when both the long horizon's rate and the window's exceed R,
+/// only for an address without the shared-and-legitimate evidence below;</item>
 /// <item>a surge's sources: "ip_surge_contributor>{R}/s" during a global episode when the window's rate exceeds R.</item>
 /// </list>
-/// Every rate rule (not the error rules) is multiplied by SharedBarRaise for an address whose window looks shared
+/// Every rate rule (not the error or repetition rules) is multiplied by SharedBarRaise for an address whose window looks shared
 /// and legitimate — mostly successful answers, and mostly WebDAV/OCS client traffic or many user agents — and a
 /// verdict against a raised bar says so ("+shared_bar").
 /// </summary>
@@ -28,6 +34,9 @@ public static class IpRule
 {
     public const string ErrorSurgeSuffix = "+error_surge";
     public const string SharedBarSuffix = "+shared_bar";
+
+    /// <summary>A window this much successful WebDAV/OCS is a sync client's, not a browser's or a script's.</summary>
+    private const double SyncAppShare = 0.9;
 
     /// <summary>The original rules alone (no horizon, no agents, no surge).</summary>
     public static IpVerdict? Evaluate(IpKey ip, long second, SecondCounts window, BaselineSnapshot baseline, DetectionOptions options) =>
@@ -48,7 +57,23 @@ public static class IpRule
         condition = ClientErrorRule(window, baseline, options);
         if (condition is not null) return Verdict(condition);
 
-        if (options.SustainedRate > 0)
+        if (evidence.DistinctAgents < Math.Max(1, options.SharedMinAgents))
+        {
+            if (options.RepetitiveMinRequests > 0
+                && evidence.HorizonPaths >= options.RepetitiveMinRequests
+                && evidence.HorizonTopTwoPaths >= options.RepetitiveMinShare * evidence.HorizonPaths)
+                return Verdict(string.Create(CultureInfo.InvariantCulture,
+                    $"ip_repetitive>={options.RepetitiveMinShare:F2}_top2_{options.SustainedHorizonSeconds / 60}m"));
+            if (options.RepetitiveRouteMinRequests > 0
+                && evidence.HorizonPaths >= options.RepetitiveRouteMinRequests
+                && evidence.HorizonTopTwoRoutes >= options.RepetitiveRouteMinShare * evidence.HorizonPaths)
+                return Verdict(string.Create(CultureInfo.InvariantCulture,
+                    $"ip_repetitive_route>={options.RepetitiveRouteMinShare:F2}_top2_{options.SustainedHorizonSeconds / 60}m"));
+        }
+
+        // Rate alone over minutes is no evidence against an address that looks shared and legitimate (an office,
+        // a sync client catching up, a photo upload): only the original rules' far higher bar applies to it.
+        if (options.SustainedRate > 0 && bar <= 1)
         {
             var threshold = options.SustainedRate * bar;
             var horizonRate = (double)evidence.Horizon.Requests / options.SustainedHorizonSeconds;
@@ -101,7 +126,7 @@ public static class IpRule
     /// <summary>
     /// How much higher the rate rules' bar is for an address whose window looks shared and legitimate: with at least
     /// SharedMinSuccessShare of it answered with success, SharedBarRaise when SharedMinAppShare of it is successful
-    /// WebDAV/OCS traffic, and SharedBarRaise × agents / SharedMinAgents (at most SharedBarMax) for SharedMinAgents or
+    /// WebDAV/OCS traffic (twice that when nearly all of it is), and SharedBarRaise × agents / SharedMinAgents (at most SharedBarMax) for SharedMinAgents or
     /// more distinct user agents; else 1.
     /// </summary>
     public static double SharedBar(in IpEvidence evidence, DetectionOptions options)
@@ -111,7 +136,11 @@ public static class IpRule
         var successShare = (double)window.Successes / window.Requests;
         if (successShare < options.SharedMinSuccessShare) return 1;
         var bar = 1.0;
-        if ((double)window.AppSuccesses / window.Requests >= options.SharedMinAppShare) bar = options.SharedBarRaise;
+        var appShare = (double)window.AppSuccesses / window.Requests;
+        // Nearly all of it successful WebDAV/OCS is what a sync client catching up or uploading a folder sends:
+        // the highest bar, so only a flood far beyond any client's pace is banned on rate.
+        if (appShare >= options.SharedMinAppShare)
+            bar = appShare >= SyncAppShare ? 2 * options.SharedBarRaise : options.SharedBarRaise;
         // Each further group of SharedMinAgents agents is likely more people: the bar grows with them, up to SharedBarMax.
         if (options.SharedMinAgents > 0 && evidence.DistinctAgents >= options.SharedMinAgents)
             bar = Math.Max(bar, Math.Min(Math.Max(options.SharedBarMax, options.SharedBarRaise),

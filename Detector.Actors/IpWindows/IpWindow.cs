@@ -10,7 +10,8 @@ public readonly record struct IpObservation(SecondCounts Window, IpVerdict? Verd
 
 /// <summary>
 /// Everything the detector knows about one IP's traffic — the one home of per-IP detection state: the sliding
-/// window, the longer horizon, recent user agents, the latest sample paths and agents, and the last verdict. Pure:
+/// window, the longer horizon, the paths and routes it asked for most over that horizon, recent user agents, the
+/// latest sample paths and agents, and the last verdict. Pure:
 /// <see cref="IpWindowActor"/> hosts one per IP entity; the tests drive it directly.
 /// </summary>
 /// <remarks>
@@ -25,13 +26,18 @@ public sealed class IpWindow
     private readonly SlidingWindow _window;
     private readonly HorizonWindow _horizon;
     private readonly RecentAgents _recentAgents = new();
+    private readonly PathHorizon _paths;
+    private readonly PathHorizon _routes;
 
     public IpWindow(IpKey ip, DetectionOptions options)
     {
         _ip = ip;
         _options = options;
         _window = new SlidingWindow(options.WindowSeconds);
-        _horizon = new HorizonWindow(Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds));
+        var horizon = Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds);
+        _horizon = new HorizonWindow(horizon);
+        _paths = new PathHorizon(horizon);
+        _routes = new PathHorizon(horizon, byRoute: true);
     }
 
     public IpKey Ip => _ip;
@@ -45,8 +51,9 @@ public sealed class IpWindow
 
     /// <summary>Adds closed seconds of the IP's traffic with their samples and evaluates the rules at the latest second.</summary>
     /// <param name="siteSurge">A global episode is in progress.</param>
+    /// <param name="pathMinutes">The batch's path tallies, minute by minute.</param>
     public IpObservation Observe((long Second, SecondCounts Counts)[] seconds, string[] samplePaths, string[] sampleAgents,
-        BaselineSnapshot baseline, bool siteSurge)
+        BaselineSnapshot baseline, bool siteSurge, PathMinute[]? pathMinutes = null)
     {
         foreach (var (second, counts) in seconds)
         {
@@ -58,8 +65,15 @@ public sealed class IpWindow
         var latest = _window.LatestSecond;
         foreach (var agent in sampleAgents) _recentAgents.Add(agent, latest);
 
+        foreach (var minute in pathMinutes ?? [])
+        {
+            _paths.Add(minute.Second, minute.TopPaths, minute.Total);
+            _routes.Add(minute.Second, minute.TopRoutes, minute.Total);
+        }
+        var paths = _paths.Over(latest);
         var evidence = new IpEvidence(_window.Totals, _horizon.Totals,
-            _recentAgents.CountSince(latest - _options.WindowSeconds + 1), siteSurge);
+            _recentAgents.CountSince(latest - _options.WindowSeconds + 1), siteSurge,
+            paths.Total, paths.TopTwo(), _routes.Over(latest).TopTwo());
         var verdict = IpRule.Evaluate(_ip, latest, evidence, baseline, _options);
         if (verdict is not null) LastVerdict = verdict;
         return new IpObservation(_window.Totals, verdict, verdict is null ? null : _window.Buckets().ToArray());

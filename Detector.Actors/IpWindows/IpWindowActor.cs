@@ -38,7 +38,7 @@ public sealed class IpWindowActor : ReceiveActor
     private void Observe(IpTrafficObserved observed)
     {
         var (window, verdict, buckets) = _state.Observe(
-            observed.Seconds, observed.SamplePaths, observed.SampleAgents, observed.Baseline, observed.SiteSurge);
+            observed.Seconds, observed.SamplePaths, observed.SampleAgents, observed.Baseline, observed.SiteSurge, observed.PathMinutes);
         observed.ReplyTo.Tell(new IpEvaluated(observed.SliceId, _state.Ip, window, verdict, buckets));
     }
 

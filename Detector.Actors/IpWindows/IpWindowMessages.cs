@@ -17,7 +17,8 @@ public interface IIpMessage
 /// One IP's traffic in closed seconds of event time since its last message (a micro-batch: one message per IP
 /// per second at most, whatever the rate; quiet IPs are batched for up to a minute). The entity adds the seconds,
 /// evaluates at the last one and replies <see cref="IpEvaluated"/> to <paramref name="ReplyTo"/>.
-/// <paramref name="SiteSurge"/>: a global episode is in progress.
+/// <paramref name="SiteSurge"/>: a global episode is in progress. <paramref name="PathMinutes"/>: the batch's
+/// most asked-for paths, minute by minute (<see cref="PathTally"/>).
 /// </summary>
 public sealed record IpTrafficObserved(
     IpKey Ip,
@@ -27,7 +28,8 @@ public sealed record IpTrafficObserved(
     BaselineSnapshot Baseline,
     long SliceId,
     IActorRef ReplyTo,
-    bool SiteSurge = false) : IIpMessage;
+    bool SiteSurge = false,
+    PathMinute[]? PathMinutes = null) : IIpMessage;
 
 /// <summary>The entity's answer: its window after the second, and a verdict when a rule fired. When a verdict
 /// is present, <paramref name="Buckets"/> holds the window's per-second counts so the baseline can forget them.</summary>

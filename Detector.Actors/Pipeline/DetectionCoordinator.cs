@@ -171,7 +171,8 @@ public sealed class DetectionCoordinator
         site -= _bannedInOpenSecond;
         _bannedInOpenSecond = default;
 
-        var closedSite = _site.CloseSecond(second, site);
+        var closedSite = _site.CloseSecond(second, site, _batcher.NewClientsInClosedSecond, _talkers.Count,
+            () => _talkers.BusiestRequests(_options.Detection.GlobalVolumeBusiestSources, _isBanned));
         _stats.SetGlobalRate(closedSite.Rate);
         if (closedSite.Alert is { } alert)
         {
@@ -240,7 +241,8 @@ public sealed class DetectionCoordinator
         var baseline = _site.Baseline;
         var surge = _site.InEpisode;
         foreach (var batch in batches)
-            _actors.IpWindows.Tell(new IpTrafficObserved(batch.Ip, batch.Seconds, batch.Paths, batch.Agents, baseline, slice, _actors.Collector, surge));
+            _actors.IpWindows.Tell(new IpTrafficObserved(batch.Ip, batch.Seconds, batch.Paths, batch.Agents, baseline, slice,
+                _actors.Collector, surge, batch.PathMinutes));
         return await done.Task.WaitAsync(ReplyTimeout);
     }
 

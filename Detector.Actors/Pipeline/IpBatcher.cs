@@ -10,7 +10,7 @@ namespace Detector.Pipeline;
 public readonly record struct IpSecond(IpKey Ip, SecondCounts Counts, bool Banned);
 
 /// <summary>What goes to one IP's entity now: its queued seconds and the samples gathered with them.</summary>
-public readonly record struct IpBatch(IpKey Ip, (long Second, SecondCounts Counts)[] Seconds, string[] Paths, string[] Agents);
+public readonly record struct IpBatch(IpKey Ip, (long Second, SecondCounts Counts)[] Seconds, string[] Paths, string[] Agents, PathMinute[] PathMinutes);
 
 /// <summary>What the IPs did in a closed aligned minute: the request count of each active, not-banned IP (for the
 /// baseline's per-IP minute rates), and the IPs idle long enough to be dropped (their entities may passivate).</summary>
@@ -39,6 +39,7 @@ public sealed class IpBatcher
     private readonly Dictionary<IpKey, IpTrack> _tracks = new();
     private readonly List<IpTrack> _activeInSecond = [];
     private readonly List<IpTrack> _due = [];
+    private int _newInOpenSecond;
     private readonly List<IpSecond> _closed = [];
     private int _hotRequests;
     private int _hotRequestsInSurge;
@@ -61,6 +62,10 @@ public sealed class IpBatcher
     /// <summary>Some IP's queued seconds must go to its entity now.</summary>
     public bool HasDue => _due.Count > 0;
 
+    /// <summary>Addresses whose track began in the second <see cref="CloseSecond"/> closed last: unseen, or idle
+    /// for minutes before it.</summary>
+    public int NewClientsInClosedSecond { get; private set; }
+
     /// <summary>The bound follows the baseline: call with every new snapshot.</summary>
     public void UseBaseline(BaselineSnapshot baseline)
     {
@@ -72,7 +77,11 @@ public sealed class IpBatcher
     public void Add(in AccessLogEntry entry, SecondCounts counts, long openSecond)
     {
         ref var track = ref CollectionsMarshal.GetValueRefOrAddDefault(_tracks, entry.Ip, out _);
-        track ??= new IpTrack(entry.Ip, openSecond);
+        if (track is null)
+        {
+            track = new IpTrack(entry.Ip, openSecond);
+            _newInOpenSecond++;
+        }
         if (track.Add(entry, counts)) _activeInSecond.Add(track);
     }
 
@@ -101,6 +110,8 @@ public sealed class IpBatcher
     public IReadOnlyList<IpSecond> CloseSecond(long second, Func<IpKey, bool> isBanned, bool siteSurge, bool minuteEnds)
     {
         _closed.Clear();
+        NewClientsInClosedSecond = _newInOpenSecond;
+        _newInOpenSecond = 0;
         foreach (var track in _activeInSecond)
         {
             var counts = track.CloseSecond(second);
@@ -126,8 +137,8 @@ public sealed class IpBatcher
         for (var i = 0; i < batches.Length; i++)
         {
             var track = _due[i];
-            var (seconds, paths, agents) = track.TakePending();
-            batches[i] = new IpBatch(track.Ip, seconds, paths, agents);
+            var (seconds, paths, agents, pathMinutes) = track.TakePending();
+            batches[i] = new IpBatch(track.Ip, seconds, paths, agents, pathMinutes);
         }
         _due.Clear();
         return batches;
@@ -143,7 +154,7 @@ public sealed class IpBatcher
         foreach (var (ip, track) in _tracks)
         {
             if (track.MinuteRequests > 0 && !isBanned(ip)) requests.Add(track.MinuteRequests);
-            track.CloseMinute();
+            track.CloseMinute(now - 1);
             if (track.LastSeen < idleBefore) (idle ??= []).Add(ip);
         }
         if (idle is not null)

@@ -1,3 +1,4 @@
+using Detector.Detection;
 using Detector.Ingest;
 using Detector.IpWindows;
 using Detector.Domain;
@@ -19,6 +20,9 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
     private readonly List<(long Second, SecondCounts Counts)> _pending = new(8);
     private readonly List<string> _paths = new(MaxSamples);
     private readonly List<string> _agents = new(MaxSamples);
+    private readonly PathTally _pathTally = new();
+    private readonly PathTally _routeTally = new(byRoute: true);
+    private readonly List<PathMinute> _pathMinutes = new(2);
     private bool _inSecond;
 
     public IpKey Ip { get; } = ip;
@@ -45,6 +49,8 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
         var first = !_inSecond;
         _inSecond = true;
         Open += counts;
+        _pathTally.Add(entry.Path);
+        _routeTally.Add(entry.Path);
         Sample(_paths, entry.Path);
         Sample(_agents, entry.UserAgent);
         return first;
@@ -72,21 +78,35 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
     }
 
     /// <summary>Hands the queued seconds and samples over for one entity message.</summary>
-    public ((long, SecondCounts)[] Seconds, string[] Paths, string[] Agents) TakePending()
+    public ((long, SecondCounts)[] Seconds, string[] Paths, string[] Agents, PathMinute[] PathMinutes) TakePending()
     {
-        var taken = (_pending.ToArray(), _paths.ToArray(), _agents.ToArray());
+        CutPathMinute(LastSeen);
+        var taken = (_pending.ToArray(), _paths.ToArray(), _agents.ToArray(), _pathMinutes.ToArray());
+        _pathMinutes.Clear();
         _pending.Clear();
         _paths.Clear();
         _agents.Clear();
         return taken;
     }
 
-    public void CloseMinute()
+    /// <param name="lastSecond">The minute's last second.</param>
+    public void CloseMinute(long lastSecond)
     {
+        CutPathMinute(lastSecond);
         PreviousMinuteRequests = MinuteRequests;
         MinuteRequests = 0;
         PreviousMinuteErrors = MinuteErrors;
         MinuteErrors = 0;
+    }
+
+    /// <summary>Paths are tallied per minute, so the entity's ten-minute horizon stays ten minutes however long
+    /// the traffic waited in a batch.</summary>
+    private void CutPathMinute(long second)
+    {
+        if (_pathTally.IsEmpty) return;
+        _pathMinutes.Add(new PathMinute(second, _pathTally.ToArray(), _routeTally.ToArray(), _pathTally.Total));
+        _pathTally.Clear();
+        _routeTally.Clear();
     }
 
     private static void Sample(List<string> samples, string value)

@@ -60,6 +60,24 @@ internal sealed class RecentTalkers(int windowSeconds)
         return top;
     }
 
+    /// <summary>Requests over the window of the <paramref name="k"/> busiest addresses that are not banned.</summary>
+    public int BusiestRequests(int k, Func<IpKey, bool> isBanned)
+    {
+        if (k <= 0) return 0;
+        Span<int> best = stackalloc int[k]; // descending
+        foreach (var (ip, counts) in _totals)
+        {
+            var requests = counts.Requests;
+            if (requests <= best[k - 1] || isBanned(ip)) continue;
+            var i = k - 1;
+            for (; i > 0 && best[i - 1] < requests; i--) best[i] = best[i - 1];
+            best[i] = requests;
+        }
+        var sum = 0;
+        foreach (var r in best) sum += r;
+        return sum;
+    }
+
     /// <summary>Fewer requests first; on a tie the higher IP first, so the lower IP is kept and listed first.</summary>
     private sealed class LeastFirst : IComparer<(int Requests, IpKey Ip)>
     {

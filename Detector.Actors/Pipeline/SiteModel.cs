@@ -12,7 +12,8 @@ public readonly record struct SiteSecond(double Rate, bool Anomalous, GlobalAler
 
 /// <summary>
 /// What the detector knows about the whole site: the global sliding window of closed seconds (banned IPs' traffic
-/// left out), the global rule's episodes (<see cref="GlobalEpisodeTracker"/>) and the learned baseline
+/// left out), the site-wide rule by cause (<see cref="SiteAnomalyRule"/>, or <see cref="OriginalGlobalRule"/> when
+/// configured) and its episodes (<see cref="GlobalEpisodeTracker"/>), and the learned baseline
 /// (<see cref="BaselineModel"/>). Pure: time comes in as event-time seconds; commands change it, queries do not.
 /// </summary>
 /// <remarks>
@@ -27,6 +28,8 @@ public sealed class SiteModel
     private readonly BaselineOptions _baselineOptions;
     private readonly SlidingWindow _global;
     private readonly GlobalEpisodeTracker _episodes;
+    private readonly SiteAnomalyRule _rule;
+    private readonly OriginalGlobalRule _originalRule;
     private readonly BaselineModel _baseline;
     /// <summary>The latest second the window was given non-zero counts at (traffic, or traffic forgotten).</summary>
     private long _lastChanged = long.MinValue;
@@ -37,6 +40,8 @@ public sealed class SiteModel
         _baselineOptions = baseline;
         _global = new SlidingWindow(detection.WindowSeconds);
         _episodes = new GlobalEpisodeTracker(detection);
+        _rule = new SiteAnomalyRule(detection, baseline);
+        _originalRule = new OriginalGlobalRule(detection);
         _baseline = new BaselineModel(baseline, detection);
     }
 
@@ -54,12 +59,20 @@ public sealed class SiteModel
 
     /// <summary>Closes <paramref name="second"/> with the site's traffic in it (banned IPs' left out): the window,
     /// the global rule and its episodes, the baseline's history.</summary>
-    public SiteSecond CloseSecond(long second, SecondCounts site)
+    /// <param name="newClients">Addresses first seen (after minutes of silence) in this second.</param>
+    /// <param name="activeClients">Distinct addresses with traffic in the window.</param>
+    /// <param name="busiestSources">The window's requests from its few busiest unbanned addresses, asked only when
+    /// volume alone would be anomalous (<see cref="SiteAnomalyRule.Observe"/>).</param>
+    public SiteSecond CloseSecond(long second, SecondCounts site, int newClients = 0, int activeClients = 0,
+        Func<int>? busiestSources = null)
     {
         AddToWindow(second, site);
         var rate = _global.Totals.Requests / (double)_detection.WindowSeconds;
         Rate = rate;
-        var (anomalous, alert) = _episodes.Evaluate(second, rate, _baseline.Current);
+        var anomaly = _rule.Observe(second, new SiteTraffic(site, newClients, activeClients), busiestSources);
+        if (_detection.GlobalRule == GlobalRuleKind.Original) anomaly = _originalRule.Judge(rate, _baseline.Current);
+        var anomalous = anomaly is not null;
+        var alert = _episodes.Evaluate(second, anomaly);
         _baseline.RecordSecond(second, site, anomalous);
         return new SiteSecond(rate, anomalous, alert, SeriesPoint(second + 1, rate));
     }
@@ -73,7 +86,7 @@ public sealed class SiteModel
         _global.AdvanceTo(last);
         Rate = 0;
         // Quiet seconds are never anomalous; the last one decides whether an episode's cooldown has passed.
-        _episodes.Evaluate(last, 0, _baseline.Current);
+        _episodes.Evaluate(last, null);
         _baseline.RecordSecond(last, default, anomalous: false);
     }
 
@@ -89,6 +102,7 @@ public sealed class SiteModel
             if (second >= closingSecond) continue;
             AddToWindow(second, default(SecondCounts) - counts);
             _baseline.Forget(second, counts);
+            _rule.Forget(second, counts);
         }
         return closing;
     }
@@ -105,9 +119,14 @@ public sealed class SiteModel
     /// <summary>The chart's point for a quiet second ending at <paramref name="now"/>.</summary>
     public GlobalSeriesPoint QuietPoint(long now) => SeriesPoint(now, 0);
 
-    /// <summary>The rate with the band the global rule allows: above Upper is an anomaly (when the baseline is warm).</summary>
+    /// <summary>The rate with the band the global rule allows: above Upper is a volume anomaly (when warm).</summary>
     private GlobalSeriesPoint SeriesPoint(long now, double rate)
     {
+        if (_detection.GlobalRule == GlobalRuleKind.Causes)
+        {
+            var (expected, volumeUpper) = _rule.VolumeBand();
+            return new GlobalSeriesPoint(now, rate, expected, 0, volumeUpper);
+        }
         var baseline = _baseline.Current;
         var z = _detection.ZScoreThreshold;
         var upper = Math.Min(baseline.Mean + z * baseline.Std60, _detection.RateMultiplier * baseline.Mean);

@@ -98,6 +98,9 @@ public static class QualityReport
         d.SharedBarRaise = 1;
         d.GlobalMinRiseFactor = 1;
         d.GlobalMinAnomalousSeconds = 1;
+        d.GlobalRule = Detector.Configuration.GlobalRuleKind.Original;
+        d.RepetitiveMinRequests = 0;
+        d.RepetitiveRouteMinRequests = 0;
     }
 
     /// <summary>Replaces the generated block named <paramref name="marker"/> in <paramref name="document"/> (appending it if absent).</summary>

@@ -16,7 +16,7 @@ public class GlobalEpisodeTrackerTests
     [Fact]
     public void First_anomalous_second_raises_the_only_alert_of_the_episode()
     {
-        var tracker = new GlobalEpisodeTracker(Options);
+        var tracker = new OriginalEpisodes(Options);
 
         var results = Enumerable.Range(100, 30).Select(s => tracker.Evaluate(s, Attack, Warm)).ToList();
 
@@ -31,7 +31,7 @@ public class GlobalEpisodeTrackerTests
     {
         var baseline = Baselines.Global(mean: 10, std60: 2) with { Std = 99 };
 
-        var alert = new GlobalEpisodeTracker(Options).Evaluate(1, 17, baseline).Alert; // z = 3.5 against Std60
+        var alert = new OriginalEpisodes(Options).Evaluate(1, 17, baseline).Alert; // z = 3.5 against Std60
 
         Assert.Equal(new GlobalAlert(1, "global_zscore>3.0", 17, 10, 2), alert);
     }
@@ -39,7 +39,7 @@ public class GlobalEpisodeTrackerTests
     [Fact]
     public void Rate_over_five_times_the_mean_alerts_when_the_spread_hides_it()
     {
-        var alert = new GlobalEpisodeTracker(Options).Evaluate(1, 60, Baselines.Global(mean: 10, std60: 100)).Alert;
+        var alert = new OriginalEpisodes(Options).Evaluate(1, 60, Baselines.Global(mean: 10, std60: 100)).Alert;
 
         Assert.Equal("global_rate>5.0x_mean", alert?.Condition);
     }
@@ -47,7 +47,7 @@ public class GlobalEpisodeTrackerTests
     [Fact]
     public void Cold_baseline_never_alerts()
     {
-        var tracker = new GlobalEpisodeTracker(Options);
+        var tracker = new OriginalEpisodes(Options);
         var cold = Baselines.Global(mean: 10, std60: 1, warm: false);
 
         Assert.All(Enumerable.Range(0, 10), s => Assert.Equal((false, (GlobalAlert?)null), tracker.Evaluate(s, 1000, cold)));
@@ -57,7 +57,7 @@ public class GlobalEpisodeTrackerTests
     [Fact]
     public void Quiet_spell_shorter_than_the_cooldown_keeps_the_episode()
     {
-        var tracker = new GlobalEpisodeTracker(Options);
+        var tracker = new OriginalEpisodes(Options);
         Assert.NotNull(tracker.Evaluate(100, Attack, Warm).Alert);
         for (var s = 101; s < 101 + Cooldown - 1; s++) Assert.False(tracker.Evaluate(s, Normal, Warm).Anomalous);
 
@@ -70,7 +70,7 @@ public class GlobalEpisodeTrackerTests
     [Fact]
     public void Cooldown_of_quiet_seconds_ends_the_episode_and_the_next_anomaly_alerts_again()
     {
-        var tracker = new GlobalEpisodeTracker(Options);
+        var tracker = new OriginalEpisodes(Options);
         tracker.Evaluate(100, Attack, Warm);
         for (var s = 101; s < 100 + Cooldown; s++) tracker.Evaluate(s, Normal, Warm);
         Assert.True(tracker.InEpisode);
@@ -86,7 +86,7 @@ public class GlobalEpisodeTrackerTests
     [Fact]
     public void Cooldown_counts_seconds_not_calls_when_time_jumps()
     {
-        var tracker = new GlobalEpisodeTracker(Options);
+        var tracker = new OriginalEpisodes(Options);
         tracker.Evaluate(100, Attack, Warm);
 
         Assert.Null(tracker.Evaluate(100 + Cooldown, Attack, Warm).Alert);        // 119 quiet seconds in between
@@ -100,7 +100,7 @@ public class GlobalEpisodeTrackerTests
         var options = new DetectionOptions { GlobalEpisodeCooldownSeconds = 20, GlobalMinAnomalousSeconds = 1, GlobalMinRiseFactor = 1 };
         for (var run = 0; run < 50; run++)
         {
-            var tracker = new GlobalEpisodeTracker(options);
+            var tracker = new OriginalEpisodes(options);
             long second = random.Next(1000);
             long? lastAnomaly = null;
             var alerts = 0;
@@ -133,7 +133,7 @@ public class GlobalEpisodeTrackerDefaultsTests
     [Fact]
     public void A_surge_alerts_only_after_it_has_lasted_the_minimum_anomalous_seconds()
     {
-        var tracker = new GlobalEpisodeTracker(new DetectionOptions { GlobalMinAnomalousSeconds = 15 });
+        var tracker = new OriginalEpisodes(new DetectionOptions { GlobalMinAnomalousSeconds = 15 });
 
         var alerts = Enumerable.Range(100, 30).Select(s => tracker.Evaluate(s, 60, Warm)).ToList();
 
@@ -144,7 +144,7 @@ public class GlobalEpisodeTrackerDefaultsTests
     [Fact]
     public void A_brief_spike_that_is_gone_before_the_minimum_raises_no_alert()
     {
-        var tracker = new GlobalEpisodeTracker(new DetectionOptions { GlobalMinAnomalousSeconds = 15 });
+        var tracker = new OriginalEpisodes(new DetectionOptions { GlobalMinAnomalousSeconds = 15 });
 
         var spike = Enumerable.Range(100, 10).Select(s => tracker.Evaluate(s, 60, Warm).Alert);
         var after = Enumerable.Range(110, 10).Select(s => tracker.Evaluate(s, 10, Warm).Alert);
@@ -155,9 +155,26 @@ public class GlobalEpisodeTrackerDefaultsTests
     [Fact]
     public void A_high_z_score_on_a_small_rise_is_not_a_surge()
     {
-        var tracker = new GlobalEpisodeTracker(new DetectionOptions { GlobalMinAnomalousSeconds = 1, GlobalMinRiseFactor = 1.5 });
+        var tracker = new OriginalEpisodes(new DetectionOptions { GlobalMinAnomalousSeconds = 1, GlobalMinRiseFactor = 1.5 });
 
         Assert.False(tracker.Evaluate(1, 14, Warm).Anomalous); // z = 4, but only 1.4 × the mean
         Assert.True(tracker.Evaluate(2, 16, Warm).Anomalous);
+    }
+}
+
+/// <summary>The original global rule feeding the episode tracker, as the coordinator wires them with
+/// <see cref="GlobalRuleKind.Original"/>.</summary>
+internal sealed class OriginalEpisodes(DetectionOptions options)
+{
+    private readonly OriginalGlobalRule _rule = new(options);
+    private readonly GlobalEpisodeTracker _tracker = new(options);
+
+    public bool InEpisode => _tracker.InEpisode;
+    public long? EpisodeStartedAt => _tracker.EpisodeStartedAt;
+
+    public (bool Anomalous, GlobalAlert? Alert) Evaluate(long second, double rate60, BaselineSnapshot baseline)
+    {
+        var anomaly = _rule.Judge(rate60, baseline);
+        return (anomaly is not null, _tracker.Evaluate(second, anomaly));
     }
 }

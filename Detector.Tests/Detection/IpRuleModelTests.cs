@@ -69,12 +69,54 @@ public class IpRuleModelTests
     }
 
     [Fact]
-    public void During_a_site_surge_an_address_above_the_contributor_rate_is_banned_as_a_source()
+    public void A_site_surge_alone_bans_nobody_by_default_and_the_contributor_rule_can_be_switched_on()
     {
         var window = new SecondCounts(120, 0, 0, 0); // 2 req/s
 
-        Assert.Equal("ip_surge_contributor>1.0/s", Fire(new(window, window, 1, SiteSurge: true)));
-        Assert.Null(Fire(new(window, window, 1, SiteSurge: false)));
+        Assert.Null(Fire(new(window, window, 1, SiteSurge: true)));
+        var contributors = new DetectionOptions { SurgeContributorRate = 1.0 };
+        Assert.Equal("ip_surge_contributor>1.0/s", Fire(new(window, window, 1, SiteSurge: true), contributors));
+        Assert.Null(Fire(new(window, window, 1, SiteSurge: false), contributors));
+    }
+
+    [Fact]
+    public void An_address_sitting_on_one_or_two_paths_for_minutes_is_repetitive_whatever_its_rate()
+    {
+        // 0.5 req/s on /login and / for ten minutes: below every rate rule.
+        var window = new SecondCounts(30, 0, 0, 0);
+        var horizon = new SecondCounts(300, 0, 0, 0);
+
+        Assert.Equal("ip_repetitive>=0.80_top2_10m", Fire(new(window, horizon, 1, HorizonPaths: 300, HorizonTopTwoPaths: 300)));
+        // The same volume over many paths, too few requests, or many agents behind the address: not repetitive.
+        Assert.Null(Fire(new(window, horizon, 1, HorizonPaths: 300, HorizonTopTwoPaths: 150)));
+        Assert.Null(Fire(new(window, horizon, 1, HorizonPaths: 200, HorizonTopTwoPaths: 200)));
+        Assert.Null(Fire(new(window, horizon, 6, HorizonPaths: 300, HorizonTopTwoPaths: 300)));
+    }
+
+    [Fact]
+    public void A_flood_varying_only_its_query_is_repetitive_by_route()
+    {
+        // 2.6 req/s on one OCS endpoint with a changing query for ten minutes: every path distinct, one route.
+        var window = new SecondCounts(156, 0, 0, 0, AppSuccesses: 156);
+        var horizon = new SecondCounts(1_560, 0, 0, 0, AppSuccesses: 1_560);
+
+        Assert.Equal("ip_repetitive_route>=0.90_top2_10m",
+            Fire(new(window, horizon, 1, HorizonPaths: 1_560, HorizonTopTwoPaths: 2, HorizonTopTwoRoutes: 1_560)));
+        Assert.Null(Fire(new(window, horizon, 1, HorizonPaths: 1_560, HorizonTopTwoPaths: 2, HorizonTopTwoRoutes: 1_200)));
+        Assert.Null(Fire(new(window, horizon, 1, HorizonPaths: 500, HorizonTopTwoPaths: 2, HorizonTopTwoRoutes: 500)));
+    }
+
+    [Fact]
+    public void Sustained_rate_alone_never_bans_an_address_that_looks_shared_and_legitimate()
+    {
+        // 8 req/s of successful WebDAV for ten minutes (a photo folder uploading): the shared bar is raised, and
+        // the original rules' raised bar (20 req/s) is not crossed.
+        var upload = new SecondCounts(480, 0, 0, 0, AppSuccesses: 480);
+        Assert.Null(Fire(new(upload, new SecondCounts(4_800, 0, 0, 0, AppSuccesses: 4_800), 1)));
+
+        // The same rate from a scripted client on ordinary pages is sustained abuse.
+        var scripted = new SecondCounts(120, 0, 0, 0);
+        Assert.Equal("ip_sustained>1.5/s_10m", Fire(new(scripted, new SecondCounts(1_200, 0, 0, 0), 1)));
     }
 
     [Fact]
@@ -83,7 +125,8 @@ public class IpRuleModelTests
         // 6 req/s of successful PROPFIND/GET/PUT: the multiplier rule alone (5 req/s) would fire.
         var sync = new SecondCounts(360, 2, 0, 2, AppSuccesses: 358);
 
-        Assert.Equal(4.0, IpRule.SharedBar(new IpEvidence(sync), Defaults));
+        Assert.Equal(8.0, IpRule.SharedBar(new IpEvidence(sync), Defaults)); // nearly all of it: a sync client's pace
+        Assert.Equal(4.0, IpRule.SharedBar(new IpEvidence(sync with { AppSuccesses = 240 }), Defaults));
         Assert.Null(Fire(new(sync, sync)));
         Assert.Equal("ip_rate>5.0x_mean", Fire(new(sync), new DetectionOptions { SharedBarRaise = 1 }));
     }
@@ -96,7 +139,8 @@ public class IpRuleModelTests
         Assert.Equal(1.0, IpRule.SharedBar(new IpEvidence(office, DistinctAgents: 3), Defaults));
         Assert.Equal(4.0, IpRule.SharedBar(new IpEvidence(office, DistinctAgents: 4), Defaults));
         Assert.Equal(6.0, IpRule.SharedBar(new IpEvidence(office, DistinctAgents: 6), Defaults));
-        Assert.Equal(8.0, IpRule.SharedBar(new IpEvidence(office, DistinctAgents: 16), Defaults));
+        Assert.Equal(12.0, IpRule.SharedBar(new IpEvidence(office, DistinctAgents: 12), Defaults));
+        Assert.Equal(16.0, IpRule.SharedBar(new IpEvidence(office, DistinctAgents: 40), Defaults));
     }
 
     [Fact]

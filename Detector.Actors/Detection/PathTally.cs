@@ -1,0 +1,184 @@
+namespace Detector.Detection;
+
+/// <summary>One path and how often it was asked for.</summary>
+public readonly record struct PathCount(string Path, int Count);
+
+/// <summary>One address's requests within one minute of event time, dated by a second of that minute: the most
+/// asked-for paths and routes (<see cref="PathTally"/>), and how many requests they were tallied from.</summary>
+public sealed record PathMinute(long Second, PathCount[] TopPaths, PathCount[] TopRoutes, int Total);
+
+/// <summary>
+/// The paths one address asked for most: a Misra–Gries summary of <see cref="Slots"/> counters. Every path asked for
+/// more than Total / (Slots + 1) times is held, its count an under-estimate by at most that much, so a summary
+/// never overstates how narrow an address's requests are. Memory is fixed whatever the address sends.
+/// </summary>
+/// <remarks>
+/// By default paths are whole request targets, query included: a real client's repeated requests differ in what
+/// they ask for (previews by file id, folders by dir), a flood's do not. A tally <c>byRoute</c> compares paths
+/// without their query (the endpoint), for floods that vary only the query. Health probes (<c>/status.php</c>) are
+/// not counted: monitoring asks for nothing else, at a steady cadence, and is not abuse.
+/// </remarks>
+public sealed class PathTally(bool byRoute = false)
+{
+    public const int Slots = 4;
+
+    private readonly string?[] _paths = new string?[Slots];
+    private readonly int[] _counts = new int[Slots];
+
+    /// <summary>Requests counted (health probes left out).</summary>
+    public int Total { get; private set; }
+
+    public bool IsEmpty => Total == 0;
+
+    public static bool IsHealthProbe(string path) => path.StartsWith("/status.php", StringComparison.Ordinal);
+
+    public void Add(string path, int count = 1)
+    {
+        if (count <= 0 || IsHealthProbe(path)) return;
+        Total += count;
+        Insert(path, count);
+    }
+
+    /// <summary>Adds another summary's counters (its total included).</summary>
+    public void Add(ReadOnlySpan<PathCount> counts, int total)
+    {
+        Total += total;
+        foreach (var c in counts) Insert(c.Path, c.Count);
+    }
+
+    public void Add(PathTally other)
+    {
+        Total += other.Total;
+        for (var i = 0; i < Slots; i++)
+            if (other._paths[i] is { } path) Insert(path, other._counts[i]);
+    }
+
+    /// <summary>A lower bound of the requests that went to the two most asked-for paths.</summary>
+    public int TopTwo()
+    {
+        int first = 0, second = 0;
+        foreach (var c in _counts)
+        {
+            if (c > first) (first, second) = (c, first);
+            else if (c > second) second = c;
+        }
+        return first + second;
+    }
+
+    public PathCount[] ToArray()
+    {
+        var n = 0;
+        foreach (var p in _paths) if (p is not null) n++;
+        var result = new PathCount[n];
+        n = 0;
+        for (var i = 0; i < Slots; i++)
+            if (_paths[i] is { } path) result[n++] = new PathCount(path, _counts[i]);
+        return result;
+    }
+
+    public void Clear()
+    {
+        Array.Clear(_paths);
+        Array.Clear(_counts);
+        Total = 0;
+    }
+
+    private bool Same(string a, string b) =>
+        byRoute ? Route(a).SequenceEqual(Route(b)) : string.Equals(a, b, StringComparison.Ordinal);
+
+    private static ReadOnlySpan<char> Route(string path)
+    {
+        var query = path.IndexOf('?');
+        return query < 0 ? path : path.AsSpan(0, query);
+    }
+
+    private void Insert(string path, int count)
+    {
+        var free = -1;
+        for (var i = 0; i < Slots; i++)
+        {
+            var held = _paths[i];
+            if (held is null) { if (free < 0) free = i; continue; }
+            if (ReferenceEquals(held, path) || Same(held, path))
+            {
+                _counts[i] += count;
+                return;
+            }
+        }
+        if (free >= 0)
+        {
+            _paths[free] = path;
+            _counts[free] = count;
+            return;
+        }
+        // Weighted Misra–Gries: take the smallest counter's worth from every counter and from the newcomer;
+        // what the newcomer has left takes a slot that reached zero.
+        var smallest = int.MaxValue;
+        foreach (var c in _counts) smallest = Math.Min(smallest, c);
+        var taken = Math.Min(smallest, count);
+        count -= taken;
+        for (var i = 0; i < Slots; i++)
+        {
+            _counts[i] -= taken;
+            if (_counts[i] > 0) continue;
+            _paths[i] = null;
+            _counts[i] = 0;
+            if (count > 0)
+            {
+                _paths[i] = path;
+                _counts[i] = count;
+                count = 0;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// An address's <see cref="PathTally"/> over a long horizon, one summary per minute of event time in a ring:
+/// memory is fixed, and the horizon's summary is the merge of the minutes inside it.
+/// </summary>
+public sealed class PathHorizon
+{
+    private readonly PathTally[] _minutes;
+    private readonly long[] _minuteOf;
+    private readonly PathTally _merged;
+
+    public PathHorizon(int horizonSeconds, bool byRoute = false)
+    {
+        _merged = new PathTally(byRoute);
+        var minutes = Math.Max(1, horizonSeconds / 60);
+        _minutes = new PathTally[minutes];
+        _minuteOf = new long[minutes];
+        for (var i = 0; i < minutes; i++)
+        {
+            _minutes[i] = new PathTally(byRoute);
+            _minuteOf[i] = long.MinValue;
+        }
+    }
+
+    public void Add(long second, ReadOnlySpan<PathCount> counts, int total)
+    {
+        if (total <= 0) return;
+        var minute = Domain.EventTime.MinuteOf(second);
+        var slot = (int)Domain.EventTime.FloorMod(minute, _minutes.Length);
+        if (_minuteOf[slot] != minute)
+        {
+            if (_minuteOf[slot] > minute) return; // older than the horizon
+            _minutes[slot].Clear();
+            _minuteOf[slot] = minute;
+        }
+        _minutes[slot].Add(counts, total);
+    }
+
+    /// <summary>The merged summary of the minutes within the horizon ending at <paramref name="latestSecond"/>
+    /// (a shared instance, valid until the next call).</summary>
+    public PathTally Over(long latestSecond)
+    {
+        var latestMinute = Domain.EventTime.MinuteOf(latestSecond);
+        _merged.Clear();
+        for (var i = 0; i < _minutes.Length; i++)
+            if (_minuteOf[i] != long.MinValue && _minuteOf[i] > latestMinute - _minutes.Length && _minuteOf[i] <= latestMinute)
+                _merged.Add(_minutes[i]);
+        return _merged;
+    }
+}
