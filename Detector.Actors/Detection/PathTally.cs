@@ -22,8 +22,11 @@ public sealed class PathTally(bool byRoute = false)
 {
     public const int Slots = 4;
 
-    private readonly string?[] _paths = new string?[Slots];
-    private readonly int[] _counts = new int[Slots];
+    // Inline, not arrays: a tally is touched on every request, and one object keeps it on a cache line or two.
+    private PathSlots _paths;
+    /// <summary>The length each held path is compared on: the whole path, or its route (before '?').</summary>
+    private CountSlots _lengths;
+    private CountSlots _counts;
 
     /// <summary>Requests counted (health probes left out).</summary>
     public int Total { get; private set; }
@@ -78,28 +81,29 @@ public sealed class PathTally(bool byRoute = false)
 
     public void Clear()
     {
-        Array.Clear(_paths);
-        Array.Clear(_counts);
+        _paths = default;
+        _lengths = default;
+        _counts = default;
         Total = 0;
     }
 
-    private bool Same(string a, string b) =>
-        byRoute ? Route(a).SequenceEqual(Route(b)) : string.Equals(a, b, StringComparison.Ordinal);
-
-    private static ReadOnlySpan<char> Route(string path)
+    private int ComparedLength(string path)
     {
+        if (!byRoute) return path.Length;
         var query = path.IndexOf('?');
-        return query < 0 ? path : path.AsSpan(0, query);
+        return query < 0 ? path.Length : query;
     }
 
     private void Insert(string path, int count)
     {
+        var length = ComparedLength(path);
         var free = -1;
         for (var i = 0; i < Slots; i++)
         {
             var held = _paths[i];
             if (held is null) { if (free < 0) free = i; continue; }
-            if (ReferenceEquals(held, path) || Same(held, path))
+            if (ReferenceEquals(held, path)
+                || _lengths[i] == length && held.AsSpan(0, length).SequenceEqual(path.AsSpan(0, length)))
             {
                 _counts[i] += count;
                 return;
@@ -108,6 +112,7 @@ public sealed class PathTally(bool byRoute = false)
         if (free >= 0)
         {
             _paths[free] = path;
+            _lengths[free] = length;
             _counts[free] = count;
             return;
         }
@@ -126,6 +131,7 @@ public sealed class PathTally(bool byRoute = false)
             if (count > 0)
             {
                 _paths[i] = path;
+                _lengths[i] = length;
                 _counts[i] = count;
                 count = 0;
             }
@@ -139,35 +145,34 @@ public sealed class PathTally(bool byRoute = false)
 /// </summary>
 public sealed class PathHorizon
 {
-    private readonly PathTally[] _minutes;
+    // Allocated on first use: most addresses are seen for a minute or two and never need the whole ring.
+    private readonly PathTally?[] _minutes;
     private readonly long[] _minuteOf;
-    private readonly PathTally _merged;
+    private readonly bool _byRoute;
+    private PathTally? _merged;
 
     public PathHorizon(int horizonSeconds, bool byRoute = false)
     {
-        _merged = new PathTally(byRoute);
         var minutes = Math.Max(1, horizonSeconds / 60);
-        _minutes = new PathTally[minutes];
+        _byRoute = byRoute;
+        _minutes = new PathTally?[minutes];
         _minuteOf = new long[minutes];
-        for (var i = 0; i < minutes; i++)
-        {
-            _minutes[i] = new PathTally(byRoute);
-            _minuteOf[i] = long.MinValue;
-        }
+        Array.Fill(_minuteOf, long.MinValue);
     }
 
     public void Add(long second, ReadOnlySpan<PathCount> counts, int total)
     {
         if (total <= 0) return;
         var minute = Domain.EventTime.MinuteOf(second);
-        var slot = (int)Domain.EventTime.FloorMod(minute, _minutes.Length);
+        var slot = Domain.EventTime.FloorMod(minute, _minutes.Length);
+        var tally = _minutes[slot] ??= new PathTally(_byRoute);
         if (_minuteOf[slot] != minute)
         {
             if (_minuteOf[slot] > minute) return; // older than the horizon
-            _minutes[slot].Clear();
+            tally.Clear();
             _minuteOf[slot] = minute;
         }
-        _minutes[slot].Add(counts, total);
+        tally.Add(counts, total);
     }
 
     /// <summary>The merged summary of the minutes within the horizon ending at <paramref name="latestSecond"/>
@@ -175,10 +180,23 @@ public sealed class PathHorizon
     public PathTally Over(long latestSecond)
     {
         var latestMinute = Domain.EventTime.MinuteOf(latestSecond);
-        _merged.Clear();
+        var merged = _merged ??= new PathTally(_byRoute);
+        merged.Clear();
         for (var i = 0; i < _minutes.Length; i++)
-            if (_minuteOf[i] != long.MinValue && _minuteOf[i] > latestMinute - _minutes.Length && _minuteOf[i] <= latestMinute)
-                _merged.Add(_minutes[i]);
-        return _merged;
+            if (_minutes[i] is { } tally && _minuteOf[i] > latestMinute - _minutes.Length && _minuteOf[i] <= latestMinute)
+                merged.Add(tally);
+        return merged;
     }
+}
+
+[System.Runtime.CompilerServices.InlineArray(PathTally.Slots)]
+internal struct PathSlots
+{
+    private string? _element;
+}
+
+[System.Runtime.CompilerServices.InlineArray(PathTally.Slots)]
+internal struct CountSlots
+{
+    private int _element;
 }

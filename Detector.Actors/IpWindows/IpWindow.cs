@@ -28,6 +28,7 @@ public sealed class IpWindow
     private readonly RecentAgents _recentAgents = new();
     private readonly PathHorizon _paths;
     private readonly PathHorizon _routes;
+    private readonly int _repetitionFloor;
 
     public IpWindow(IpKey ip, DetectionOptions options)
     {
@@ -38,6 +39,16 @@ public sealed class IpWindow
         _horizon = new HorizonWindow(horizon);
         _paths = new PathHorizon(horizon);
         _routes = new PathHorizon(horizon, byRoute: true);
+        _repetitionFloor = RepetitionFloor(options);
+    }
+
+    /// <summary>The fewest requests in the horizon with which a repetition rule can fire.</summary>
+    private static int RepetitionFloor(DetectionOptions options)
+    {
+        var floor = int.MaxValue;
+        if (options.RepetitiveMinRequests > 0) floor = options.RepetitiveMinRequests;
+        if (options.RepetitiveRouteMinRequests > 0) floor = Math.Min(floor, options.RepetitiveRouteMinRequests);
+        return floor;
     }
 
     public IpKey Ip => _ip;
@@ -70,10 +81,16 @@ public sealed class IpWindow
             _paths.Add(minute.Second, minute.TopPaths, minute.Total);
             _routes.Add(minute.Second, minute.TopRoutes, minute.Total);
         }
-        var paths = _paths.Over(latest);
+        // Merging the horizon's path summaries costs; only an address with enough requests for a repetition rule
+        // needs them (the horizon counts every request over the same ten minutes, health probes included).
+        int pathTotal = 0, topTwoPaths = 0, topTwoRoutes = 0;
+        if (_horizon.Totals.Requests >= _repetitionFloor)
+        {
+            var paths = _paths.Over(latest);
+            (pathTotal, topTwoPaths, topTwoRoutes) = (paths.Total, paths.TopTwo(), _routes.Over(latest).TopTwo());
+        }
         var evidence = new IpEvidence(_window.Totals, _horizon.Totals,
-            _recentAgents.CountSince(latest - _options.WindowSeconds + 1), siteSurge,
-            paths.Total, paths.TopTwo(), _routes.Over(latest).TopTwo());
+            _recentAgents.CountSince(latest - _options.WindowSeconds + 1), siteSurge, pathTotal, topTwoPaths, topTwoRoutes);
         var verdict = IpRule.Evaluate(_ip, latest, evidence, baseline, _options);
         if (verdict is not null) LastVerdict = verdict;
         return new IpObservation(_window.Totals, verdict, verdict is null ? null : _window.Buckets().ToArray());

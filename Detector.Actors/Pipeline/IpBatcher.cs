@@ -40,6 +40,8 @@ public sealed class IpBatcher
     private readonly List<IpTrack> _activeInSecond = [];
     private readonly List<IpTrack> _due = [];
     private int _newInOpenSecond;
+    /// <summary>Half a repetition rule's per-minute average over its horizon: lighter minutes are not tallied.</summary>
+    private readonly int _minPathMinute;
     private readonly List<IpSecond> _closed = [];
     private int _hotRequests;
     private int _hotRequestsInSurge;
@@ -47,6 +49,8 @@ public sealed class IpBatcher
     /// <param name="live">Live mode: quiet IPs are flushed every minute; in replay when their queue is full.</param>
     public IpBatcher(DetectionOptions options, bool live, BaselineSnapshot baseline)
     {
+        var repetition = new[] { options.RepetitiveMinRequests, options.RepetitiveRouteMinRequests }.Where(n => n > 0).DefaultIfEmpty(0).Min();
+        _minPathMinute = repetition <= 0 ? int.MaxValue : Math.Max(1, repetition / (2 * Math.Max(1, options.SustainedHorizonSeconds / 60)));
         _options = options;
         _live = live;
         _hotErrors = IpRule.HighestQuietErrors(options);
@@ -79,7 +83,7 @@ public sealed class IpBatcher
         ref var track = ref CollectionsMarshal.GetValueRefOrAddDefault(_tracks, entry.Ip, out _);
         if (track is null)
         {
-            track = new IpTrack(entry.Ip, openSecond);
+            track = new IpTrack(entry.Ip, openSecond, _minPathMinute);
             _newInOpenSecond++;
         }
         if (track.Add(entry, counts)) _activeInSecond.Add(track);

@@ -14,7 +14,7 @@ namespace Detector.Pipeline;
 /// eviction. The window, horizon, agents, samples and verdict live in the entity (<see cref="IpWindow"/>).
 /// Owned by <see cref="IpBatcher"/>.
 /// </summary>
-internal sealed class IpTrack(IpKey ip, long firstSeen)
+internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
 {
     private const int MaxSamples = 3;
     private readonly List<(long Second, SecondCounts Counts)> _pending = new(8);
@@ -80,7 +80,6 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
     /// <summary>Hands the queued seconds and samples over for one entity message.</summary>
     public ((long, SecondCounts)[] Seconds, string[] Paths, string[] Agents, PathMinute[] PathMinutes) TakePending()
     {
-        CutPathMinute(LastSeen);
         var taken = (_pending.ToArray(), _paths.ToArray(), _agents.ToArray(), _pathMinutes.ToArray());
         _pathMinutes.Clear();
         _pending.Clear();
@@ -100,10 +99,17 @@ internal sealed class IpTrack(IpKey ip, long firstSeen)
     }
 
     /// <summary>Paths are tallied per minute, so the entity's ten-minute horizon stays ten minutes however long
-    /// the traffic waited in a batch.</summary>
+    /// the traffic waited in a batch. A minute with fewer than <c>minPathMinute</c> counted requests is left out:
+    /// it cannot make an address repetitive, and most addresses' minutes are like that, so the entity is spared
+    /// merging them (leaving it out lowers the horizon's count, never raises its share on its own).</summary>
     private void CutPathMinute(long second)
     {
-        if (_pathTally.IsEmpty) return;
+        if (_pathTally.Total < minPathMinute)
+        {
+            _pathTally.Clear();
+            _routeTally.Clear();
+            return;
+        }
         _pathMinutes.Add(new PathMinute(second, _pathTally.ToArray(), _routeTally.ToArray(), _pathTally.Total));
         _pathTally.Clear();
         _routeTally.Clear();
