@@ -36,7 +36,7 @@ public static class AuditAction
 }
 
 /// <summary>The audit line of each domain event: the one place a <see cref="DetectorEvent"/> becomes an
-/// <see cref="AuditEvent"/> (DESIGN.md §5; the format is fixed, tests hold it byte for byte).</summary>
+/// <see cref="AuditEvent"/> (docs/architecture.md, "Contracts"; the format is fixed, tests hold it byte for byte).</summary>
 public sealed partial record AuditEvent
 {
     /// <summary>Placeholder for a field that does not apply (subject of BASELINE, duration of ALERT).</summary>

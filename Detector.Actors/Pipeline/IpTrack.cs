@@ -23,6 +23,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     private readonly PathTally _pathTally = new();
     private readonly PathTally _routeTally = new(byRoute: true);
     private readonly List<PathMinute> _pathMinutes = new(2);
+    private int _minutePathRequests;
     private bool _inSecond;
 
     public IpKey Ip { get; } = ip;
@@ -50,6 +51,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
         _inSecond = true;
         Open += counts;
         _pathTally.Add(entry.Path);
+        _minutePathRequests++;
         _routeTally.Add(entry.Path);
         Sample(_paths, entry.Path);
         Sample(_agents, entry.UserAgent);
@@ -80,6 +82,8 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     /// <summary>Hands the queued seconds and samples over for one entity message.</summary>
     public ((long, SecondCounts)[] Seconds, string[] Paths, string[] Agents, PathMinute[] PathMinutes) TakePending()
     {
+        // The open minute's tally goes too: a flood's repetition is evidence within seconds, not at the minute's end.
+        CutPathMinute(LastSeen, light: false);
         var taken = (_pending.ToArray(), _paths.ToArray(), _agents.ToArray(), _pathMinutes.ToArray());
         _pathMinutes.Clear();
         _pending.Clear();
@@ -91,7 +95,8 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     /// <param name="lastSecond">The minute's last second.</param>
     public void CloseMinute(long lastSecond)
     {
-        CutPathMinute(lastSecond);
+        CutPathMinute(lastSecond, light: _minutePathRequests < minPathMinute);
+        _minutePathRequests = 0;
         PreviousMinuteRequests = MinuteRequests;
         MinuteRequests = 0;
         PreviousMinuteErrors = MinuteErrors;
@@ -99,12 +104,14 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     }
 
     /// <summary>Paths are tallied per minute, so the entity's ten-minute horizon stays ten minutes however long
-    /// the traffic waited in a batch. A minute with fewer than <c>minPathMinute</c> counted requests is left out:
-    /// it cannot make an address repetitive, and most addresses' minutes are like that, so the entity is spared
-    /// merging them (leaving it out lowers the horizon's count, never raises its share on its own).</summary>
-    private void CutPathMinute(long second)
+    /// the traffic waited in a batch. What is left of a <paramref name="light"/> minute (fewer than
+    /// <c>minPathMinute</c> counted requests in all) is left out: it cannot make an address repetitive, and most
+    /// addresses' minutes are like that, so the entity is spared merging them (leaving it out lowers the horizon's
+    /// count, never raises its share on its own).</summary>
+    private void CutPathMinute(long second, bool light)
     {
-        if (_pathTally.Total < minPathMinute)
+        if (_pathTally.IsEmpty) return;
+        if (light)
         {
             _pathTally.Clear();
             _routeTally.Clear();
