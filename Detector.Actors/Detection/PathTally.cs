@@ -27,6 +27,7 @@ public sealed class PathTally(bool byRoute = false)
     /// <summary>The length each held path is compared on: the whole path, or its route (before '?').</summary>
     private CountSlots _lengths;
     private CountSlots _counts;
+    private int _last;
 
     /// <summary>Requests counted (health probes left out).</summary>
     public int Total { get; private set; }
@@ -39,7 +40,19 @@ public sealed class PathTally(bool byRoute = false)
     {
         if (count <= 0 || IsHealthProbe(path)) return;
         Total += count;
-        Insert(path, count);
+        Insert(path, count, ComparedLength(path));
+    }
+
+    /// <summary>Counts one request in a tally by path and one by route at once: the per-request cost of the
+    /// repetition evidence, so the probe check and the search for the query are done once.</summary>
+    public static void AddRequest(PathTally byPath, PathTally byRoute, string path)
+    {
+        if (IsHealthProbe(path)) return;
+        byPath.Total++;
+        byPath.Insert(path, 1, path.Length);
+        var query = path.IndexOf('?');
+        byRoute.Total++;
+        byRoute.Insert(path, 1, query < 0 ? path.Length : query);
     }
 
     /// <summary>Adds another summary's counters (its total included).</summary>
@@ -84,6 +97,7 @@ public sealed class PathTally(bool byRoute = false)
         _paths = default;
         _lengths = default;
         _counts = default;
+        _last = 0;
         Total = 0;
     }
 
@@ -94,9 +108,16 @@ public sealed class PathTally(bool byRoute = false)
         return query < 0 ? path.Length : query;
     }
 
-    private void Insert(string path, int count)
+    private void Insert(string path, int count) => Insert(path, count, ComparedLength(path));
+
+    private void Insert(string path, int count, int length)
     {
-        var length = ComparedLength(path);
+        // Floods and polls repeat themselves: the slot that matched last time is looked at first.
+        if (ReferenceEquals(_paths[_last], path))
+        {
+            _counts[_last] += count;
+            return;
+        }
         var free = -1;
         for (var i = 0; i < Slots; i++)
         {
@@ -106,6 +127,7 @@ public sealed class PathTally(bool byRoute = false)
                 || _lengths[i] == length && held.AsSpan(0, length).SequenceEqual(path.AsSpan(0, length)))
             {
                 _counts[i] += count;
+                _last = i;
                 return;
             }
         }
@@ -114,6 +136,7 @@ public sealed class PathTally(bool byRoute = false)
             _paths[free] = path;
             _lengths[free] = length;
             _counts[free] = count;
+            _last = free;
             return;
         }
         // Weighted Misra–Gries: take the smallest counter's worth from every counter and from the newcomer;

@@ -26,8 +26,9 @@ public sealed class IpWindow
     private readonly SlidingWindow _window;
     private readonly HorizonWindow _horizon;
     private readonly RecentAgents _recentAgents = new();
-    private readonly PathHorizon _paths;
-    private readonly PathHorizon _routes;
+    // Created with the first path evidence: most addresses never send any (see IpTrack).
+    private PathHorizon? _paths;
+    private PathHorizon? _routes;
     private readonly int _repetitionFloor;
 
     public IpWindow(IpKey ip, DetectionOptions options)
@@ -35,12 +36,11 @@ public sealed class IpWindow
         _ip = ip;
         _options = options;
         _window = new SlidingWindow(options.WindowSeconds);
-        var horizon = Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds);
-        _horizon = new HorizonWindow(horizon);
-        _paths = new PathHorizon(horizon);
-        _routes = new PathHorizon(horizon, byRoute: true);
+        _horizon = new HorizonWindow(HorizonSeconds(options));
         _repetitionFloor = RepetitionFloor(options);
     }
+
+    private static int HorizonSeconds(DetectionOptions options) => Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds);
 
     /// <summary>The fewest requests in the horizon with which a repetition rule can fire.</summary>
     private static int RepetitionFloor(DetectionOptions options)
@@ -78,13 +78,13 @@ public sealed class IpWindow
 
         foreach (var minute in pathMinutes ?? [])
         {
-            _paths.Add(minute.Second, minute.TopPaths, minute.Total);
-            _routes.Add(minute.Second, minute.TopRoutes, minute.Total);
+            (_paths ??= new PathHorizon(HorizonSeconds(_options))).Add(minute.Second, minute.TopPaths, minute.Total);
+            (_routes ??= new PathHorizon(HorizonSeconds(_options), byRoute: true)).Add(minute.Second, minute.TopRoutes, minute.Total);
         }
         // Merging the horizon's path summaries costs; only an address with enough requests for a repetition rule
         // needs them (the horizon counts every request over the same ten minutes, health probes included).
         int pathTotal = 0, topTwoPaths = 0, topTwoRoutes = 0;
-        if (_horizon.Totals.Requests >= _repetitionFloor)
+        if (_paths is not null && _routes is not null && _horizon.Totals.Requests >= _repetitionFloor)
         {
             var paths = _paths.Over(latest);
             (pathTotal, topTwoPaths, topTwoRoutes) = (paths.Total, paths.TopTwo(), _routes.Over(latest).TopTwo());

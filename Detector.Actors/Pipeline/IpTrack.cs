@@ -20,8 +20,11 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     private readonly List<(long Second, SecondCounts Counts)> _pending = new(8);
     private readonly List<string> _paths = new(MaxSamples);
     private readonly List<string> _agents = new(MaxSamples);
-    private readonly PathTally _pathTally = new();
-    private readonly PathTally _routeTally = new(byRoute: true);
+    // Path evidence for the repetition rules. A minute's first minPathMinute paths wait in _minuteStart; only a
+    // minute that proves heavy is tallied (most addresses' minutes are light and could never make one repetitive).
+    private string[]? _minuteStart;
+    private PathTally? _pathTally;
+    private PathTally? _routeTally;
     private readonly List<PathMinute> _pathMinutes = new(2);
     private int _minutePathRequests;
     private bool _inSecond;
@@ -50,9 +53,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
         var first = !_inSecond;
         _inSecond = true;
         Open += counts;
-        _pathTally.Add(entry.Path);
-        _minutePathRequests++;
-        _routeTally.Add(entry.Path);
+        TallyPath(entry.Path);
         Sample(_paths, entry.Path);
         Sample(_agents, entry.UserAgent);
         return first;
@@ -83,7 +84,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     public ((long, SecondCounts)[] Seconds, string[] Paths, string[] Agents, PathMinute[] PathMinutes) TakePending()
     {
         // The open minute's tally goes too: a flood's repetition is evidence within seconds, not at the minute's end.
-        CutPathMinute(LastSeen, light: false);
+        CutPathMinute(LastSeen);
         var taken = (_pending.ToArray(), _paths.ToArray(), _agents.ToArray(), _pathMinutes.ToArray());
         _pathMinutes.Clear();
         _pending.Clear();
@@ -95,7 +96,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     /// <param name="lastSecond">The minute's last second.</param>
     public void CloseMinute(long lastSecond)
     {
-        CutPathMinute(lastSecond, light: _minutePathRequests < minPathMinute);
+        CutPathMinute(lastSecond);
         _minutePathRequests = 0;
         PreviousMinuteRequests = MinuteRequests;
         MinuteRequests = 0;
@@ -103,21 +104,35 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
         MinuteErrors = 0;
     }
 
-    /// <summary>Paths are tallied per minute, so the entity's ten-minute horizon stays ten minutes however long
-    /// the traffic waited in a batch. What is left of a <paramref name="light"/> minute (fewer than
-    /// <c>minPathMinute</c> counted requests in all) is left out: it cannot make an address repetitive, and most
-    /// addresses' minutes are like that, so the entity is spared merging them (leaving it out lowers the horizon's
-    /// count, never raises its share on its own).</summary>
-    private void CutPathMinute(long second, bool light)
+    private void TallyPath(string path)
     {
-        if (_pathTally.IsEmpty) return;
-        if (light)
+        if (minPathMinute == int.MaxValue) return; // the repetition rules are off
+        var n = _minutePathRequests++;
+        if (n > minPathMinute)
         {
-            _pathTally.Clear();
-            _routeTally.Clear();
+            PathTally.AddRequest(_pathTally!, _routeTally!, path);
             return;
         }
-        _pathMinutes.Add(new PathMinute(second, _pathTally.ToArray(), _routeTally.ToArray(), _pathTally.Total));
+        if (n < minPathMinute)
+        {
+            (_minuteStart ??= new string[minPathMinute])[n] = path;
+            return;
+        }
+        // The minute has proved heavy: what it asked for so far is tallied now, the rest as it comes.
+        _pathTally ??= new PathTally();
+        _routeTally ??= new PathTally(byRoute: true);
+        foreach (var held in _minuteStart ?? []) PathTally.AddRequest(_pathTally, _routeTally, held);
+        PathTally.AddRequest(_pathTally, _routeTally, path);
+    }
+
+    /// <summary>Paths are tallied per minute, so the entity's ten-minute horizon stays ten minutes however long
+    /// the traffic waited in a batch. A minute with no more than <c>minPathMinute</c> requests in all is never
+    /// tallied: it cannot make an address repetitive, and leaving it out lowers the horizon's count, never raises
+    /// its share on its own.</summary>
+    private void CutPathMinute(long second)
+    {
+        if (_pathTally is null || _pathTally.IsEmpty) return;
+        _pathMinutes.Add(new PathMinute(second, _pathTally.ToArray(), _routeTally!.ToArray(), _pathTally.Total));
         _pathTally.Clear();
         _routeTally.Clear();
     }
