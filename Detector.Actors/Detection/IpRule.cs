@@ -108,6 +108,15 @@ public static class IpRule
         return Math.Max(0, lowest);
     }
 
+    /// <summary>The fewest requests in the horizon with which a repetition rule can fire; int.MaxValue when both are off.</summary>
+    public static int RepetitionFloor(DetectionOptions options)
+    {
+        var floor = int.MaxValue;
+        if (options.RepetitiveMinRequests > 0) floor = options.RepetitiveMinRequests;
+        if (options.RepetitiveRouteMinRequests > 0) floor = Math.Min(floor, options.RepetitiveRouteMinRequests);
+        return floor;
+    }
+
     /// <summary>A count of 4xx/5xx answers in the window at or below which no client-error rule can fire.</summary>
     public static int HighestQuietErrors(DetectionOptions options)
     {

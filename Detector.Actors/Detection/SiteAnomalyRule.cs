@@ -81,9 +81,8 @@ public sealed class SiteAnomalyRule
     /// is anomalous: the band the dashboard draws.</summary>
     public (double Expected, double Upper) VolumeBand()
     {
-        var expected = Math.Max(_expected[0], _options.GlobalMeanFloor * _window);
-        var spread = Math.Max(_spread[0], Math.Sqrt(expected));
-        var upper = Math.Max(_options.GlobalSurgeFactor * expected, expected + _options.ZScoreThreshold * spread);
+        var (expected, spread) = Expectation(Measure.Requests);
+        var upper = Math.Max(Factor(Measure.Requests) * expected, expected + _options.ZScoreThreshold * spread);
         return (expected / _window, upper / _window);
     }
 
@@ -137,19 +136,27 @@ public sealed class SiteAnomalyRule
         {
             var m = (int)measure;
             var current = (double)_sums[m];
-            var expected = Math.Max(_expected[m], Floor(measure) * (_window / 60.0));
-            var spread = Math.Max(_spread[m], Math.Sqrt(expected));
-            if (current <= Factor(measure) * expected || current <= expected + _options.ZScoreThreshold * spread) continue;
+            var (expected, spread) = Expectation(measure);
+            if (!Exceeds(current, measure, expected, spread)) continue;
             if (measure == Measure.NewClients && current < _options.GlobalNewClientsMinShare * activeClients) continue;
-            if (measure == Measure.Requests && busiestSources is not null)
-            {
-                var broad = current - busiestSources();
-                if (broad <= Factor(measure) * expected || broad <= expected + _options.ZScoreThreshold * spread) continue;
-            }
+            if (measure == Measure.Requests && busiestSources is not null
+                && !Exceeds(current - busiestSources(), measure, expected, spread)) continue;
             return new SiteAnomaly(_conditions[m], current / _window, expected / _window, spread / _window);
         }
         return null;
     }
+
+    /// <summary>What a measure is expected to be over the window, floor applied, and the spread it is allowed
+    /// (never below the Poisson noise √expected).</summary>
+    private (double Expected, double Spread) Expectation(Measure measure)
+    {
+        var m = (int)measure;
+        var expected = Math.Max(_expected[m], Floor(measure) * (_window / 60.0));
+        return (expected, Math.Max(_spread[m], Math.Sqrt(expected)));
+    }
+
+    private bool Exceeds(double value, Measure measure, double expected, double spread) =>
+        value > Factor(measure) * expected && value > expected + _options.ZScoreThreshold * spread;
 
     private void AdvanceWindow(long second)
     {

@@ -37,19 +37,10 @@ public sealed class IpWindow
         _options = options;
         _window = new SlidingWindow(options.WindowSeconds);
         _horizon = new HorizonWindow(HorizonSeconds(options));
-        _repetitionFloor = RepetitionFloor(options);
+        _repetitionFloor = IpRule.RepetitionFloor(options);
     }
 
     private static int HorizonSeconds(DetectionOptions options) => Math.Max(options.SustainedHorizonSeconds, options.WindowSeconds);
-
-    /// <summary>The fewest requests in the horizon with which a repetition rule can fire.</summary>
-    private static int RepetitionFloor(DetectionOptions options)
-    {
-        var floor = int.MaxValue;
-        if (options.RepetitiveMinRequests > 0) floor = options.RepetitiveMinRequests;
-        if (options.RepetitiveRouteMinRequests > 0) floor = Math.Min(floor, options.RepetitiveRouteMinRequests);
-        return floor;
-    }
 
     public IpKey Ip => _ip;
     public long LatestSecond => _window.LatestSecond;

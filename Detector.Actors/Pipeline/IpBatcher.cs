@@ -49,8 +49,8 @@ public sealed class IpBatcher
     /// <param name="live">Live mode: quiet IPs are flushed every minute; in replay when their queue is full.</param>
     public IpBatcher(DetectionOptions options, bool live, BaselineSnapshot baseline)
     {
-        var repetition = new[] { options.RepetitiveMinRequests, options.RepetitiveRouteMinRequests }.Where(n => n > 0).DefaultIfEmpty(0).Min();
-        _minPathMinute = repetition <= 0 ? int.MaxValue : Math.Max(1, repetition / (2 * Math.Max(1, options.SustainedHorizonSeconds / 60)));
+        var repetition = IpRule.RepetitionFloor(options);
+        _minPathMinute = repetition == int.MaxValue ? int.MaxValue : Math.Max(1, repetition / (2 * Math.Max(1, options.SustainedHorizonSeconds / 60)));
         _options = options;
         _live = live;
         _hotErrors = IpRule.HighestQuietErrors(options);

@@ -69,8 +69,9 @@ public sealed class SiteModel
         AddToWindow(second, site);
         var rate = _global.Totals.Requests / (double)_detection.WindowSeconds;
         Rate = rate;
-        var anomaly = _rule.Observe(second, new SiteTraffic(site, newClients, activeClients), busiestSources);
-        if (_detection.GlobalRule == GlobalRuleKind.Original) anomaly = _originalRule.Judge(rate, _baseline.Current);
+        var anomaly = _detection.GlobalRule == GlobalRuleKind.Original
+            ? _originalRule.Judge(rate, _baseline.Current)
+            : _rule.Observe(second, new SiteTraffic(site, newClients, activeClients), busiestSources);
         var anomalous = anomaly is not null;
         var alert = _episodes.Evaluate(second, anomaly);
         _baseline.RecordSecond(second, site, anomalous);
