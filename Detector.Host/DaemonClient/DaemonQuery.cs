@@ -10,10 +10,32 @@ public static class DaemonQuery
         TextWriter output, TextWriter error, Func<T?, int> write, CancellationToken cancellation) where T : class
     {
         using var api = new DaemonApi(connection);
+        return await SendAsync(api, verb, () => api.GetAsync(path, cancellation), json, output, error, answer =>
+        {
+            T? value;
+            try
+            {
+                value = JsonSerializer.Deserialize<T>(answer.Body, DaemonApi.Json);
+            }
+            catch (JsonException e)
+            {
+                error.WriteLine($"{verb}: the daemon's answer is not the {verb} JSON: {e.Message}");
+                return DaemonExitCode.DaemonError;
+            }
+            return write(value);
+        });
+    }
+
+    /// <summary>Every daemon verb's request path: sends it, reports an unreachable daemon or a failed answer with the
+    /// same messages and exit codes, prints the JSON as is with <paramref name="json"/>, else hands the successful
+    /// answer to <paramref name="write"/> (which returns the exit code).</summary>
+    public static async Task<int> SendAsync(DaemonApi api, string verb, Func<Task<DaemonAnswer>> request, bool json,
+        TextWriter output, TextWriter error, Func<DaemonAnswer, int> write)
+    {
         DaemonAnswer answer;
         try
         {
-            answer = await api.GetAsync(path, cancellation);
+            answer = await request();
         }
         catch (DaemonUnreachableException e)
         {
@@ -25,17 +47,6 @@ public static class DaemonQuery
             output.WriteLine(answer.Body);
             return DaemonExitCode.Ok;
         }
-
-        T? value;
-        try
-        {
-            value = JsonSerializer.Deserialize<T>(answer.Body, DaemonApi.Json);
-        }
-        catch (JsonException e)
-        {
-            error.WriteLine($"{verb}: the daemon's answer is not the {verb} JSON: {e.Message}");
-            return DaemonExitCode.DaemonError;
-        }
-        return write(value);
+        return write(answer);
     }
 }

@@ -83,32 +83,18 @@ public static partial class BanCommands
     [System.Text.RegularExpressions.GeneratedRegex(@"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$")]
     private static partial System.Text.RegularExpressions.Regex DottedQuad();
 
-    private static async Task<int> SendAsync(DaemonApi api, string verb, Func<Task<DaemonAnswer>> request, bool json, TextWriter output, TextWriter error)
-    {
-        DaemonAnswer answer;
-        try
+    private static Task<int> SendAsync(DaemonApi api, string verb, Func<Task<DaemonAnswer>> request, bool json, TextWriter output, TextWriter error) =>
+        DaemonQuery.SendAsync(api, verb, request, json, output, error, answer =>
         {
-            answer = await request();
-        }
-        catch (DaemonUnreachableException e)
-        {
-            return api.ReportUnreachable(verb, e, error);
-        }
-        if (!answer.IsSuccess) return api.ReportFailure(verb, answer, error);
-        if (json)
-        {
-            output.WriteLine(answer.Body);
+            try
+            {
+                var result = JsonSerializer.Deserialize<ManualActionDto>(answer.Body, DaemonApi.Json);
+                output.WriteLine(result?.Message is { Length: > 0 } message ? message : $"{verb}: done");
+            }
+            catch (JsonException)
+            {
+                output.WriteLine($"{verb}: done ({(int)answer.Status})");
+            }
             return DaemonExitCode.Ok;
-        }
-        try
-        {
-            var result = JsonSerializer.Deserialize<ManualActionDto>(answer.Body, DaemonApi.Json);
-            output.WriteLine(result?.Message is { Length: > 0 } message ? message : $"{verb}: done");
-        }
-        catch (JsonException)
-        {
-            output.WriteLine($"{verb}: done ({(int)answer.Status})");
-        }
-        return DaemonExitCode.Ok;
-    }
+        });
 }
