@@ -38,6 +38,7 @@ public sealed class DetectionCoordinator
     private readonly SiteModel _site;
     private readonly RecentTalkers _talkers;
     private readonly Func<IpKey, bool> _isBanned;
+    private readonly Func<int> _busiestSources;
 
     /// <summary>Null until the first second closes and enforcement has said which bans it recovered.</summary>
     private BanMirror? _bans;
@@ -61,6 +62,7 @@ public sealed class DetectionCoordinator
             everySecondInShortStretch: live);
         _talkers = new RecentTalkers(options.Detection.WindowSeconds);
         _isBanned = ip => _bans!.IsBanned(ip);
+        _busiestSources = () => _talkers.BusiestRequests(options.Detection.GlobalVolumeBusiestSources, _isBanned);
         UseBaseline(_site.Baseline);
     }
 
@@ -171,8 +173,7 @@ public sealed class DetectionCoordinator
         site -= _bannedInOpenSecond;
         _bannedInOpenSecond = default;
 
-        var closedSite = _site.CloseSecond(second, site, _batcher.NewClientsInClosedSecond, _talkers.Count,
-            () => _talkers.BusiestRequests(_options.Detection.GlobalVolumeBusiestSources, _isBanned));
+        var closedSite = _site.CloseSecond(second, site, _batcher.NewClientsInClosedSecond, _talkers.Count, _busiestSources);
         _stats.SetGlobalRate(closedSite.Rate);
         if (closedSite.Alert is { } alert)
         {
