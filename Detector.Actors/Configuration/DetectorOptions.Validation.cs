@@ -74,6 +74,9 @@ public sealed partial class DetectionOptions
         if (GlobalSurgeFactor <= 1 || GlobalCauseFactor <= 1)
             yield return "Detector:Detection:GlobalSurgeFactor and GlobalCauseFactor must be greater than 1.";
         if (GlobalTrendMinutes < 0) yield return "Detector:Detection:GlobalTrendMinutes must not be negative (0 or 1-2: no trend).";
+        if (GlobalTimeOfDayDays is < 0 or > 28) yield return "Detector:Detection:GlobalTimeOfDayDays must be between 0 and 28.";
+        if (GlobalTimeOfDayMinDays < 1 || GlobalTimeOfDayDays > 0 && GlobalTimeOfDayMinDays > GlobalTimeOfDayDays)
+            yield return "Detector:Detection:GlobalTimeOfDayMinDays must be at least 1 and at most GlobalTimeOfDayDays.";
         if (GlobalVolumeBusiestSources is < 0 or > 100) yield return "Detector:Detection:GlobalVolumeBusiestSources must be between 0 and 100.";
         if (GlobalNewClientsMinShare is < 0 or > 1) yield return "Detector:Detection:GlobalNewClientsMinShare must be between 0 and 1.";
         if (GlobalNewClientsFloor < 0 || GlobalAuthFailuresFloor < 0 || GlobalNotFoundFloor < 0 || GlobalServerErrorsFloor < 0)

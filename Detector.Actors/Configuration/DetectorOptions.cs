@@ -134,6 +134,11 @@ public sealed partial class DetectionOptions
     public int GlobalVolumeBusiestSources { get; set; } = 3;
     /// <summary>Causes rule: minutes of history the volume trend is fitted on.</summary>
     public int GlobalTrendMinutes { get; set; } = 10;
+    /// <summary>Earlier days the site rule remembers per quarter hour of the day (0: no time-of-day history).</summary>
+    public int GlobalTimeOfDayDays { get; set; } = 7;
+    /// <summary>Earlier days with data at a time of day before that history is used (its median over three or
+    /// more days is not moved by one odd day).</summary>
+    public int GlobalTimeOfDayMinDays { get; set; } = 3;
     /// <summary>Causes rule: new clients must also be at least this share of the window's active clients.</summary>
     public double GlobalNewClientsMinShare { get; set; } = 0.25;
     /// <summary>Causes rule floors: the least each count is expected to be per minute, so a small site's noise

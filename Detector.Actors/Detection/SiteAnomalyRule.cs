@@ -27,6 +27,8 @@ public sealed record SiteAnomaly(string Condition, double Rate, double Mean, dou
 /// <see cref="DetectionOptions.GlobalTrendMinutes"/> minutes projected to now (a ramp predicts itself, a surge
 /// breaks from it), and the surge must be a multiple of it. A rise of new clients counts only when they are a
 /// large share of the active ones (a morning brings clients back, a flash crowd or a botnet brings strangers).
+/// Where there is history, what the same time of day brought on earlier days (<see cref="TimeOfDayHistory"/>)
+/// raises every expectation to at least that: a step the site takes every weekday at 08:00 is familiar.
 /// Errors are judged on their own counts, so a low-and-slow campaign of failed logins, each address below any
 /// per-address bar, still names itself.</para>
 /// <para>Expected values are medians of learned minutes (robust to a few odd ones); the spread is 1.4826 × MAD,
@@ -56,6 +58,7 @@ public sealed class SiteAnomalyRule
     private readonly long[] _open = new long[Measures];
     private bool _openAnomalous;
 
+    private readonly TimeOfDayHistory _timeOfDay;
     private readonly double[] _expected = new double[Measures];
     private readonly double[] _spread = new double[Measures];
     private readonly string[] _conditions = new string[Measures];
@@ -70,6 +73,7 @@ public sealed class SiteAnomalyRule
         Array.Fill(_ringSecond, long.MinValue);
         _historyMinutes = Math.Max(1, baseline.HistoryMinutes);
         _minLearnedMinutes = Math.Max(1, baseline.MinHistorySeconds / EventTime.SecondsPerMinute);
+        _timeOfDay = new TimeOfDayHistory(options.GlobalTimeOfDayDays, options.GlobalTimeOfDayMinDays, Measures);
         for (var m = 0; m < Measures; m++)
             _conditions[m] = string.Create(CultureInfo.InvariantCulture, $"global_{Name((Measure)m)}>{Factor((Measure)m):F1}x_expected");
     }
@@ -189,14 +193,18 @@ public sealed class SiteAnomalyRule
         }
         if (minute <= _openMinute) return;
 
+        var silent = _open[(int)Measure.Requests] == 0;
         Push(_openAnomalous ? MinuteValues.AnomalousHole
-            : _open[(int)Measure.Requests] == 0 ? MinuteValues.SilentHole
+            : silent ? MinuteValues.SilentHole
             : new MinuteValues((long[])_open.Clone()));
+        // The time of day learns anomalous minutes too: what happens at this hour every day is the site's normal,
+        // and a median over several days is not moved by one odd day.
+        if (!silent) _timeOfDay.Learn(_openMinute * EventTime.SecondsPerMinute, _open);
         // Minutes without a request (the log was silent, the server down, or its quiet seconds were skipped in one
         // step) teach nothing: holes,
         // at most a history's worth. After a long outage the rule is cold again instead of expecting zero.
-        var silent = Math.Min(minute - _openMinute - 1, _historyMinutes);
-        for (var i = 0; i < silent; i++) Push(MinuteValues.SilentHole);
+        var silentMinutes = Math.Min(minute - _openMinute - 1, _historyMinutes);
+        for (var i = 0; i < silentMinutes; i++) Push(MinuteValues.SilentHole);
         Array.Clear(_open);
         _openAnomalous = false;
         _openMinute = minute;
@@ -238,6 +246,11 @@ public sealed class SiteAnomalyRule
             _spread[m] = 1.4826 * mad * scale;
         }
         _expected[0] = Math.Max(_expected[0], Trend() * scale);
+
+        // What this time of day brought on earlier days: a step the site takes every morning is no surge.
+        Span<double> usual = stackalloc double[Measures];
+        if (!_timeOfDay.Predict(_openMinute * EventTime.SecondsPerMinute, usual)) return;
+        for (var m = 0; m < Measures; m++) _expected[m] = Math.Max(_expected[m], usual[m] * scale);
     }
 
     /// <summary>The last trend minutes' request counts, fitted with a line and projected to the open minute;

@@ -174,4 +174,53 @@ public class SiteAnomalyRuleTests
         Assert.False(rule.Warm);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1));
     }
+
+    /// <summary>Days from Start's Monday 00:00: night at 2 req/s, from 08:00 to 18:00 a step to
+    /// <paramref name="dayRate"/> (all at once, as when an office's clients start on the hour).</summary>
+    private static List<SiteAnomaly> RunDay(SiteAnomalyRule rule, Random random, int day, double dayRate)
+    {
+        var midnight = (int)(Start - Start % EventTime.SecondsPerDay - Start) + day * EventTime.SecondsPerDay;
+        return Run(rule, EventTime.SecondsPerDay, s =>
+        {
+            var hour = (s - midnight) / 3600.0;
+            return Second(random, hour is >= 8 and < 18 ? dayRate : 2, 200);
+        }, from: midnight);
+    }
+
+    [Fact]
+    public void A_step_the_site_takes_every_weekday_at_the_same_time_is_familiar_once_there_is_history()
+    {
+        var random = new Random(11);
+        var rule = new SiteAnomalyRule(Detection, Baseline);
+        // Monday to Wednesday the 08:00 step reads as a volume surge (the recent minutes know only the night)…
+        for (var day = 0; day < 3; day++)
+            Assert.NotEmpty(RunDay(rule, random, day, dayRate: 20));
+
+        // …from Thursday three earlier days say that 08:00 brings it.
+        Assert.Empty(RunDay(rule, random, 3, dayRate: 20));
+    }
+
+    [Fact]
+    public void A_surge_beyond_what_the_time_of_day_brings_is_still_an_anomaly()
+    {
+        var random = new Random(12);
+        var rule = new SiteAnomalyRule(Detection, Baseline);
+        for (var day = 0; day < 3; day++) RunDay(rule, random, day, dayRate: 20);
+
+        var anomalies = RunDay(rule, random, 3, dayRate: 100);
+
+        Assert.NotEmpty(anomalies);
+        Assert.Equal("global_volume>3.0x_expected", anomalies[0].Condition);
+        Assert.InRange(anomalies[0].Mean, 18, 22);
+    }
+
+    [Fact]
+    public void Without_time_of_day_history_the_step_stays_a_surge()
+    {
+        var random = new Random(11);
+        var rule = new SiteAnomalyRule(new DetectionOptions { GlobalTimeOfDayDays = 0 }, Baseline);
+        for (var day = 0; day < 3; day++) RunDay(rule, random, day, dayRate: 20);
+
+        Assert.NotEmpty(RunDay(rule, random, 3, dayRate: 20));
+    }
 }
