@@ -43,6 +43,8 @@ internal sealed class ReplayReport
             : string.Create(inv, $"parse-only lines/s:   {_parseOnly.LinesPerSecond:N0}  ({_parseOnly.Seconds:F2} s, {_parseOnly.Lines - _parseOnly.Parsed:N0} malformed)"));
         output.WriteLine($"ratio:                {Format(Ratio, "F2")}");
         output.WriteLine(string.Create(inv, $"peak RSS MB:          {PeakRssMb:F0}  (reported {Format(_pipeline.Number("peak_rss_mb"), "F0")}, sampled {_pipeline.SampledPeakRssMb:F0})"));
+        // Allocation is deterministic where time is not: an A/B on a busy machine still compares it exactly.
+        output.WriteLine(string.Create(inv, $"allocated MB:         {Format(_pipeline.Number("allocated_mb"), "F0")}"));
         output.WriteLine();
         output.WriteLine("targets:");
         output.WriteLine(Target($"pipeline >= {TargetLinesPerSecond:N0} lines/s", PipelineLinesPerSecond >= TargetLinesPerSecond));

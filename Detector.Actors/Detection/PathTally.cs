@@ -47,6 +47,16 @@ public sealed class PathTally(bool byRoute = false)
     /// repetition evidence, so the probe check and the search for the query are done once.</summary>
     public static void AddRequest(PathTally byPath, PathTally byRoute, string path)
     {
+        // Paths are interned: the same request again is the same string. Then it is no health probe (those are never
+        // held) and its route is the one held last, so neither needs looking at again.
+        if (ReferenceEquals(byPath._paths[byPath._last], path) && ReferenceEquals(byRoute._paths[byRoute._last], path))
+        {
+            byPath.Total++;
+            byPath._counts[byPath._last]++;
+            byRoute.Total++;
+            byRoute._counts[byRoute._last]++;
+            return;
+        }
         if (IsHealthProbe(path)) return;
         byPath.Total++;
         byPath.Insert(path, 1, path.Length);

@@ -69,7 +69,7 @@ public static class DetectionPipeline
             var parser = RentParser();
             try
             {
-                return parser.Parse(lines);
+                return parser.Parse(lines).Classify();
             }
             finally
             {

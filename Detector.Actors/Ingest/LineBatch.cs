@@ -37,4 +37,18 @@ public sealed class LineBatch(byte[] buffer, int[] starts, int[] lengths, int co
 public sealed record EntryBatch(AccessLogEntry[] Entries, int Count)
 {
     public ReadOnlySpan<AccessLogEntry> Span => Entries.AsSpan(0, Count);
+
+    /// <summary>What each entry counts as (<see cref="SecondCounts.Of(in AccessLogEntry)"/>), once
+    /// <see cref="Classify"/> has run: batches are parsed on several threads, and the detection coordinator, the
+    /// one serial stage, should not redo per-line work they can do.</summary>
+    public SecondCounts[]? Counts { get; private set; }
+
+    /// <summary>Works out <see cref="Counts"/> (on the parse thread that made the batch).</summary>
+    public EntryBatch Classify()
+    {
+        var counts = new SecondCounts[Count];
+        for (var i = 0; i < Count; i++) counts[i] = SecondCounts.Of(Entries[i]);
+        Counts = counts;
+        return this;
+    }
 }

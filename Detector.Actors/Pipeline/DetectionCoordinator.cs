@@ -71,10 +71,10 @@ public sealed class DetectionCoordinator
     {
         var watermark = _clock.Observe(batch.Entries, batch.Count);
         long late = 0, tooLate = 0;
+        var classified = batch.Counts;
         for (var i = 0; i < batch.Count; i++)
         {
-            var entry = batch.Entries[i];
-            var second = entry.TimeMs / 1000;
+            var second = batch.Entries[i].TimeMs / 1000;
             var placement = _cutter.Place(second);
             if (placement == SecondPlacement.Later)
             {
@@ -88,7 +88,8 @@ public sealed class DetectionCoordinator
                 continue;
             }
             if (placement == SecondPlacement.Late) late++;
-            var counts = SecondCounts.Of(entry);
+            ref readonly var entry = ref batch.Entries[i];
+            var counts = classified is null ? SecondCounts.Of(entry) : classified[i];
             _batcher.Add(entry, counts, _cutter.OpenSecond);
             _siteSecond += counts;
         }

@@ -54,7 +54,13 @@ public static class ReplayCommand
         }
         File.Delete(auditPath);
 
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        // No host defaults: the options are already read, and the defaults would watch the working directory
+        // (appsettings.json with reload on change), recursively, for the whole replay.
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Services.AddSerilog();
         builder.Services.AddDetector(options, new DetectorComposition(PipelineRun.Replay, IpWindowHosting.Local, auditPath, LedgerPersistence.InMemory()));
         using var host = builder.Build();

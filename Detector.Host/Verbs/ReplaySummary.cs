@@ -6,7 +6,8 @@ namespace Detector.Host.Verbs;
 
 /// <summary>The replay verb's closing report: <c>key: value</c> lines that people and the benchmark both read.</summary>
 /// <remarks>elapsed_s and lines_per_s cover the pipeline from its start to the flushed audit file; startup_s is
-/// the host and actor system start before it.</remarks>
+/// the host and actor system start before it. allocated_mb and gc_collections (gen 0/1/2) are the whole process's:
+/// unlike time, they hardly move with the machine's load, so an A/B of two builds compares them exactly.</remarks>
 public sealed class ReplaySummary(IngestCounters counters, DetectionStats stats, TimeSpan startup, TimeSpan elapsed, string auditPath)
 {
     public void WriteTo(TextWriter output)
@@ -29,6 +30,8 @@ public sealed class ReplaySummary(IngestCounters counters, DetectionStats stats,
         Line(output, "elapsed_s", seconds.ToString("F2", CultureInfo.InvariantCulture));
         Line(output, "lines_per_s", ((long)(counters.Lines / seconds)).ToString(CultureInfo.InvariantCulture));
         Line(output, "peak_rss_mb", PeakRssMegabytes().ToString(CultureInfo.InvariantCulture));
+        Line(output, "allocated_mb", GC.GetTotalAllocatedBytes() / (1024 * 1024));
+        Line(output, "gc_collections", $"{GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
     }
 
     private static void Line(TextWriter output, string key, object value) =>
