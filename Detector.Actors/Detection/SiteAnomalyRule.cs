@@ -9,6 +9,10 @@ namespace Detector.Detection;
 /// <param name="ActiveClients">Distinct addresses with requests in the last window, this second included.</param>
 public readonly record struct SiteTraffic(SecondCounts Counts, int NewClients, int ActiveClients);
 
+/// <summary>The window's count of one measure (<c>c =&gt; c.Requests</c>, <c>c =&gt; c.AuthFailures</c>, …) carried by its
+/// <see cref="DetectionOptions.GlobalVolumeBusiestSources"/> busiest unbanned addresses by that measure.</summary>
+public delegate int BusiestSources(Func<SecondCounts, int> measure);
+
 /// <summary>A second in which the site looks anomalous, and why: the rule's condition and the figures it compared
 /// (per second: the measure over the last window, what was expected and the spread allowed).</summary>
 public sealed record SiteAnomaly(string Condition, double Rate, double Mean, double Std);
@@ -92,11 +96,12 @@ public sealed class SiteAnomalyRule
 
     /// <summary>Records a closed second (seconds in increasing order; an earlier one is ignored) and judges the
     /// window that ends with it.</summary>
-    /// <param name="busiestSources">Asked only when volume alone would be anomalous: the window's requests from the
-    /// <see cref="DetectionOptions.GlobalVolumeBusiestSources"/> busiest (unbanned) addresses, which are left out of
-    /// the volume test: a surge one or two addresses carry is theirs to answer for under the per-address rules (a
-    /// flooder, or a client uploading a folder on a quiet site), not the site's.</param>
-    public SiteAnomaly? Observe(long second, in SiteTraffic site, Func<int>? busiestSources = null)
+    /// <param name="busiestSources">Asked only when volume, auth failures or not-found alone would be anomalous:
+    /// what the window's few busiest (unbanned) addresses carry of that measure is left out of its test. A surge one
+    /// or two addresses carry is theirs to answer for under the per-address rules (a flooder, a client uploading a
+    /// folder on a quiet site, a sync client retrying a revoked password), not the site's; a campaign spread over
+    /// many addresses is still the site's.</param>
+    public SiteAnomaly? Observe(long second, in SiteTraffic site, BusiestSources? busiestSources = null)
     {
         if (_latest != long.MinValue && second <= _latest) return null;
         AdvanceMinute(EventTime.MinuteOf(second));
@@ -134,7 +139,7 @@ public sealed class SiteAnomalyRule
         }
     }
 
-    private SiteAnomaly? Judge(int activeClients, Func<int>? busiestSources)
+    private SiteAnomaly? Judge(int activeClients, BusiestSources? busiestSources)
     {
         foreach (var measure in CauseOrder)
         {
@@ -143,8 +148,8 @@ public sealed class SiteAnomalyRule
             var (expected, spread) = Expectation(measure);
             if (!Exceeds(current, measure, expected, spread)) continue;
             if (measure == Measure.NewClients && current < _options.GlobalNewClientsMinShare * activeClients) continue;
-            if (measure == Measure.Requests && busiestSources is not null
-                && !Exceeds(current - busiestSources(), measure, expected, spread)) continue;
+            if (busiestSources is not null && PerAddress(measure) is { } perAddress
+                && !Exceeds(current - busiestSources(perAddress), measure, expected, spread)) continue;
             return new SiteAnomaly(_conditions[m], current / _window, expected / _window, spread / _window);
         }
         return null;
@@ -289,6 +294,20 @@ public sealed class SiteAnomalyRule
         var mid = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
+
+    /// <summary>How an address's window counts toward a measure that clients drive; null for new clients (one each)
+    /// and server errors (the server's own failing, whoever triggers it).</summary>
+    private static Func<SecondCounts, int>? PerAddress(Measure measure) => measure switch
+    {
+        Measure.Requests => Requests,
+        Measure.AuthFailures => AuthFailures,
+        Measure.NotFound => NotFound,
+        _ => null,
+    };
+
+    private static readonly Func<SecondCounts, int> Requests = c => c.Requests;
+    private static readonly Func<SecondCounts, int> AuthFailures = c => c.AuthFailures;
+    private static readonly Func<SecondCounts, int> NotFound = c => c.NotFound;
 
     private double Factor(Measure measure) =>
         measure == Measure.Requests ? _options.GlobalSurgeFactor : _options.GlobalCauseFactor;

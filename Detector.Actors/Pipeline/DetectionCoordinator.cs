@@ -3,6 +3,7 @@ using Akka.Actor;
 using Detector.Audit;
 using Detector.Baseline;
 using Detector.Configuration;
+using Detector.Detection;
 using Detector.Domain;
 using Detector.Enforcement;
 using Detector.Ingest;
@@ -38,7 +39,7 @@ public sealed class DetectionCoordinator
     private readonly SiteModel _site;
     private readonly RecentTalkers _talkers;
     private readonly Func<IpKey, bool> _isBanned;
-    private readonly Func<int> _busiestSources;
+    private readonly BusiestSources _busiestSources;
 
     /// <summary>Null until the first second closes and enforcement has said which bans it recovered.</summary>
     private BanMirror? _bans;
@@ -62,7 +63,7 @@ public sealed class DetectionCoordinator
             everySecondInShortStretch: live);
         _talkers = new RecentTalkers(options.Detection.WindowSeconds);
         _isBanned = ip => _bans!.IsBanned(ip);
-        _busiestSources = () => _talkers.BusiestRequests(options.Detection.GlobalVolumeBusiestSources, _isBanned);
+        _busiestSources = measure => _talkers.Busiest(options.Detection.GlobalVolumeBusiestSources, measure, _isBanned);
         UseBaseline(_site.Baseline);
     }
 

@@ -60,18 +60,19 @@ internal sealed class RecentTalkers(int windowSeconds)
         return top;
     }
 
-    /// <summary>Requests over the window of the <paramref name="k"/> busiest addresses that are not banned.</summary>
-    public int BusiestRequests(int k, Func<IpKey, bool> isBanned)
+    /// <summary>The window's count of <paramref name="measure"/> from the <paramref name="k"/> addresses with the most
+    /// of it that are not banned.</summary>
+    public int Busiest(int k, Func<SecondCounts, int> measure, Func<IpKey, bool> isBanned)
     {
         if (k <= 0) return 0;
         Span<int> best = stackalloc int[k]; // descending
         foreach (var (ip, counts) in _totals)
         {
-            var requests = counts.Requests;
-            if (requests <= best[k - 1] || isBanned(ip)) continue;
+            var value = measure(counts);
+            if (value <= best[k - 1] || isBanned(ip)) continue;
             var i = k - 1;
-            for (; i > 0 && best[i - 1] < requests; i--) best[i] = best[i - 1];
-            best[i] = requests;
+            for (; i > 0 && best[i - 1] < value; i--) best[i] = best[i - 1];
+            best[i] = value;
         }
         var sum = 0;
         foreach (var r in best) sum += r;

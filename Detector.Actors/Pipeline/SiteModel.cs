@@ -61,10 +61,10 @@ public sealed class SiteModel
     /// the global rule and its episodes, the baseline's history.</summary>
     /// <param name="newClients">Addresses first seen (after minutes of silence) in this second.</param>
     /// <param name="activeClients">Distinct addresses with traffic in the window.</param>
-    /// <param name="busiestSources">The window's requests from its few busiest unbanned addresses, asked only when
-    /// volume alone would be anomalous (<see cref="SiteAnomalyRule.Observe"/>).</param>
+    /// <param name="busiestSources">What the window's few busiest unbanned addresses carry of a measure, asked only
+    /// when that measure alone would be anomalous (<see cref="SiteAnomalyRule.Observe"/>).</param>
     public SiteSecond CloseSecond(long second, SecondCounts site, int newClients = 0, int activeClients = 0,
-        Func<int>? busiestSources = null)
+        BusiestSources? busiestSources = null)
     {
         AddToWindow(second, site);
         var rate = _global.Totals.Requests / (double)_detection.WindowSeconds;

@@ -86,9 +86,46 @@ public class SiteAnomalyRuleTests
         // One client uploading a folder at 9 req/s on a site that holds 2 req/s: its window's 540 requests are the surge.
         var anomalies = new List<SiteAnomaly>();
         for (var s = 20 * 60; s < 25 * 60; s++)
-            if (rule.Observe(Start + s, Second(random, 11, 41), () => 540) is { } anomaly) anomalies.Add(anomaly);
+            if (rule.Observe(Start + s, Second(random, 11, 41), measure => measure(new SecondCounts(540, 0, 0, 0))) is { } anomaly) anomalies.Add(anomaly);
 
         Assert.Empty(anomalies);
+    }
+
+    [Fact]
+    public void Failed_logins_one_client_carries_are_left_to_the_per_address_rules()
+    {
+        var random = new Random(21);
+        var rule = new SiteAnomalyRule(Detection, Baseline);
+        Run(rule, 20 * 60, _ => Second(random, 2, 40, authPerMinute: 0.2));
+
+        // A sync client retrying a revoked app password: 0.6 failed logins a second, all from one address.
+        var anomalies = new List<SiteAnomaly>();
+        for (var s = 20 * 60; s < 30 * 60; s++)
+        {
+            var second = Second(random, 2, 41, authPerMinute: 36.2);
+            var window = Math.Min(60, s - 20 * 60 + 1);
+            if (rule.Observe(Start + s, second, measure => measure(new SecondCounts((int)(0.6 * window), (int)(0.6 * window), (int)(0.6 * window), 0))) is { } anomaly)
+                anomalies.Add(anomaly);
+        }
+
+        Assert.Empty(anomalies);
+    }
+
+    [Fact]
+    public void Failed_logins_spread_over_many_addresses_stay_the_sites_even_without_the_busiest_three()
+    {
+        var random = new Random(8);
+        var rule = new SiteAnomalyRule(Detection, Baseline);
+        Run(rule, 20 * 60, _ => Second(random, 10, 300, authPerMinute: 3));
+
+        // 60 addresses, one attempt every 30 s each: the busiest three carry 3 × 2 of the window's ~120 failures.
+        var anomalies = new List<SiteAnomaly>();
+        for (var s = 20 * 60; s < 22 * 60; s++)
+            if (rule.Observe(Start + s, Second(random, 10, 360, authPerMinute: 123), measure => 3 * measure(new SecondCounts(2, 2, 2, 0))) is { } anomaly)
+                anomalies.Add(anomaly);
+
+        Assert.NotEmpty(anomalies);
+        Assert.All(anomalies, a => Assert.Equal("global_auth_failures>4.0x_expected", a.Condition));
     }
 
     [Fact]
