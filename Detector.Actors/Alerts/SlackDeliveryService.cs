@@ -1,67 +1,28 @@
 using Detector.Configuration;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Detector.Alerts;
 
-/// <summary>
-/// Takes messages from the outbox one at a time and hands them to the webhook sender, off every actor and stream
-/// thread. At shutdown what is queued gets a short grace period; a hanging webhook never holds the host longer.
-/// </summary>
+/// <summary>Delivers the Slack outbox through the webhook sender (<see cref="OutboxDelivery{TMessage}"/>).</summary>
 public sealed class SlackDeliveryService(
     SlackOutbox outbox,
     ISlackWebhookSender sender,
-    SlackWebhookAddress webhook,
+    WebhookAddress webhook,
     SlackOptions options,
     SlackDeliveryStats stats,
-    ILogger<SlackDeliveryService> logger) : IHostedService, IDisposable
+    ILogger<SlackDeliveryService> logger) : OutboxDelivery<SlackMessage>(outbox, options.ShutdownDrainSeconds, logger)
 {
-    private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
+    protected override string Peer => "Slack";
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         logger.LogInformation("Slack alerts go to the webhook at {WebhookHost} (queue {Capacity})", webhook.Host, outbox.Capacity);
-        _loop = Task.Run(() => DeliverAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
+        return base.StartAsync(cancellationToken);
     }
 
-    private async Task DeliverAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var message in outbox.Reader.ReadAllAsync(cancellationToken))
-            {
-                try
-                {
-                    await sender.SendAsync(message, cancellationToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Slack delivery of {Alert} failed unexpectedly", message.Summary);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task SendAsync(SlackMessage message, CancellationToken cancellationToken) => sender.SendAsync(message, cancellationToken);
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        outbox.Close();
-        if (_loop is null) return;
-        var grace = Task.Delay(TimeSpan.FromSeconds(Math.Max(0, options.ShutdownDrainSeconds)), cancellationToken);
-        await Task.WhenAny(_loop, grace);
-        await _stopping.CancelAsync();
-        await _loop;
+    protected override string Describe(SlackMessage message) => message.Summary;
 
-        var left = 0;
-        while (outbox.Reader.TryRead(out _)) left++;
-        if (left <= 0) return;
-        for (var i = 0; i < left; i++) stats.AddDropped();
-        logger.LogWarning("{Count} Slack alerts were still queued at shutdown and are not sent", left);
-    }
-
-    public void Dispose() => _stopping.Dispose();
+    protected override void CountDropped() => stats.AddDropped();
 }

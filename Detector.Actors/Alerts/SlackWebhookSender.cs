@@ -15,7 +15,7 @@ public interface ISlackWebhookSender
 
 public sealed class HttpSlackWebhookSender(
     IHttpClientFactory clients,
-    SlackWebhookAddress webhook,
+    WebhookAddress webhook,
     SlackDeliveryStats stats,
     TimeProvider clock,
     ILogger<HttpSlackWebhookSender> logger) : ISlackWebhookSender

@@ -21,6 +21,7 @@ public sealed partial class DetectorOptions
         errors.AddRange(Http.Validate());
         errors.AddRange(Api.Validate());
         errors.AddRange(Slack.Validate());
+        errors.AddRange(Webhook.Validate());
         return errors;
     }
 
@@ -134,6 +135,36 @@ public sealed partial class ApiOptions
     }
 }
 
+public sealed partial class EventWebhookOptions
+{
+    /// <summary>Never echoes the URL or the secret.</summary>
+    public IEnumerable<string> Validate()
+    {
+        string? url, secret;
+        try
+        {
+            url = Secrets.Read(Url, UrlFile);
+            secret = Secrets.Read(Secret, SecretFile);
+        }
+        catch (IOException e)
+        {
+            return [$"Detector:Webhook: {e.Message}"];
+        }
+        var errors = new List<string>();
+        if (url is not null && !WebhookAddress.TryCreate(url, out _))
+            errors.Add("Detector:Webhook:Url is not an absolute http(s) URL.");
+        if (url is not null && secret is null)
+            errors.Add("Detector:Webhook:Secret (or SecretFile) is required with a webhook URL: receivers verify the signature with it.");
+        if (QueueCapacity < 1) errors.Add("Detector:Webhook:QueueCapacity must be at least 1.");
+        if (MaxRetries < 0) errors.Add("Detector:Webhook:MaxRetries must not be negative.");
+        if (AttemptTimeoutSeconds is < 0.1 or > 3600) errors.Add("Detector:Webhook:AttemptTimeoutSeconds must be between 0.1 and 3600.");
+        if (TotalTimeoutSeconds < AttemptTimeoutSeconds || TotalTimeoutSeconds > 86400)
+            errors.Add("Detector:Webhook:TotalTimeoutSeconds must be at least AttemptTimeoutSeconds and at most a day.");
+        if (RetryBaseDelaySeconds is < 0 or > 3600) errors.Add("Detector:Webhook:RetryBaseDelaySeconds must be between 0 and 3600.");
+        return errors;
+    }
+}
+
 public sealed partial class SlackOptions
 {
     /// <summary>Never echoes the webhook URL: its path is the secret.</summary>
@@ -149,7 +180,7 @@ public sealed partial class SlackOptions
             return [$"Detector:Slack:WebhookUrlFile: {e.Message}"];
         }
         var errors = new List<string>();
-        if (url is not null && !SlackWebhookAddress.TryCreate(url, out _))
+        if (url is not null && !WebhookAddress.TryCreate(url, out _))
             errors.Add(string.IsNullOrWhiteSpace(WebhookUrl)
                 ? "Detector:Slack:WebhookUrlFile does not hold an absolute http(s) URL."
                 : "Detector:Slack:WebhookUrl is not an absolute http(s) URL.");

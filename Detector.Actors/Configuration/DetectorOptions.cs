@@ -19,6 +19,7 @@ public sealed partial class DetectorOptions
     public AuditOptions Audit { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
     public SlackOptions Slack { get; set; } = new();
+    public EventWebhookOptions Webhook { get; set; } = new();
     public ApiOptions Api { get; set; } = new();
 }
 
@@ -199,7 +200,7 @@ public sealed partial class HttpOptions
     public string Url { get; set; } = "http://127.0.0.1:8080";
 }
 
-public sealed partial class SlackOptions
+public sealed partial class SlackOptions : IDeliveryRetryOptions
 {
     /// <summary>Actions sent to Slack unless <see cref="Actions"/> names others.</summary>
     public static readonly string[] DefaultActions = ["BAN", "UNBAN", "ALERT", "BAN_INEFFECTIVE", "BAN_FAILED", "UNBAN_FAILED"];
@@ -232,6 +233,34 @@ public sealed partial class SlackOptions
     /// <summary>How long a BAN alert waits for the IP's sample paths, agents and tier before going without them.</summary>
     public int DetailsTimeoutMs { get; set; } = 500;
     /// <summary>On shutdown, queued messages get this long to go out.</summary>
+    public double ShutdownDrainSeconds { get; set; } = 3;
+}
+
+/// <summary>Ban events out: one signed JSON POST per event, for a SIEM, a chat bridge or another bouncer.</summary>
+public sealed partial class EventWebhookOptions : IDeliveryRetryOptions
+{
+    /// <summary>Actions posted unless <see cref="Actions"/> names others.</summary>
+    public static readonly string[] DefaultActions = ["BAN", "UNBAN", "ALERT"];
+
+    /// <summary>Where events are posted (http or https). Neither this nor <see cref="UrlFile"/> set: no webhook.</summary>
+    public string? Url { get; set; }
+    /// <summary>File holding the URL (a mounted secret); used when <see cref="Url"/> is empty.</summary>
+    public string? UrlFile { get; set; }
+    /// <summary>The HMAC-SHA256 key the receiver verifies <c>X-Detector-Signature</c> with; required with a URL.
+    /// Set it from the environment (<c>Detector__Webhook__Secret</c>) or use <see cref="SecretFile"/>.</summary>
+    public string? Secret { get; set; }
+    public string? SecretFile { get; set; }
+    /// <summary>Audit actions to post. Empty: <see cref="DefaultActions"/>.</summary>
+    public string[] Actions { get; set; } = [];
+    public IReadOnlyList<string> EffectiveActions => Actions.Length > 0 ? Actions : DefaultActions;
+    /// <summary>Events waiting for delivery; when full the oldest is dropped and counted.</summary>
+    public int QueueCapacity { get; set; } = 1000;
+    public int MaxRetries { get; set; } = 4;
+    public double RetryBaseDelaySeconds { get; set; } = 2;
+    public double MaxRetryAfterSeconds { get; set; } = 60;
+    public double AttemptTimeoutSeconds { get; set; } = 10;
+    public double TotalTimeoutSeconds { get; set; } = 180;
+    /// <summary>On shutdown, queued events get this long to go out.</summary>
     public double ShutdownDrainSeconds { get; set; } = 3;
 }
 

@@ -3,8 +3,6 @@ using Akka.Hosting;
 using Detector.Alerts;
 using Detector.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
-using Polly;
 using Detector.Enforcement;
 using Detector.IpWindows;
 
@@ -22,7 +20,7 @@ public static class SlackAlertsHostingExtensions
     {
         var stats = new SlackDeliveryStats();
         services.AddSingleton(stats);
-        if (!SlackWebhookAddress.TryCreate(Secrets.Read(options.WebhookUrl, options.WebhookUrlFile), out var webhook))
+        if (!WebhookAddress.TryCreate(Secrets.Read(options.WebhookUrl, options.WebhookUrlFile), out var webhook))
             return services;
 
         stats.Enabled = true;
@@ -32,8 +30,8 @@ public static class SlackAlertsHostingExtensions
         services.AddHttpClient(HttpSlackWebhookSender.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             // The default request logging prints the full URL, whose path is the webhook's secret.
             .RemoveAllLoggers()
-            .AddResilienceHandler("slack-webhook", (pipeline, context) => ConfigureDelivery(
-                pipeline, options, context.ServiceProvider.GetRequiredService<SlackDeliveryStats>(), context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System));
+            .AddResilienceHandler("slack-webhook", (pipeline, context) => DeliveryRetry.Configure(
+                pipeline, options, stats.AddRetried, context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<ISlackWebhookSender, HttpSlackWebhookSender>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<SlackDeliveryService>(sp, options));
         services.AddHostedService(sp => sp.GetRequiredService<SlackDeliveryService>());
@@ -60,27 +58,4 @@ public static class SlackAlertsHostingExtensions
             registry.Register<SlackAlertActor>(
                 system.ActorOf(SlackAlertActor.Props(settings, outbox, resolver.GetService<SlackDeliveryStats>(), clock), "slack-alerts"));
         });
-
-    private static void ConfigureDelivery(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, SlackOptions options, SlackDeliveryStats stats, TimeProvider clock)
-    {
-        var maxRetryAfter = TimeSpan.FromSeconds(options.MaxRetryAfterSeconds);
-        pipeline.AddTimeout(TimeSpan.FromSeconds(options.TotalTimeoutSeconds));
-        if (options.MaxRetries > 0)
-            pipeline.AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromSeconds(options.RetryBaseDelaySeconds),
-                // Retry-After is read here rather than by the strategy so that it is capped.
-                ShouldRetryAfterHeader = false,
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter.Delay(args.Outcome.Result, clock.GetUtcNow(), maxRetryAfter)),
-                OnRetry = _ =>
-                {
-                    stats.AddRetried();
-                    return ValueTask.CompletedTask;
-                },
-            });
-        pipeline.AddTimeout(TimeSpan.FromSeconds(options.AttemptTimeoutSeconds));
-    }
 }

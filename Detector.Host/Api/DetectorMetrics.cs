@@ -15,7 +15,7 @@ public sealed class DetectorMetrics
 {
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
 
-    public DetectorMetrics(IngestCounters ingest, DetectionStats detection, FirewallStats firewall, SlackDeliveryStats slack, DetectorQueries queries, TimeProvider wallClock)
+    public DetectorMetrics(IngestCounters ingest, DetectionStats detection, FirewallStats firewall, SlackDeliveryStats slack, EventWebhookStats webhook, DetectorQueries queries, TimeProvider wallClock)
     {
         DotNetStats.Register(Registry);
         var f = Prometheus.Metrics.WithCustomRegistry(Registry);
@@ -40,6 +40,9 @@ public sealed class DetectorMetrics
         var reconcileDrift = f.CreateGauge("detector_reconcile_drift", "Differences between the ledger and the firewall at the last reconcile.");
         var webhookFailures = f.CreateCounter("detector_webhook_failures_total", "Slack webhook deliveries that failed.");
         var alertsDropped = f.CreateCounter("detector_alerts_dropped_total", "Alerts dropped because the delivery queue was full.");
+        var eventsSent = f.CreateCounter("detector_event_webhook_sent_total", "Events the event webhook accepted.");
+        var eventsFailed = f.CreateCounter("detector_event_webhook_failures_total", "Events not delivered to the event webhook after their retries.");
+        var eventsDropped = f.CreateCounter("detector_event_webhook_dropped_total", "Events dropped because the event webhook's queue was full.");
 
         Registry.AddBeforeCollectCallback(async cancellation =>
         {
@@ -64,6 +67,9 @@ public sealed class DetectorMetrics
             reconcileDrift.Set(fw.LastReconcileAdded + fw.LastReconcileRemoved);
             webhookFailures.IncTo(slack.Failed);
             alertsDropped.IncTo(slack.Dropped);
+            eventsSent.IncTo(webhook.Sent);
+            eventsFailed.IncTo(webhook.Failed);
+            eventsDropped.IncTo(webhook.Dropped);
             try
             {
                 activeBans.Set((await queries.BansAsync(cancellation)).Active.Count);

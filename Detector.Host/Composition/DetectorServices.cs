@@ -29,6 +29,7 @@ public static class DetectorServices
         services.AddSingleton<IFirewall>(sp => FirewallFactory.Create(options.Enforcement, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => sp.GetRequiredService<IFirewall>().Stats);
         services.AddSlackAlerts(options.Slack);
+        services.AddEventWebhook(options.Webhook);
         services.AddSingleton<Detector.Alerts.ISurgeBreadthSource, Detector.Alerts.DetectionSurgeBreadth>();
 
         services.AddAkka("detector", builder =>
@@ -45,7 +46,8 @@ public static class DetectorServices
                 .WithRecentAudit()
                 .WithIpWindows(options.Detection, composition.Windows)
                 .WithEnforcement(options, composition.Ledger ?? LedgerPersistence.InMemory())
-                .WithSlackAlerts(options.Slack, options.Enforcement);
+                .WithSlackAlerts(options.Slack, options.Enforcement)
+                .WithEventWebhook(options.Webhook);
         });
 
         services.AddSingleton<PipelineService>();

@@ -23,12 +23,13 @@ public static class ReplayCommand
     private static readonly Argument<string> LogPath = new("log") { Description = "Nginx JSON access log to replay." };
     private static readonly Option<string> Audit = new("--audit") { Description = "Audit file to write (replaced).", DefaultValueFactory = _ => "replay-audit.log" };
     private static readonly Option<bool> Slack = new("--slack") { Description = "Also alert the configured Slack webhook (off by default: a replay would re-announce old bans)." };
+    private static readonly Option<bool> Webhook = new("--webhook") { Description = "Also post events to the configured event webhook (off by default, like --slack)." };
 
     public static Command Create()
     {
         var command = new Command("replay", "Replay a log through the whole pipeline in event time (dry-run firewall).")
         {
-            LogPath, Audit, Slack, CommonOptions.Config,
+            LogPath, Audit, Slack, Webhook, CommonOptions.Config,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -36,6 +37,7 @@ public static class ReplayCommand
                 return Task.FromResult(2);
             options.Log.Path = result.GetValue(LogPath)!;
             if (!result.GetValue(Slack)) options.Slack = new SlackOptions();
+            if (!result.GetValue(Webhook)) options.Webhook = new EventWebhookOptions();
             return RunAsync(options, result.GetValue(Audit)!, Console.Out, cancellation);
         });
         return command;

@@ -9,7 +9,13 @@ using Microsoft.Extensions.Logging;
 namespace Detector.Tests.Support;
 
 /// <summary>What the loopback server received.</summary>
-public sealed record RecordedRequest(string Method, string Path, string RawTarget, string? Authorization, string? ContentType, string Body);
+public sealed record RecordedRequest(string Method, string Path, string RawTarget, string? Authorization, string? ContentType, string Body)
+{
+    /// <summary>Every header, by name (case-insensitive), values joined with ",".</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+}
 
 /// <summary>What the loopback server answers: a status (with an optional Retry-After and body), or nothing ever.</summary>
 public sealed record ServerReply(int Status, string Body = "", string ContentType = "text/plain", int? RetryAfterSeconds = null, bool Hang = false)
@@ -67,7 +73,10 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "",
             context.Request.Headers.Authorization.FirstOrDefault(),
             context.Request.ContentType,
-            body);
+            body)
+        {
+            Headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        };
         var number = Interlocked.Increment(ref _count) - 1;
         _requests.Enqueue(recorded);
 
