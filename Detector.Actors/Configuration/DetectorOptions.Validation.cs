@@ -156,11 +156,7 @@ public sealed partial class EventWebhookOptions
         if (url is not null && secret is null)
             errors.Add("Detector:Webhook:Secret (or SecretFile) is required with a webhook URL: receivers verify the signature with it.");
         if (QueueCapacity < 1) errors.Add("Detector:Webhook:QueueCapacity must be at least 1.");
-        if (MaxRetries < 0) errors.Add("Detector:Webhook:MaxRetries must not be negative.");
-        if (AttemptTimeoutSeconds is < 0.1 or > 3600) errors.Add("Detector:Webhook:AttemptTimeoutSeconds must be between 0.1 and 3600.");
-        if (TotalTimeoutSeconds < AttemptTimeoutSeconds || TotalTimeoutSeconds > 86400)
-            errors.Add("Detector:Webhook:TotalTimeoutSeconds must be at least AttemptTimeoutSeconds and at most a day.");
-        if (RetryBaseDelaySeconds is < 0 or > 3600) errors.Add("Detector:Webhook:RetryBaseDelaySeconds must be between 0 and 3600.");
+        errors.AddRange(this.ValidateRetries("Detector:Webhook"));
         return errors;
     }
 }
@@ -185,14 +181,23 @@ public sealed partial class SlackOptions
                 ? "Detector:Slack:WebhookUrlFile does not hold an absolute http(s) URL."
                 : "Detector:Slack:WebhookUrl is not an absolute http(s) URL.");
         if (QueueCapacity < 1) errors.Add("Detector:Slack:QueueCapacity must be at least 1.");
-        if (MaxRetries < 0) errors.Add("Detector:Slack:MaxRetries must not be negative.");
-        if (AttemptTimeoutSeconds is < 0.1 or > 3600) errors.Add("Detector:Slack:AttemptTimeoutSeconds must be between 0.1 and 3600.");
-        if (TotalTimeoutSeconds < AttemptTimeoutSeconds || TotalTimeoutSeconds > 86400)
-            errors.Add("Detector:Slack:TotalTimeoutSeconds must be at least AttemptTimeoutSeconds and at most a day.");
-        if (RetryBaseDelaySeconds is < 0 or > 3600) errors.Add("Detector:Slack:RetryBaseDelaySeconds must be between 0 and 3600.");
+        errors.AddRange(this.ValidateRetries("Detector:Slack"));
         if (BurstThreshold < 1) errors.Add("Detector:Slack:BurstThreshold must be at least 1.");
         if (BurstWindowSeconds <= 0) errors.Add("Detector:Slack:BurstWindowSeconds must be positive.");
         if (CooldownSeconds < 0) errors.Add("Detector:Slack:CooldownSeconds must not be negative.");
         return errors;
+    }
+}
+
+internal static class DeliveryRetryValidation
+{
+    /// <summary>The retry settings every outgoing HTTP peer shares (<see cref="IDeliveryRetryOptions"/>).</summary>
+    public static IEnumerable<string> ValidateRetries(this IDeliveryRetryOptions options, string section)
+    {
+        if (options.MaxRetries < 0) yield return $"{section}:MaxRetries must not be negative.";
+        if (options.AttemptTimeoutSeconds is < 0.1 or > 3600) yield return $"{section}:AttemptTimeoutSeconds must be between 0.1 and 3600.";
+        if (options.TotalTimeoutSeconds < options.AttemptTimeoutSeconds || options.TotalTimeoutSeconds > 86400)
+            yield return $"{section}:TotalTimeoutSeconds must be at least AttemptTimeoutSeconds and at most a day.";
+        if (options.RetryBaseDelaySeconds is < 0 or > 3600) yield return $"{section}:RetryBaseDelaySeconds must be between 0 and 3600.";
     }
 }
