@@ -206,8 +206,8 @@ public sealed class SiteAnomalyRule
         // and a median over several days is not moved by one odd day.
         if (!silent) _timeOfDay.Learn(_openMinute * EventTime.SecondsPerMinute, _open);
         // Minutes without a request (the log was silent, the server down, or its quiet seconds were skipped in one
-        // step) teach nothing: holes,
-        // at most a history's worth. After a long outage the rule is cold again instead of expecting zero.
+        // step) teach nothing: holes, at most a history's worth. After a long outage the rule is cold again instead
+        // of expecting zero.
         var silentMinutes = Math.Min(minute - _openMinute - 1, _historyMinutes);
         for (var i = 0; i < silentMinutes; i++) Push(MinuteValues.SilentHole);
         Array.Clear(_open);
