@@ -12,10 +12,16 @@ public sealed partial record AuditEvent(long At, string Action, string Subject, 
     private const string Separator = " | ";
     private const string RateUnit = " req/s";
 
+    /// <summary>The first and last second an audit timestamp can show (years 1 to 9999).</summary>
+    private static readonly long MinAt = DateTimeOffset.MinValue.ToUnixTimeSeconds(), MaxAt = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     /// <summary>Written in one pass into a stack buffer (heap only for long lines): one string allocated.</summary>
+    /// <remarks>A time outside years 1–9999 (a BASELINE closing 9999-12-31T23:59:59 is stamped in year 10000) is written
+    /// as the nearest second that has a timestamp: writing the line matters more than its impossible date, and a
+    /// formatting exception here would stop the audit writer on every such event.</remarks>
     public string Format()
     {
-        var time = DateTimeOffset.FromUnixTimeSeconds(At).UtcDateTime;
+        var time = DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(At, MinAt, MaxAt)).UtcDateTime;
         return string.Create(CultureInfo.InvariantCulture, stackalloc char[256],
             $"[{time:yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'}] {Action} {Subject}{Separator}{Condition}{Separator}{Rate:F1}{RateUnit}{Separator}{Baseline}{Separator}{Duration}");
     }

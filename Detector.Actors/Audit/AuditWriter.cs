@@ -32,6 +32,8 @@ public sealed class AuditWriter : ReceiveActor
 {
     private readonly StreamWriter? _writer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    /// <summary>A failing disk fails every write: a few lines a minute, with how many were left out.</summary>
+    private readonly LogThrottle _errors = new(perPeriod: 5, periodMs: 60_000);
     private bool _dirty;
 
     public AuditWriter(string? path)
@@ -68,7 +70,8 @@ public sealed class AuditWriter : ReceiveActor
             }
             catch (IOException ex)
             {
-                _log.Error(ex, "Audit log write failed: {Line}", line);
+                if (_errors.TryLog(Environment.TickCount64, out var suppressed))
+                    _log.Error(ex, "Audit log write failed ({Suppressed} similar errors not logged): {Line}", suppressed, line);
             }
         }
         if (!_dirty)
@@ -88,7 +91,8 @@ public sealed class AuditWriter : ReceiveActor
         }
         catch (IOException ex)
         {
-            _log.Error(ex, "Audit log flush failed");
+            if (_errors.TryLog(Environment.TickCount64, out var suppressed))
+                _log.Error(ex, "Audit log flush failed ({Suppressed} similar errors not logged)", suppressed);
         }
     }
 

@@ -47,6 +47,12 @@ public sealed partial class ClockOptions
     public IEnumerable<string> Validate()
     {
         if (TickMs < 100) yield return "Detector:Clock:TickMs must be at least 100.";
+        // 9000 leaves room for a permanent ban's bookkeeping and every date the audit and the API print.
+        if (MinPlausibleYear is < 1970 or > 9000) yield return "Detector:Clock:MinPlausibleYear must be between 1970 and 9000.";
+        if (MaxPlausibleYear < MinPlausibleYear || MaxPlausibleYear > 9000)
+            yield return "Detector:Clock:MaxPlausibleYear must be between MinPlausibleYear and 9000.";
+        if (MaxForwardJumpHours < 0) yield return "Detector:Clock:MaxForwardJumpHours must not be negative.";
+        if (JumpConfirmLines is < 1 or > 1000) yield return "Detector:Clock:JumpConfirmLines must be between 1 and 1000.";
     }
 }
 

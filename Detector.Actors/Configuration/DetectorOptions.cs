@@ -47,6 +47,18 @@ public sealed partial class ClockOptions
     public int FutureToleranceSeconds { get; set; } = 5;
     /// <summary>Live mode: wall-clock tick period that closes quiet seconds.</summary>
     public int TickMs { get; set; } = 1000;
+    /// <summary>Lines dated before 1 January of this year are implausible: rejected and counted as malformed
+    /// (<c>implausible_time</c>). A 1970 or epoch-0 line is a broken clock or field, not traffic.</summary>
+    public int MinPlausibleYear { get; set; } = 2000;
+    /// <summary>Lines dated after 31 December of this year are implausible (as above).</summary>
+    public int MaxPlausibleYear { get; set; } = 2100;
+    /// <summary>A line dated more than this many hours after the newest accepted time (live: or the wall clock) is a
+    /// suspected jump: held until <see cref="JumpConfirmLines"/> consecutive lines agree on it, else rejected as
+    /// <c>implausible_time</c>. 0 turns the check off.</summary>
+    public int MaxForwardJumpHours { get; set; } = 24;
+    /// <summary>Consecutive lines within <see cref="MaxForwardJumpHours"/> of each other that confirm a jump (or, at the
+    /// start of a replay, where the stream is).</summary>
+    public int JumpConfirmLines { get; set; } = 3;
 }
 
 public sealed partial class DetectionOptions

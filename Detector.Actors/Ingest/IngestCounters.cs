@@ -29,6 +29,14 @@ public sealed class IngestCounters
     public void AddRotation() => Interlocked.Increment(ref _rotations);
     public void AddTruncation() => Interlocked.Increment(ref _truncations);
     public void AddFutureClamped(long n) => Interlocked.Add(ref _futureClamped, n);
+
+    /// <summary>Parsed entries the clock turned down (<see cref="MalformedReason.ImplausibleTime"/>): no longer
+    /// entries, so lines = entries + malformed still holds.</summary>
+    public void RejectImplausibleTime(long n)
+    {
+        Interlocked.Add(ref _entries, -n);
+        AddMalformed(MalformedReason.ImplausibleTime, n);
+    }
     public void ObserveEventTime(long ms)
     {
         long seen;

@@ -12,6 +12,9 @@ public enum MalformedReason
     InvalidTime,
     InvalidStatus,
     LineTooLong,
+    /// <summary>Parsed, but dated where the stream cannot be (<see cref="Clock.TimePlausibility"/>): counted by the clock,
+    /// not the parser.</summary>
+    ImplausibleTime,
 }
 
 public static class MalformedReasonNames

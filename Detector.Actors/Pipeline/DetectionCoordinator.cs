@@ -68,9 +68,11 @@ public sealed class DetectionCoordinator
     }
 
     /// <summary>Adds a parsed batch to the open second(s), closing every second the watermark has passed.</summary>
-    public async Task ProcessAsync(EntryBatch batch)
+    public Task ProcessAsync(EntryBatch batch) => PlaceAsync(_clock.Observe(batch));
+
+    private async Task PlaceAsync(EntryBatch batch)
     {
-        var watermark = _clock.Observe(batch.Entries, batch.Count);
+        var watermark = _clock.WatermarkMs;
         long late = 0, tooLate = 0;
         var classified = batch.Counts;
         for (var i = 0; i < batch.Count; i++)
@@ -128,7 +130,11 @@ public sealed class DetectionCoordinator
     }
 
     /// <summary>End of a replay: the last open second is complete.</summary>
-    public Task FinishAsync() => _cutter.IsStarted ? CloseUntilAsync(_cutter.OpenSecond + 1) : Task.CompletedTask;
+    public async Task FinishAsync()
+    {
+        if (_clock.Finish() is { Count: > 0 } held) await PlaceAsync(held);
+        if (_cutter.IsStarted) await CloseUntilAsync(_cutter.OpenSecond + 1);
+    }
 
     /// <summary>Closes every open second before <paramref name="untilSecond"/>: the ones that need it in full, quiet
     /// stretches between them in one step each (<see cref="SecondCutter"/>), so a gap costs no more than its events.</summary>

@@ -21,6 +21,7 @@ public sealed class EventClock(ClockMode mode, ClockOptions options, IngestCount
     /// <summary>Lines reach the tail shortly after their timestamp; a live second closes this long after it ended.</summary>
     public const long LiveGraceMs = 2000;
 
+    private readonly TimePlausibility _plausibility = new(options);
     private long _newestEventMs = long.MinValue;
     private bool _linesSinceTick;
 
@@ -28,26 +29,54 @@ public sealed class EventClock(ClockMode mode, ClockOptions options, IngestCount
 
     public long WatermarkMs { get; private set; } = long.MinValue;
 
-    /// <summary>Observes a batch: in live mode clamps future-dated entries to now (counted); advances the watermark.</summary>
-    public long Observe(AccessLogEntry[] entries, int count)
+    /// <summary>
+    /// Observes a batch: in live mode clamps future-dated entries to now (counted); turns down implausibly dated ones
+    /// (<see cref="TimePlausibility"/>, counted as malformed); advances the watermark.
+    /// </summary>
+    /// <returns>The entries to process, in order (the same batch unless some were turned down, held or released).</returns>
+    public EntryBatch Observe(EntryBatch batch)
     {
-        var nowMs = mode == ClockMode.Live ? wallClock.GetUtcNow().ToUnixTimeMilliseconds() : long.MaxValue;
-        var futureLimit = mode == ClockMode.Live ? nowMs + options.FutureToleranceSeconds * 1000L : long.MaxValue;
-        var clamped = 0;
-        for (var i = 0; i < count; i++)
+        var live = mode == ClockMode.Live;
+        var nowMs = live ? wallClock.GetUtcNow().ToUnixTimeMilliseconds() : long.MinValue;
+        if (live)
         {
-            var time = entries[i].TimeMs;
-            if (time > futureLimit)
+            var entries = batch.Entries;
+            var futureLimit = nowMs + options.FutureToleranceSeconds * 1000L;
+            var clamped = 0;
+            for (var i = 0; i < batch.Count; i++)
             {
+                if (entries[i].TimeMs <= futureLimit) continue;
                 entries[i] = entries[i] with { TimeMs = nowMs };
-                time = nowMs;
                 clamped++;
             }
-            if (time > _newestEventMs) _newestEventMs = time;
+            if (clamped > 0) counters.AddFutureClamped(clamped);
         }
-        if (clamped > 0) counters.AddFutureClamped(clamped);
+        var admitted = _plausibility.Admit(batch, nowMs, out var rejected);
+        Accepted(rejected);
         _linesSinceTick = true;
-        return Advance(long.MinValue);
+        Advance(long.MinValue);
+        return admitted;
+    }
+
+    /// <summary>The end of a replay: lines still held as a suspected jump go on or are turned down
+    /// (<see cref="TimePlausibility.Finish"/>).</summary>
+    public EntryBatch Finish()
+    {
+        var released = _plausibility.Finish(out var rejected);
+        Accepted(rejected);
+        Advance(long.MinValue);
+        return released;
+    }
+
+    private void Accepted(int rejected)
+    {
+        if (rejected > 0) counters.RejectImplausibleTime(rejected);
+        var newest = _plausibility.NewestAcceptedMs;
+        if (newest > _newestEventMs)
+        {
+            _newestEventMs = newest;
+            counters.ObserveEventTime(newest);
+        }
     }
 
     /// <summary>

@@ -14,15 +14,37 @@ public class EventClockTests
     private static AccessLogEntry[] At(params long[] times) =>
         times.Select(t => new AccessLogEntry(IpKey.Parse("192.0.2.1"), t, "GET", "/", 200, 0, "-")).ToArray();
 
+    private static long Observe(EventClock clock, AccessLogEntry[] entries)
+    {
+        clock.Observe(new EntryBatch(entries, entries.Length));
+        return clock.WatermarkMs;
+    }
+
+    [Fact]
+    public void Implausible_times_are_turned_down_counted_as_malformed_and_never_move_the_watermark()
+    {
+        var counters = new IngestCounters();
+        counters.AddEntries(4);
+        var clock = new EventClock(ClockMode.Live, new ClockOptions(), counters, new ManualTimeProvider(Now));
+        var epoch = At(0, 1_000, NowMs - 1_000, NowMs);
+
+        var admitted = clock.Observe(new EntryBatch(epoch, epoch.Length));
+
+        Assert.Equal([NowMs - 1_000, NowMs], admitted.Span.ToArray().Select(e => e.TimeMs));
+        Assert.Equal(2, counters.Malformed(MalformedReason.ImplausibleTime));
+        Assert.Equal(2, counters.Entries);
+        Assert.Equal(NowMs, clock.WatermarkMs);
+    }
+
     [Fact]
     public void Replay_watermark_is_the_newest_event_time_and_ignores_the_wall_clock()
     {
         var clock = new EventClock(ClockMode.Replay, new ClockOptions(), new IngestCounters(), new ManualTimeProvider(Now));
         var past = NowMs - 86_400_000;
 
-        Assert.Equal(past + 500, clock.Observe(At(past + 200, past + 500, past + 100), 3));
+        Assert.Equal(past + 500, Observe(clock, At(past + 200, past + 500, past + 100)));
         Assert.Equal(past + 500, clock.Tick());
-        Assert.Equal(past + 500, clock.Observe(At(past), 1));
+        Assert.Equal(past + 500, Observe(clock, At(past)));
     }
 
     [Fact]
@@ -32,7 +54,7 @@ public class EventClockTests
         var clock = new EventClock(ClockMode.Live, new ClockOptions { FutureToleranceSeconds = 5 }, counters, new ManualTimeProvider(Now));
         var entries = At(NowMs + 4_000, NowMs + 3_600_000);
 
-        var watermark = clock.Observe(entries, entries.Length);
+        var watermark = Observe(clock, entries);
 
         Assert.Equal(NowMs + 4_000, entries[0].TimeMs);
         Assert.Equal(NowMs, entries[1].TimeMs);
@@ -47,9 +69,9 @@ public class EventClockTests
         var clock = new EventClock(ClockMode.Live, new ClockOptions(), new IngestCounters(), wall);
         var hourAgo = NowMs - 3_600_000;
 
-        Assert.Equal(hourAgo + 500, clock.Observe(At(hourAgo, hourAgo + 500), 2));
+        Assert.Equal(hourAgo + 500, Observe(clock, At(hourAgo, hourAgo + 500)));
         Assert.Equal(hourAgo + 500, clock.Tick()); // lines arrived since the last tick: still reading the backlog
-        Assert.Equal(hourAgo + 900, clock.Observe(At(hourAgo + 900), 1));
+        Assert.Equal(hourAgo + 900, Observe(clock, At(hourAgo + 900)));
         Assert.Equal(hourAgo + 900, clock.Tick());
         Assert.Equal(NowMs - EventClock.LiveGraceMs, clock.Tick()); // a whole tick without lines: caught up
     }
