@@ -52,6 +52,7 @@ public sealed partial class ClockOptions
         if (MaxPlausibleYear < MinPlausibleYear || MaxPlausibleYear > 9000)
             yield return "Detector:Clock:MaxPlausibleYear must be between MinPlausibleYear and 9000.";
         if (MaxForwardJumpHours < 0) yield return "Detector:Clock:MaxForwardJumpHours must not be negative.";
+        if (MaxAgeDays < 0) yield return "Detector:Clock:MaxAgeDays must not be negative.";
         if (JumpConfirmLines is < 1 or > 1000) yield return "Detector:Clock:JumpConfirmLines must be between 1 and 1000.";
     }
 }

@@ -56,6 +56,9 @@ public sealed partial class ClockOptions
     /// suspected jump: held until <see cref="JumpConfirmLines"/> consecutive lines agree on it, else rejected as
     /// <c>implausible_time</c>. 0 turns the check off.</summary>
     public int MaxForwardJumpHours { get; set; } = 24;
+    /// <summary>Live mode: lines dated more than this many days before the wall clock are implausible (a backlog read
+    /// with <c>--from-start</c> is younger than the log's rotation). 0 turns the check off.</summary>
+    public int MaxAgeDays { get; set; } = 30;
     /// <summary>Consecutive lines within <see cref="MaxForwardJumpHours"/> of each other that confirm a jump (or, at the
     /// start of a replay, where the stream is).</summary>
     public int JumpConfirmLines { get; set; } = 3;

@@ -166,4 +166,15 @@ public class AuditEventTests
         var snapshot = new BaselineSnapshot(At("2026-04-29T14:25:00Z"), 12.9, 5.8, 2.1, 0.031, 1.0, 2.0, 1800, "14h", true);
         Assert.Equal(BaselineLine, AuditEvent.Of(new BaselineRecomputed(snapshot, 13.1)).Format());
     }
+
+    [Fact]
+    public void A_time_past_year_9999_is_written_as_the_last_second_there_is_instead_of_throwing()
+    {
+        // Closing 9999-12-31T23:59:59 stamps its BASELINE line one second later, in year 10000.
+        var yearTenThousand = DateTimeOffset.MaxValue.ToUnixTimeSeconds() + 1;
+        var line = new AuditEvent(yearTenThousand, "BASELINE", "-", "recompute", 0, "-", "-").Format();
+
+        Assert.StartsWith("[9999-12-31T23:59:59Z] BASELINE -", line);
+        Assert.StartsWith("[0001-01-01T00:00:00Z]", new AuditEvent(long.MinValue, "BASELINE", "-", "recompute", 0, "-", "-").Format());
+    }
 }

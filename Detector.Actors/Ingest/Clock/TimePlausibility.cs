@@ -11,7 +11,8 @@ namespace Detector.Ingest.Clock;
 /// <para>Why: one line dated in year 9999, or a few years ahead, moves the watermark there, and every later line is
 /// then "too late" and left out of detection: a single broken line would blind the detector for the rest of the
 /// stream. One dated 1970 opens the first second decades before the traffic. Neither is traffic.</para>
-/// <para>The rules, in order: a line outside [MinPlausibleYear, MaxPlausibleYear] is rejected. A line more than
+/// <para>The rules, in order: a line outside [MinPlausibleYear, MaxPlausibleYear] is rejected, and so is, live, one
+/// more than MaxAgeDays before the wall clock. A line more than
 /// MaxForwardJumpHours after the reference — the newest accepted time, live also the wall clock — is a suspected jump:
 /// it is held, and once JumpConfirmLines consecutive lines agree on it (each within MaxForwardJumpHours of the first
 /// of them) they are all released in order and the stream has moved on (two log files replayed one after the other, a
@@ -28,6 +29,7 @@ public sealed class TimePlausibility
     private readonly long _maxMs;
     private readonly long _jumpMs;
     private readonly int _confirmLines;
+    private readonly long _maxAgeMs;
     private readonly List<AccessLogEntry> _held = [];
     private long _heldFirstMs;
 
@@ -37,6 +39,7 @@ public sealed class TimePlausibility
         _maxMs = new DateTimeOffset(options.MaxPlausibleYear, 12, 31, 23, 59, 59, 999, TimeSpan.Zero).ToUnixTimeMilliseconds();
         _jumpMs = options.MaxForwardJumpHours > 0 ? options.MaxForwardJumpHours * 3_600_000L : long.MaxValue;
         _confirmLines = options.MaxForwardJumpHours > 0 ? Math.Max(1, options.JumpConfirmLines) : 1;
+        _maxAgeMs = options.MaxAgeDays > 0 ? options.MaxAgeDays * 86_400_000L : long.MaxValue;
     }
 
     /// <summary>Newest time accepted so far; long.MinValue before the first.</summary>
@@ -62,7 +65,7 @@ public sealed class TimePlausibility
         for (var i = 0; i < count; i++)
         {
             var time = source[i].TimeMs;
-            if (time < _minMs || time > _maxMs)
+            if (time < _minMs || time > _maxMs || (referenceMs != long.MinValue && time < referenceMs - _maxAgeMs))
             {
                 rejected++;
                 continue;

@@ -101,6 +101,17 @@ public class TimePlausibilityTests
     }
 
     [Fact]
+    public void Live_lines_older_than_the_age_limit_are_rejected()
+    {
+        var policy = new TimePlausibility(new ClockOptions { MaxAgeDays = 30 });
+
+        var (times, rejected) = Admit(policy, T, T - 31 * 24 * Hour, T - 29 * 24 * Hour);
+
+        Assert.Equal([T - 29 * 24 * Hour], times);
+        Assert.Equal(1, rejected);
+    }
+
+    [Fact]
     public void The_end_of_a_replay_keeps_held_lines_of_a_stream_that_never_had_a_reference_and_rejects_an_unconfirmed_jump()
     {
         var tiny = new TimePlausibility(new ClockOptions());
