@@ -74,6 +74,8 @@ public sealed partial class DetectionOptions
         if (SharedBarRaise < 1 || SharedBarMax < 1)
             yield return "Detector:Detection:SharedBarRaise and SharedBarMax must be at least 1 (1 turns the bar off).";
         if (GlobalMinAnomalousSeconds < 1) yield return "Detector:Detection:GlobalMinAnomalousSeconds must be at least 1.";
+        if (MaxTrackedAddresses < 100) yield return "Detector:Detection:MaxTrackedAddresses must be at least 100.";
+        if (MaxIpEntities < 0) yield return "Detector:Detection:MaxIpEntities must not be negative.";
         if (RepetitiveMinRequests < 0 || RepetitiveRouteMinRequests < 0)
             yield return "Detector:Detection:RepetitiveMinRequests and RepetitiveRouteMinRequests must not be negative (0 turns a rule off).";
         if (RepetitiveMinShare is <= 0 or > 1 || RepetitiveRouteMinShare is <= 0 or > 1)

@@ -133,6 +133,13 @@ public sealed partial class DetectionOptions
     /// <see cref="RepetitiveRouteMinRequests"/> requests in the horizon on two endpoints. Higher than by path: a real
     /// client may poll one endpoint with changing queries, but not a thousand times in ten minutes. 0 disables it.</summary>
     public double RepetitiveRouteMinShare { get; set; } = 0.9;
+    /// <summary>Cap on the addresses the coordinator tracks at once. Over it, the tracks least likely to matter are
+    /// evicted (idle longest, then fewest requests); banned addresses and those within half of a threshold never are,
+    /// so the cap is soft when all of them are (docs/architecture.md, bounded state).</summary>
+    public int MaxTrackedAddresses { get; set; } = 150_000;
+    /// <summary>Cap on IP window entities created for traffic that could not change a verdict (live: the minute's
+    /// refresh of quiet addresses). Addresses that could fire, are banned or have a full queue get one regardless.</summary>
+    public int MaxIpEntities { get; set; } = 20_000;
     public int RepetitiveRouteMinRequests { get; set; } = 600;
 
     /// <summary>Which site-wide rule raises GLOBAL alerts: <see cref="GlobalRuleKind.Causes"/> (by cause against

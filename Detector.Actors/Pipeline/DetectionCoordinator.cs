@@ -175,6 +175,7 @@ public sealed class DetectionCoordinator
             if (bans.Observe(closed.Ip, second, closed.Counts.Requests) is { } ineffective)
                 _actors.Audit.Tell(ineffective.ToEvent(_site.Baseline.IpMean, _site.Baseline.IpStd));
         }
+        if (_batcher.HasEvictedEntities) Passivate(_batcher.TakeEvictedEntities());
 
         var replies = _batcher.HasDue ? await EvaluateAsync() : null;
         site -= await EnforceAsync(now, replies);
@@ -219,6 +220,7 @@ public sealed class DetectionCoordinator
     private void PublishTop(long second, bool minuteEnds)
     {
         _talkers.AdvanceTo(second);
+        _stats.SetAddresses(_batcher.Count, _batcher.EntityCount, _batcher.EvictedCount);
         if (_clock.Mode == ClockMode.Live || minuteEnds)
         {
             var fresh = _batcher.CountFirstSeenAfter(second - _options.Detection.WindowSeconds);
@@ -297,7 +299,11 @@ public sealed class DetectionCoordinator
     {
         var minute = _batcher.CloseMinute(now, _isBanned);
         _site.RecordIpMinute(now, CollectionsMarshal.AsSpan(minute.Requests));
-        if (minute.Idle is null) return;
-        foreach (var ip in minute.Idle) _actors.IpWindows.Tell(new IpIdle(ip));
+        if (minute.Idle is not null) Passivate(minute.Idle);
+    }
+
+    private void Passivate(List<IpKey> ips)
+    {
+        foreach (var ip in ips) _actors.IpWindows.Tell(new IpIdle(ip));
     }
 }

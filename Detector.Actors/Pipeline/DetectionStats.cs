@@ -47,6 +47,15 @@ public sealed class DetectionStats
         get { lock (this) return _sources; }
     }
 
+    /// <summary>Addresses the coordinator tracks now, the most it tracked at once, the IP window entities it knows
+    /// to exist, and the tracks evicted over the cap (<c>Detection:MaxTrackedAddresses</c>) so far.</summary>
+    public (int Tracked, int PeakTracked, int Entities, long Evicted) Addresses
+    {
+        get { lock (_addressesLock) return _addresses; }
+    }
+    private readonly object _addressesLock = new();
+    private (int Tracked, int PeakTracked, int Entities, long Evicted) _addresses;
+
     /// <summary>The global 60 s rate and its band, one point per closed second.</summary>
     public GlobalSeries Series { get; } = new(SeriesSeconds);
 
@@ -69,6 +78,10 @@ public sealed class DetectionStats
     internal void AddTooLate(long n) => Interlocked.Add(ref _tooLate, n);
     internal void SetGlobalRate(double rate) => Volatile.Write(ref _globalRate, rate);
     internal void SetEventNow(long now) => Interlocked.Exchange(ref _eventNow, now);
+    internal void SetAddresses(int tracked, int entities, long evicted)
+    {
+        lock (_addressesLock) _addresses = (tracked, Math.Max(tracked, _addresses.PeakTracked), entities, evicted);
+    }
     internal void SetTop(TopTalker[] top, int distinct, int newIps)
     {
         Volatile.Write(ref _top, top);

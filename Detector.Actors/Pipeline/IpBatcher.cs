@@ -27,6 +27,13 @@ public readonly record struct IpMinute(List<int> Requests, List<IpKey>? Idle);
 /// and when it is banned (the few IPs operators look at stay live). Any other IP's traffic may wait, as no verdict can
 /// change: in replay until <see cref="MaxPendingSeconds"/> seconds are queued, live until the minute ends (so the
 /// API's per-IP view is at most a minute old). Tracks idle for a window and a minute are dropped at a minute's end.
+/// <para>Bounded under address churn (docs/architecture.md, bounded state): at most
+/// <see cref="DetectionOptions.MaxTrackedAddresses"/> tracks — over it, at a second's close, tracks are evicted idle
+/// longest first, then fewest requests, never one that is banned, due, or within half of a threshold
+/// (<see cref="IsNearThreshold"/>) — and entities are created for traffic that cannot change a verdict (live: the
+/// minute's refresh) only while fewer than <see cref="DetectionOptions.MaxIpEntities"/> exist. Only tracks whose
+/// entity exists (<see cref="IpTrack.HasEntity"/>) name it when they are dropped, so an entity is never started just to
+/// be passivated.</para>
 /// </remarks>
 public sealed class IpBatcher
 {
@@ -45,6 +52,8 @@ public sealed class IpBatcher
     private readonly List<IpSecond> _closed = [];
     private int _hotRequests;
     private int _hotRequestsInSurge;
+    private readonly List<IpKey> _evictedEntities = [];
+    private readonly List<(long LastSeen, int Bound, IpTrack Track)> _evictionCandidates = [];
 
     /// <param name="live">Live mode: quiet IPs are flushed every minute; in replay when their queue is full.</param>
     public IpBatcher(DetectionOptions options, bool live, BaselineSnapshot baseline)
@@ -59,6 +68,12 @@ public sealed class IpBatcher
 
     /// <summary>IPs tracked (seen within the last window and minute or so).</summary>
     public int Count => _tracks.Count;
+
+    /// <summary>Tracks whose entity exists (a batch went to it and it was not told to passivate since).</summary>
+    public int EntityCount { get; private set; }
+
+    /// <summary>Tracks evicted over the cap so far.</summary>
+    public long EvictedCount { get; private set; }
 
     /// <summary>Some IP sent traffic in the open second.</summary>
     public bool HasOpenTraffic => _activeInSecond.Count > 0;
@@ -101,7 +116,7 @@ public sealed class IpBatcher
         {
             if (track.Open.Requests == 0 || isBanned(track.Ip) || !CouldFire(track, siteSurge)) continue;
             _closed.Add(new IpSecond(track.Ip, track.FlushOpen(openSecond), false));
-            _due.Add(track);
+            MarkDue(track);
         }
         return _closed;
     }
@@ -121,16 +136,21 @@ public sealed class IpBatcher
             var counts = track.CloseSecond(second);
             var banned = isBanned(track.Ip);
             _closed.Add(new IpSecond(track.Ip, counts, banned));
-            if (banned || CouldFire(track, siteSurge)) _due.Add(track);
-            else if (!_live && track.PendingSeconds >= MaxPendingSeconds) _due.Add(track);
+            // Live, a queue this long is an address beyond the entity budget that keeps coming back: worth an entity.
+            if (banned || CouldFire(track, siteSurge) || track.PendingSeconds >= MaxPendingSeconds) MarkDue(track);
         }
         _activeInSecond.Clear();
         if (minuteEnds && _live)
         {
-            _due.Clear();
+            // The minute's refresh keeps the API's view of known addresses fresh; new entities only within budget.
+            var budget = _options.MaxIpEntities - EntityCount;
             foreach (var track in _tracks.Values)
-                if (track.HasPending) _due.Add(track);
+            {
+                if (!track.HasPending || track.IsDue) continue;
+                if (track.HasEntity || IsNearThreshold(track) || budget-- > 0) MarkDue(track);
+            }
         }
+        if (_tracks.Count > _options.MaxTrackedAddresses) Evict(isBanned);
         return _closed;
     }
 
@@ -141,6 +161,12 @@ public sealed class IpBatcher
         for (var i = 0; i < batches.Length; i++)
         {
             var track = _due[i];
+            track.IsDue = false;
+            if (!track.HasEntity)
+            {
+                track.HasEntity = true;
+                EntityCount++;
+            }
             var (seconds, paths, agents, pathMinutes) = track.TakePending();
             batches[i] = new IpBatch(track.Ip, seconds, paths, agents, pathMinutes);
         }
@@ -148,8 +174,19 @@ public sealed class IpBatcher
         return batches;
     }
 
+    public bool HasEvictedEntities => _evictedEntities.Count > 0;
+
+    /// <summary>The entities of tracks evicted since the last call: they are told to passivate.</summary>
+    public List<IpKey> TakeEvictedEntities()
+    {
+        var taken = _evictedEntities.ToList();
+        _evictedEntities.Clear();
+        return taken;
+    }
+
     /// <summary>Closes the aligned minute ending at <paramref name="now"/>: rolls every track's minute counts and
-    /// drops the tracks idle since before the window and a minute.</summary>
+    /// drops the tracks idle since before the window and a minute; <see cref="IpMinute.Idle"/> names those that
+    /// had an entity.</summary>
     public IpMinute CloseMinute(long now, Func<IpKey, bool> isBanned)
     {
         var requests = new List<int>(_tracks.Count);
@@ -159,11 +196,18 @@ public sealed class IpBatcher
         {
             if (track.MinuteRequests > 0 && !isBanned(ip)) requests.Add(track.MinuteRequests);
             track.CloseMinute(now - 1);
-            if (track.LastSeen < idleBefore) (idle ??= []).Add(ip);
+            if (track.LastSeen < idleBefore && !track.IsDue) (idle ??= []).Add(ip);
         }
+        List<IpKey>? withEntity = null;
         if (idle is not null)
-            foreach (var ip in idle) _tracks.Remove(ip);
-        return new IpMinute(requests, idle);
+            foreach (var ip in idle)
+            {
+                _tracks.Remove(ip, out var track);
+                if (!track!.HasEntity) continue;
+                EntityCount--;
+                (withEntity ??= []).Add(ip);
+            }
+        return new IpMinute(requests, withEntity);
     }
 
     /// <summary>The first second at or after <paramref name="second"/> whose close the tracks need (a minute's end,
@@ -185,6 +229,45 @@ public sealed class IpBatcher
     private bool CouldFire(IpTrack track, bool siteSurge) =>
         track.WindowBound + track.Open.Requests > (siteSurge ? _hotRequestsInSurge : _hotRequests)
         || track.ErrorBound + track.Open.Errors > _hotErrors;
+
+    /// <summary>Within half of the batching bound of a rule: such an address is never evicted and always gets an
+    /// entity, so a slow climb towards a threshold is never cut off by churn around it.</summary>
+    private bool IsNearThreshold(IpTrack track) =>
+        2L * (track.WindowBound + track.Open.Requests) > Math.Min(_hotRequests, _hotRequestsInSurge)
+        || 2L * (track.ErrorBound + track.Open.Errors) > _hotErrors;
+
+    private void MarkDue(IpTrack track)
+    {
+        track.IsDue = true;
+        _due.Add(track);
+    }
+
+    /// <summary>Brings the tracks down to three quarters of the cap (so a pass runs once per quarter of the cap of new
+    /// addresses, not every second): idle longest first, then fewest requests, then by address (deterministic). Never
+    /// a banned, due or near-threshold track; their entities are told to passivate.</summary>
+    private void Evict(Func<IpKey, bool> isBanned)
+    {
+        var excess = _tracks.Count - _options.MaxTrackedAddresses * 3 / 4;
+        _evictionCandidates.Clear();
+        foreach (var track in _tracks.Values)
+            if (!track.IsDue && !IsNearThreshold(track) && !isBanned(track.Ip))
+                _evictionCandidates.Add((track.LastSeen, track.WindowBound, track));
+        _evictionCandidates.Sort(static (a, b) =>
+            a.LastSeen != b.LastSeen ? a.LastSeen.CompareTo(b.LastSeen)
+            : a.Bound != b.Bound ? a.Bound.CompareTo(b.Bound)
+            : a.Track.Ip.CompareTo(b.Track.Ip));
+        var evict = Math.Min(excess, _evictionCandidates.Count);
+        for (var i = 0; i < evict; i++)
+        {
+            var track = _evictionCandidates[i].Track;
+            _tracks.Remove(track.Ip);
+            EvictedCount++;
+            if (!track.HasEntity) continue;
+            EntityCount--;
+            _evictedEntities.Add(track.Ip);
+        }
+        _evictionCandidates.Clear();
+    }
 
     private int HotRequests(double lowestFiringRate) =>
         (int)Math.Min(int.MaxValue, Math.Floor(lowestFiringRate * _options.WindowSeconds));

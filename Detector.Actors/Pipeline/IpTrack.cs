@@ -14,18 +14,22 @@ namespace Detector.Pipeline;
 /// eviction. The window, horizon, agents, samples and verdict live in the entity (<see cref="IpWindow"/>).
 /// Owned by <see cref="IpBatcher"/>.
 /// </summary>
+/// <remarks>Under address churn most tracks see one or two requests, so everything beyond the counts is allocated
+/// on first use (queued seconds, path buffers, path minutes) and the samples are inline: a one-request track is a
+/// few hundred bytes, which is what lets the batcher hold its cap of tracks in bounded memory.</remarks>
 internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
 {
-    private const int MaxSamples = 3;
-    private readonly List<(long Second, SecondCounts Counts)> _pending = new(8);
-    private readonly List<string> _paths = new(MaxSamples);
-    private readonly List<string> _agents = new(MaxSamples);
-    // Path evidence for the repetition rules. A minute's first minPathMinute paths wait in _minuteStart; only a
-    // minute that proves heavy is tallied (most addresses' minutes are light and could never make one repetitive).
+    private List<(long Second, SecondCounts Counts)>? _pending;
+    private Samples _paths;
+    private Samples _agents;
+    // Path evidence for the repetition rules. A minute's first minPathMinute paths wait (the first in _firstPath,
+    // the rest in _minuteStart); only a minute that proves heavy is tallied (most addresses' minutes are light and
+    // could never make one repetitive).
+    private string? _firstPath;
     private string[]? _minuteStart;
     private PathTally? _pathTally;
     private PathTally? _routeTally;
-    private readonly List<PathMinute> _pathMinutes = new(2);
+    private List<PathMinute>? _pathMinutes;
     private int _minutePathRequests;
     private bool _inSecond;
 
@@ -38,8 +42,14 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     public int MinuteErrors { get; private set; }
     public int PreviousMinuteErrors { get; private set; }
     public long LastSeen { get; private set; }
-    public bool HasPending => _pending.Count > 0;
-    public int PendingSeconds => _pending.Count;
+    public bool HasPending => _pending is { Count: > 0 };
+    public int PendingSeconds => _pending?.Count ?? 0;
+
+    /// <summary>Some batch of this track went to its entity, so the entity exists (until it is told <c>IpIdle</c>).</summary>
+    public bool HasEntity { get; set; }
+
+    /// <summary>Marked due: its queued seconds go to the entity with the next <see cref="IpBatcher.TakeDue"/>.</summary>
+    public bool IsDue { get; set; }
 
     /// <summary>Upper bound of requests in any window ending in the current minute (window ≤ 60 s).</summary>
     public int WindowBound => MinuteRequests + PreviousMinuteRequests;
@@ -54,8 +64,8 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
         _inSecond = true;
         Open += counts;
         TallyPath(entry.Path);
-        Sample(_paths, entry.Path);
-        Sample(_agents, entry.UserAgent);
+        _paths.Add(entry.Path);
+        _agents.Add(entry.UserAgent);
         return first;
     }
 
@@ -72,7 +82,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     {
         var counts = Open;
         if (counts.Requests == 0) return counts;
-        _pending.Add((second, counts));
+        (_pending ??= new List<(long, SecondCounts)>(1)).Add((second, counts));
         MinuteRequests += counts.Requests;
         MinuteErrors += counts.Errors;
         LastSeen = second;
@@ -85,11 +95,9 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     {
         // The open minute's tally goes too: a flood's repetition is evidence within seconds, not at the minute's end.
         CutPathMinute(LastSeen);
-        var taken = (_pending.ToArray(), _paths.ToArray(), _agents.ToArray(), _pathMinutes.ToArray());
-        _pathMinutes.Clear();
-        _pending.Clear();
-        _paths.Clear();
-        _agents.Clear();
+        var taken = (_pending?.ToArray() ?? [], _paths.TakeAll(), _agents.TakeAll(), _pathMinutes?.ToArray() ?? []);
+        _pathMinutes?.Clear();
+        _pending?.Clear();
         return taken;
     }
 
@@ -115,13 +123,15 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
         }
         if (n < minPathMinute)
         {
-            (_minuteStart ??= new string[minPathMinute])[n] = path;
+            if (n == 0) _firstPath = path;
+            else (_minuteStart ??= new string[minPathMinute])[n] = path;
             return;
         }
         // The minute has proved heavy: what it asked for so far is tallied now, the rest as it comes.
         _pathTally ??= new PathTally();
         _routeTally ??= new PathTally(byRoute: true);
-        foreach (var held in _minuteStart ?? []) PathTally.AddRequest(_pathTally, _routeTally, held);
+        PathTally.AddRequest(_pathTally, _routeTally, _firstPath!);
+        for (var i = 1; i < minPathMinute; i++) PathTally.AddRequest(_pathTally, _routeTally, _minuteStart![i]);
         PathTally.AddRequest(_pathTally, _routeTally, path);
     }
 
@@ -132,16 +142,31 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     private void CutPathMinute(long second)
     {
         if (_pathTally is null || _pathTally.IsEmpty) return;
-        _pathMinutes.Add(new PathMinute(second, _pathTally.ToArray(), _routeTally!.ToArray(), _pathTally.Total));
+        (_pathMinutes ??= new List<PathMinute>(2)).Add(new PathMinute(second, _pathTally.ToArray(), _routeTally!.ToArray(), _pathTally.Total));
         _pathTally.Clear();
         _routeTally.Clear();
     }
 
-    private static void Sample(List<string> samples, string value)
+    /// <summary>Up to three distinct values, inline (no list per track).</summary>
+    private struct Samples
     {
-        if (samples.Count == MaxSamples) return;
-        foreach (var s in samples)
-            if (ReferenceEquals(s, value) || s == value) return;
-        samples.Add(value);
+        private string? _a, _b, _c;
+
+        public void Add(string value)
+        {
+            if (_c is not null || Same(_a, value) || Same(_b, value)) return;
+            if (_a is null) _a = value;
+            else if (_b is null) _b = value;
+            else _c = value;
+        }
+
+        public string[] TakeAll()
+        {
+            string[] taken = _a is null ? [] : _b is null ? [_a] : _c is null ? [_a, _b] : [_a, _b, _c];
+            _a = _b = _c = null;
+            return taken;
+        }
+
+        private static bool Same(string? sample, string value) => sample is not null && (ReferenceEquals(sample, value) || sample == value);
     }
 }

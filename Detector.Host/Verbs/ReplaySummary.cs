@@ -25,6 +25,9 @@ public sealed class ReplaySummary(IngestCounters counters, DetectionStats stats,
         Line(output, "bans", stats.Bans);
         Line(output, "unbans", stats.Unbans);
         Line(output, "alerts", stats.Alerts);
+        var addresses = stats.Addresses;
+        Line(output, "addresses_peak", addresses.PeakTracked);
+        Line(output, "addresses_evicted", addresses.Evicted);
         Line(output, "audit", auditPath);
         Line(output, "startup_s", startup.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture));
         Line(output, "elapsed_s", seconds.ToString("F2", CultureInfo.InvariantCulture));
