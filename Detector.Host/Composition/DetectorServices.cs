@@ -52,6 +52,8 @@ public static class DetectorServices
 
         services.AddSingleton<PipelineService>();
         services.AddHostedService(sp => sp.GetRequiredService<PipelineService>());
+        // A daemon outlives churns; a replay ends.
+        if (composition.Run.Mode == Detector.Ingest.Clock.ClockMode.Live) services.AddHostedService<MemoryTrimmer>();
         return services;
     }
 
