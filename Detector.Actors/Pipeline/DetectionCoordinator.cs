@@ -167,7 +167,7 @@ public sealed class DetectionCoordinator
         var bans = _bans ??= await LoadBansAsync();
 
         var site = _siteSecond;
-        foreach (var closed in _batcher.CloseSecond(second, _isBanned, _site.InEpisode, minuteEnds))
+        foreach (var closed in _batcher.CloseSecond(second, _isBanned, _site.InEpisode))
         {
             _talkers.Add(second, closed.Ip, closed.Counts);
             if (!closed.Banned) continue;

@@ -25,8 +25,9 @@ public readonly record struct IpMinute(List<int> Requests, List<IpKey>? Idle);
 /// bound: previous plus current minute's requests, plus the open second's, above the lowest firing rate; or its
 /// errors above the highest quiet count, <see cref="IpRule.LowestFiringRate"/>, <see cref="IpRule.HighestQuietErrors"/>),
 /// and when it is banned (the few IPs operators look at stay live). Any other IP's traffic may wait, as no verdict can
-/// change: in replay until <see cref="MaxPendingSeconds"/> seconds are queued, live until the minute ends (so the
-/// API's per-IP view is at most a minute old). Tracks idle for a window and a minute are dropped at a minute's end.
+/// change: in replay until <see cref="MaxPendingSeconds"/> seconds are queued, live until a minute has passed since the
+/// track's own second of the minute (so the API's per-IP view is at most a minute old, and the refreshes are spread
+/// over the minute rather than all sent at its end). Tracks idle for a window and a minute are dropped at a minute's end.
 /// <para>Bounded under address churn (docs/architecture.md, bounded state): at most
 /// <see cref="DetectionOptions.MaxTrackedAddresses"/> tracks — over it, at a second's close, tracks are evicted idle
 /// longest first, then fewest requests, never one that is banned, due, or within half of a threshold
@@ -123,10 +124,11 @@ public sealed class IpBatcher
 
     /// <summary>
     /// Closes <paramref name="second"/>: queues each active IP's counts and marks due the IPs whose traffic must go
-    /// to their entities now (banned, hot, replay queue full; live at a minute's end every IP with queued seconds).
+    /// to their entities now (banned, hot, queue full; live, each IP with queued seconds once a minute, at its own
+    /// second of the minute).
     /// </summary>
     /// <returns>Each active IP's counts in the second, in arrival order (valid until the next call).</returns>
-    public IReadOnlyList<IpSecond> CloseSecond(long second, Func<IpKey, bool> isBanned, bool siteSurge, bool minuteEnds)
+    public IReadOnlyList<IpSecond> CloseSecond(long second, Func<IpKey, bool> isBanned, bool siteSurge)
     {
         _closed.Clear();
         NewClientsInClosedSecond = _newInOpenSecond;
@@ -140,13 +142,15 @@ public sealed class IpBatcher
             if (banned || CouldFire(track, siteSurge) || track.PendingSeconds >= MaxPendingSeconds) MarkDue(track);
         }
         _activeInSecond.Clear();
-        if (minuteEnds && _live)
+        if (_live)
         {
-            // The minute's refresh keeps the API's view of known addresses fresh; new entities only within budget.
+            // The minute's refresh keeps the API's view of known addresses at most a minute old. Each track has its
+            // own second of the minute (a minute after it began), so the refreshes are spread over the minute instead
+            // of all landing on its end; new entities only within budget.
             var budget = _options.MaxIpEntities - EntityCount;
             foreach (var track in _tracks.Values)
             {
-                if (!track.HasPending || track.IsDue) continue;
+                if (!track.HasPending || track.IsDue || EventTime.FloorMod(second + 1 - track.FirstSeen, EventTime.SecondsPerMinute) != 0) continue;
                 if (track.HasEntity || IsNearThreshold(track) || budget-- > 0) MarkDue(track);
             }
         }

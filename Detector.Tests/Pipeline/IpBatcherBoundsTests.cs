@@ -40,16 +40,16 @@ public sealed class IpBatcherBoundsTests
         var batcher = new IpBatcher(options, live: false, Baseline);
         // 60 addresses seen at second 0 (the busier half with 2 requests), 41 at second 1: 101 > 100.
         for (var i = 0; i < 60; i++) Send(batcher, V6(i), Start, i < 30 ? 1 : 2);
-        batcher.CloseSecond(Start, NobodyBanned, false, minuteEnds: false);
+        batcher.CloseSecond(Start, NobodyBanned, false);
         for (var i = 60; i < 101; i++) Send(batcher, V6(i), Start + 1, 1);
-        batcher.CloseSecond(Start + 1, NobodyBanned, false, minuteEnds: false);
+        batcher.CloseSecond(Start + 1, NobodyBanned, false);
 
         Assert.Equal(75, batcher.Count);
         Assert.Equal(26, batcher.EvictedCount);
         // The 26 evicted are the oldest and, among them, the lightest: addresses 0..25. Seen again, they start afresh.
         Send(batcher, V6(25), Start + 2, 1);
         Send(batcher, V6(26), Start + 2, 1);
-        batcher.CloseSecond(Start + 2, NobodyBanned, false, minuteEnds: false);
+        batcher.CloseSecond(Start + 2, NobodyBanned, false);
         Assert.Equal(1, batcher.NewClientsInClosedSecond);
     }
 
@@ -62,16 +62,16 @@ public sealed class IpBatcherBoundsTests
         var near = V6(1001);
         Send(batcher, banned, Start, 1);
         Send(batcher, near, Start, NearThreshold(options));
-        batcher.CloseSecond(Start, ip => ip == banned, false, minuteEnds: false);
+        batcher.CloseSecond(Start, ip => ip == banned, false);
         batcher.TakeDue();
         for (var i = 0; i < 200; i++) Send(batcher, V6(i), Start + 1, 1);
-        batcher.CloseSecond(Start + 1, ip => ip == banned, false, minuteEnds: false);
+        batcher.CloseSecond(Start + 1, ip => ip == banned, false);
 
         // 75 kept: the two protected ones, and the 73 lightest of the newest.
         Assert.Equal(75, batcher.Count);
         Send(batcher, banned, Start + 2, 1);
         Send(batcher, near, Start + 2, 1);
-        batcher.CloseSecond(Start + 2, ip => ip == banned, false, minuteEnds: false);
+        batcher.CloseSecond(Start + 2, ip => ip == banned, false);
         Assert.Equal(0, batcher.NewClientsInClosedSecond);
     }
 
@@ -82,12 +82,12 @@ public sealed class IpBatcherBoundsTests
         var batcher = new IpBatcher(options, live: false, Baseline);
         var withEntity = V6(5000);
         Send(batcher, withEntity, Start, 1);
-        batcher.CloseSecond(Start, ip => ip == withEntity, false, minuteEnds: false); // banned: its traffic goes at once
+        batcher.CloseSecond(Start, ip => ip == withEntity, false); // banned: its traffic goes at once
         batcher.TakeDue();
         Assert.Equal(1, batcher.EntityCount);
         for (var i = 0; i < 120; i++) Send(batcher, V6(i), Start + 1, 1);
         // No longer banned (unbanned): an ordinary idle track now, the oldest of all.
-        batcher.CloseSecond(Start + 1, NobodyBanned, false, minuteEnds: false);
+        batcher.CloseSecond(Start + 1, NobodyBanned, false);
 
         Assert.Equal([withEntity], batcher.TakeEvictedEntities());
         Assert.Equal(0, batcher.EntityCount);
@@ -100,12 +100,20 @@ public sealed class IpBatcherBoundsTests
         var options = new DetectionOptions { MaxIpEntities = 10 };
         var batcher = new IpBatcher(options, live: true, Baseline);
         var near = V6(9999);
-        for (var i = 0; i < 50; i++) Send(batcher, V6(i), Start + 58, 1);
-        batcher.CloseSecond(Start + 58, NobodyBanned, false, minuteEnds: false);
-        Send(batcher, near, Start + 59, NearThreshold(options));
-        batcher.CloseSecond(Start + 59, NobodyBanned, false, minuteEnds: true);
+        for (var i = 0; i < 50; i++) Send(batcher, V6(i), Start, 1);
+        Send(batcher, near, Start, NearThreshold(options));
+        List<IpKey> DueUntil(long from, long to)
+        {
+            var due = new List<IpKey>();
+            for (var second = from; second <= to; second++)
+            {
+                batcher.CloseSecond(second, NobodyBanned, false);
+                due.AddRange(batcher.TakeDue().Select(b => b.Ip));
+            }
+            return due;
+        }
 
-        var first = batcher.TakeDue().Select(b => b.Ip).ToList();
+        var first = DueUntil(Start, Start + 59);
         Assert.Equal(11, first.Count); // 10 within budget, and the near-threshold one beyond it
         Assert.Contains(near, first);
         Assert.Equal(11, batcher.EntityCount);
@@ -113,10 +121,8 @@ public sealed class IpBatcherBoundsTests
         // The next minute: the addresses with entities are refreshed; nobody new while over budget.
         foreach (var ip in first) Send(batcher, ip, Start + 61, 1);
         Send(batcher, V6(40), Start + 61, 1);
-        batcher.CloseSecond(Start + 61, NobodyBanned, false, minuteEnds: false);
-        batcher.CloseSecond(Start + 119, NobodyBanned, false, minuteEnds: true);
-        var second = batcher.TakeDue().Select(b => b.Ip).ToHashSet();
-        Assert.True(second.SetEquals(first));
+        Assert.True(DueUntil(Start + 60, Start + 119).ToHashSet().SetEquals(first));
+        Assert.Equal(11, batcher.EntityCount);
     }
 
     [Fact]
@@ -126,7 +132,7 @@ public sealed class IpBatcherBoundsTests
         var banned = V6(1);
         Send(batcher, banned, Start, 1);
         Send(batcher, V6(2), Start, 1);
-        batcher.CloseSecond(Start, ip => ip == banned, false, minuteEnds: false);
+        batcher.CloseSecond(Start, ip => ip == banned, false);
         batcher.TakeDue();
 
         var minute = batcher.CloseMinute(Start + 180, NobodyBanned);

@@ -85,7 +85,7 @@ public sealed class IpBatcherTests
                 }
 
                 var minuteEnds = (second + 1) % 60 == 0;
-                batcher.CloseSecond(second, _ => false, surge, minuteEnds);
+                batcher.CloseSecond(second, _ => false, surge);
                 var got = new Dictionary<IpKey, IpVerdict?>();
                 foreach (var batch in batcher.TakeDue())
                     got[batch.Ip] = batched[batch.Ip].Observe(batch.Seconds, batch.Paths, batch.Agents, baseline, surge).Verdict;
@@ -121,11 +121,11 @@ public sealed class IpBatcherTests
         for (var s = 0; s < IpBatcher.MaxPendingSeconds - 1; s++)
         {
             Send(batcher, Ip, s, 1);
-            batcher.CloseSecond(s, _ => false, false, minuteEnds: false);
+            batcher.CloseSecond(s, _ => false, false);
             Assert.False(batcher.HasDue);
         }
         Send(batcher, Ip, IpBatcher.MaxPendingSeconds - 1, 1);
-        batcher.CloseSecond(IpBatcher.MaxPendingSeconds - 1, _ => false, false, minuteEnds: false);
+        batcher.CloseSecond(IpBatcher.MaxPendingSeconds - 1, _ => false, false);
 
         var batch = Assert.Single(batcher.TakeDue());
         Assert.Equal(IpBatcher.MaxPendingSeconds, batch.Seconds.Length);
@@ -133,16 +133,26 @@ public sealed class IpBatcherTests
     }
 
     [Fact]
-    public void Live_every_ip_with_queued_seconds_goes_at_the_minute_end()
+    public void Live_each_ip_with_queued_seconds_goes_a_minute_after_its_own_start_so_refreshes_spread_over_the_minute()
     {
         var batcher = new IpBatcher(new DetectionOptions(), live: true, Quiet);
+        var other = IpKey.Parse("192.0.2.2");
         Send(batcher, Ip, 10, 1);
-        batcher.CloseSecond(10, _ => false, false, minuteEnds: false);
+        batcher.CloseSecond(10, _ => false, false);
+        Send(batcher, other, 35, 1);
+        batcher.CloseSecond(35, _ => false, false);
         Assert.False(batcher.HasDue);
 
-        batcher.CloseSecond(59, _ => false, false, minuteEnds: true);
+        var due = new List<(long Second, IpKey Ip)>();
+        for (var second = 36L; second < 200; second++)
+        {
+            if (second == 100) Send(batcher, Ip, second, 1);
+            batcher.CloseSecond(second, _ => false, false);
+            foreach (var batch in batcher.TakeDue()) due.Add((second, batch.Ip));
+        }
 
-        Assert.Equal([Ip], batcher.TakeDue().Select(b => b.Ip));
+        // Each at its own second of the minute (not all at second 59), and again a minute later with new traffic only.
+        Assert.Equal([(69, Ip), (94, other), (129, Ip)], due);
     }
 
     [Fact]
@@ -151,7 +161,7 @@ public sealed class IpBatcherTests
         var batcher = new IpBatcher(new DetectionOptions(), live: false, Quiet);
         Send(batcher, Ip, 10, 1);
 
-        var closed = batcher.CloseSecond(10, ip => ip == Ip, false, minuteEnds: false);
+        var closed = batcher.CloseSecond(10, ip => ip == Ip, false);
 
         Assert.Equal([new IpSecond(Ip, new SecondCounts(1, 0, 0, 0), Banned: true)], closed);
         Assert.Single(batcher.TakeDue());
@@ -163,7 +173,7 @@ public sealed class IpBatcherTests
         var batcher = new IpBatcher(new DetectionOptions(), live: false, Quiet);
         Send(batcher, Ip, 10, 500);
 
-        batcher.CloseSecond(10, _ => false, false, minuteEnds: false);
+        batcher.CloseSecond(10, _ => false, false);
 
         Assert.Equal(500, Assert.Single(batcher.TakeDue()).Seconds.Single().Counts.Requests);
     }
@@ -188,7 +198,7 @@ public sealed class IpBatcherTests
         var other = IpKey.Parse("192.0.2.2");
         Send(batcher, Ip, 30, 3);
         Send(batcher, other, 30, 2);
-        batcher.CloseSecond(30, ip => ip == other, false, minuteEnds: false);
+        batcher.CloseSecond(30, ip => ip == other, false);
         batcher.TakeDue(); // the banned IP's traffic went to its entity; the other's waits (and never goes)
 
         var first = batcher.CloseMinute(60, ip => ip == other);
