@@ -127,6 +127,18 @@ public class TimePlausibilityTests
     }
 
     [Fact]
+    public void A_filtered_batch_drops_the_counts_worked_out_on_the_parse_thread_so_none_is_misaligned()
+    {
+        var policy = new TimePlausibility(new ClockOptions());
+        var batch = Batch(T, 0, T + 1).Classify();
+
+        var admitted = policy.Admit(batch, T, out _);
+
+        Assert.Equal([T, T + 1], Times(admitted));
+        Assert.Null(admitted.Counts); // the coordinator works them out itself for such a batch
+    }
+
+    [Fact]
     public void With_the_jump_check_off_only_the_years_apply()
     {
         var policy = new TimePlausibility(new ClockOptions { MaxForwardJumpHours = 0 });
