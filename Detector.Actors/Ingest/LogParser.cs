@@ -83,16 +83,15 @@ public sealed class LogParser
     {
         var entries = batch.Count == 0 ? [] : new AccessLogEntry[batch.Count];
         var count = 0;
-        var newestMs = long.MinValue;
         for (var i = 0; i < batch.Count; i++)
         {
             if (!TryParse(batch.Line(i), out var entry)) continue;
             entries[count++] = entry;
-            if (entry.TimeMs > newestMs) newestMs = entry.TimeMs;
         }
         _counters.AddLines(batch.Count);
         _counters.AddEntries(count);
-        if (count > 0) _counters.ObserveEventTime(newestMs);
+        // The newest event time (the lag figure) is the clock's to set, from lines it accepted: a line dated 9999
+        // must not make the daemon look years ahead (EventClock, TimePlausibility).
         return new EntryBatch(entries, count);
     }
 

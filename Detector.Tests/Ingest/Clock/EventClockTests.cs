@@ -34,6 +34,7 @@ public class EventClockTests
         Assert.Equal(2, counters.Malformed(MalformedReason.ImplausibleTime));
         Assert.Equal(2, counters.Entries);
         Assert.Equal(NowMs, clock.WatermarkMs);
+        Assert.Equal(NowMs, counters.NewestEventMs); // the lag figure never sees a rejected time
     }
 
     [Fact]
