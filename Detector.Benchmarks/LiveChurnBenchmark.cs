@@ -49,7 +49,13 @@ internal static class LiveChurnBenchmark
         using var daemon = Process.Start(start) ?? throw new InvalidOperationException("could not start the detector");
         var bans = new List<string>();
         daemon.OutputDataReceived += (_, e) => { if (e.Data?.Contains(" BAN ", StringComparison.Ordinal) == true) lock (bans) bans.Add(e.Data); };
-        daemon.ErrorDataReceived += (_, _) => { };
+        // The daemon's own warnings and errors: under churn none may repeat without bound.
+        var problems = new List<string>();
+        daemon.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && (line.Contains(" WRN ", StringComparison.Ordinal) || line.Contains(" ERR ", StringComparison.Ordinal)))
+                lock (problems) problems.Add(line);
+        };
         daemon.BeginOutputReadLine();
         daemon.BeginErrorReadLine();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -105,6 +111,11 @@ internal static class LiveChurnBenchmark
             Console.WriteLine($"/api/status          {latencies.Count} answers, p50 {Percentile(latencies, 0.5):F0} ms, p99 {p99:F0} ms, max {latencies.LastOrDefault():F0} ms (target p99 <= {StatusP99TargetMs:F0}) {(p99 <= StatusP99TargetMs ? "PASS" : "MISS")}");
             Console.WriteLine($"RSS after quiet      {rssQuiet:F0} MB {(underTargetAfter is { } s ? $"under {QuietTargetMb:F0} MB after {s:F0} s PASS" : $"not under {QuietTargetMb:F0} MB within {quietMinutes} min MISS")}");
             Console.WriteLine($"flooder banned       {(flooderBanned ? "yes PASS" : "no MISS")}");
+            lock (problems)
+            {
+                Console.WriteLine($"daemon WRN/ERR lines {problems.Count}");
+                foreach (var line in problems.Take(5)) Console.WriteLine("  " + line);
+            }
             return peak <= PeakTargetMb && !failed && p99 <= StatusP99TargetMs && underTargetAfter is not null && flooderBanned ? 0 : 2;
         }
         finally
