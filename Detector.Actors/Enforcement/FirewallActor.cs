@@ -24,7 +24,7 @@ public sealed record FirewallActorSettings
 /// and reconciles the kernel to the ledger at start and every minute. Decides nothing: a failed command is
 /// audited (BAN_FAILED / UNBAN_FAILED / RECONCILE_FAILED) and counted, and the ledger keeps its desired state;
 /// the next reconcile applies it again. Stopping never unbans. Its peers are given at construction: the ledger
-/// that answers <see cref="GetBans"/> (the enforcement actor, whose child it is) and the audit writer.
+/// that answers <see cref="GetDesiredBans"/> (the enforcement actor, whose child it is) and the audit writer.
 /// </summary>
 public sealed class FirewallActor : ReceiveActor, IWithTimers
 {
@@ -33,9 +33,9 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
     private readonly IActorRef _ledger;
     private readonly IActorRef _audit;
     private readonly FirewallActorSettings _settings;
-    // Banned IPs as last told: with an IPv6 prefix below 128 several IPs share a kernel entry, which stays until
-    // the last of them is unbanned.
-    private HashSet<IpKey> _banned = [];
+    // Banned IPs and their kernel targets as last told: with an IPv6 prefix below 128 several IPs share a kernel
+    // entry, which stays until the last of them is unbanned.
+    private Dictionary<IpKey, BanTarget> _banned = [];
     private long? _eventTime;
 
     public FirewallActor(IFirewall firewall, IActorRef ledger, IActorRef audit, FirewallActorSettings settings)
@@ -51,7 +51,7 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <param name="ledger">Answers <see cref="GetBans"/>: the enforcement actor.</param>
+    /// <param name="ledger">Answers <see cref="GetDesiredBans"/>: the enforcement actor.</param>
     /// <param name="audit">Receives the failure audit events.</param>
     public static Props Props(IFirewall firewall, IActorRef ledger, IActorRef audit, FirewallActorSettings? settings = null) =>
         Akka.Actor.Props.Create(() => new FirewallActor(firewall, ledger, audit, settings ?? FirewallActorSettings.Default));
@@ -66,10 +66,10 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
     private async Task Ban(FirewallBan ban)
     {
         Observe(ban.At);
-        _banned.Add(ban.Ip);
+        _banned[ban.Ip] = ban.Target;
         try
         {
-            await _firewall.BanAsync(ban.Ip, ban.Duration);
+            await _firewall.BanAsync(ban.Target, ban.Duration);
             _firewall.Stats.CountApplied();
         }
         catch (Exception e)
@@ -81,11 +81,11 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
     private async Task Unban(FirewallUnban unban)
     {
         Observe(unban.At);
-        _banned.Remove(unban.Ip);
-        if (SharesEntryWithAnotherBan(unban.Ip)) return;
+        var target = _banned.Remove(unban.Ip, out var told) ? told : unban.Target;
+        if (!target.IsHost && _banned.ContainsValue(target)) return; // another banned IP shares the prefix entry
         try
         {
-            await _firewall.UnbanAsync(unban.Ip);
+            await _firewall.UnbanAsync(target);
             _firewall.Stats.CountApplied();
         }
         catch (Exception e)
@@ -94,25 +94,17 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         }
     }
 
-    private bool SharesEntryWithAnotherBan(IpKey ip)
-    {
-        var prefix = _firewall.Ipv6PrefixLength;
-        if (ip.IsV4 || prefix >= 128) return false;
-        var target = BanTarget.For(ip, prefix);
-        return _banned.Any(other => !other.IsV4 && BanTarget.For(other, prefix) == target);
-    }
-
     private async Task Reconcile(IActorRef requester)
     {
         var replyTo = requester.IsNobody() || requester.Equals(Self) ? null : requester;
         try
         {
             // While the ledger recovers from its journal it stashes the question and answers once recovered.
-            var snapshot = await _ledger.Ask<BansSnapshot>(GetBans.Instance, _settings.LedgerTimeout);
+            var snapshot = await _ledger.Ask<DesiredBans>(GetDesiredBans.Instance, _settings.LedgerTimeout);
             Observe(snapshot.Now);
             var now = snapshot.Now ?? _settings.Clock.GetUtcNow().ToUnixTimeSeconds();
-            var desired = DesiredBan.From(snapshot.Active);
-            _banned = desired.Select(d => d.Ip).ToHashSet();
+            var desired = snapshot.Bans;
+            _banned = desired.ToDictionary(d => d.Ip, d => d.Target);
 
             var result = await _firewall.ReconcileAsync(desired, now);
             _firewall.Stats.Reconciled(result, _settings.Clock.GetUtcNow());

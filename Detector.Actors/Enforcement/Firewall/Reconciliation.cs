@@ -3,11 +3,12 @@ using Detector.Domain;
 
 namespace Detector.Enforcement.Firewall;
 
-/// <summary>A ban the ledger wants in the kernel. ExpiresAt: event-time Unix seconds, null = permanent.</summary>
-public sealed record DesiredBan(IpKey Ip, long? ExpiresAt)
+/// <summary>A ban the ledger wants in the kernel: the banned IP and what the kernel blocks for it (the address, or
+/// its IPv6 prefix). ExpiresAt: event-time Unix seconds, null = permanent.</summary>
+public sealed record DesiredBan(IpKey Ip, long? ExpiresAt, BanTarget Target)
 {
-    public static IReadOnlyList<DesiredBan> From(IEnumerable<OffenderRecord> activeBans) =>
-        activeBans.Where(r => r.IsBanned).Select(r => new DesiredBan(r.Ip, r.ExpiresAt)).ToList();
+    /// <summary>A ban of the address alone.</summary>
+    public DesiredBan(IpKey ip, long? expiresAt) : this(ip, expiresAt, BanTarget.For(ip)) { }
 }
 
 /// <summary>A kernel entry to write: the target and its kernel timeout in seconds (null = no timeout).</summary>
@@ -33,14 +34,14 @@ public static class Reconciliation
 
     /// <summary>Active bans at <paramref name="now"/> grouped into kernel targets. A target's timeout is its longest
     /// remaining ban (permanent wins); bans already expired are not desired, whatever the ledger has yet to process.</summary>
-    public static IReadOnlyDictionary<BanTarget, long?> DesiredTargets(IEnumerable<DesiredBan> desired, long now, int ipv6PrefixLength)
+    public static IReadOnlyDictionary<BanTarget, long?> DesiredTargets(IEnumerable<DesiredBan> desired, long now)
     {
         var targets = new Dictionary<BanTarget, long?>();
         foreach (var ban in desired)
         {
             long? remaining = ban.ExpiresAt is { } expiresAt ? expiresAt - now : null;
             if (remaining <= 0) continue;
-            var target = BanTarget.For(ban.Ip, ipv6PrefixLength);
+            var target = ban.Target;
             if (targets.TryGetValue(target, out var existing))
                 targets[target] = existing is null || remaining is null ? null : Math.Max(existing.Value, remaining.Value);
             else targets[target] = remaining;

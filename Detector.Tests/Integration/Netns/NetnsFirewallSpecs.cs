@@ -48,11 +48,11 @@ public sealed class NetnsFirewallSpecs : IAsyncLifetime
         await firewall.PrepareAsync(ct);
         Assert.True(await Lab.CanConnectAsync(hostAddress), "before the ban the peer connects");
 
-        await firewall.BanAsync(peer, TimeSpan.FromMinutes(10), ct);
+        await firewall.BanAsync(BanTarget.For(peer), TimeSpan.FromMinutes(10), ct);
         Assert.False(await Lab.CanConnectAsync(hostAddress), "a banned peer cannot connect");
         Assert.Equal([BanTarget.For(peer)], await firewall.ListAsync(ct));
 
-        await firewall.UnbanAsync(peer, ct);
+        await firewall.UnbanAsync(BanTarget.For(peer), ct);
         Assert.True(await Lab.CanConnectAsync(hostAddress), "after the unban the peer connects again");
         Assert.Empty(await firewall.ListAsync(ct));
     }
