@@ -34,9 +34,14 @@ public sealed class PipelineHarness : IAsyncDisposable
     public IActorRef Audit { get; }
     public IActorRef Enforcement { get; }
 
-    /// <summary>The enforcement actor's firewall child (tests send it <see cref="ReconcileFirewall"/>).</summary>
+    /// <summary>The enforcement actor's firewall child (tests send it <see cref="ReconcileFirewall"/>). Asked until found:
+    /// the enforcement actor creates it in its constructor, which may not have run yet.</summary>
     public Task<IActorRef> FirewallActorAsync() =>
-        System.ActorSelection(Enforcement.Path.Child("firewall")).ResolveOne(TimeSpan.FromSeconds(10));
+        Eventually.UntilAsync(async () =>
+        {
+            var identity = await System.ActorSelection(Enforcement.Path.Child("firewall")).Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10));
+            return identity.Subject;
+        }, TimeSpan.FromSeconds(30), "the firewall actor");
 
     private PipelineHarness(IHost host, DetectorOptions options, RecordingFirewall firewall, EventClockSetup clock)
     {
