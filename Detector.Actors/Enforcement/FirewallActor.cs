@@ -36,6 +36,9 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
     // Banned IPs and their kernel targets as last told: with an IPv6 prefix below 128 several IPs share a kernel
     // entry, which stays until the last of them is unbanned.
     private Dictionary<IpKey, BanTarget> _banned = [];
+    // Kernel entries refused at the last reconciles, audited once until they are applied again: a bad entry must not
+    // write the same failure every minute.
+    private HashSet<BanTarget> _rejected = [];
     private long? _eventTime;
 
     public FirewallActor(IFirewall firewall, IActorRef ledger, IActorRef audit, FirewallActorSettings settings)
@@ -108,6 +111,7 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
 
             var result = await _firewall.ReconcileAsync(desired, now);
             _firewall.Stats.Reconciled(result, _settings.Clock.GetUtcNow());
+            AuditRejectedOnce(result.Rejected, desired, now);
             if (result.Added > 0 || result.Removed > 0)
                 _log.Warning("Firewall reconcile: re-added {Added} missing bans, removed {Removed} stale entries; {Size} entries now",
                     result.Added, result.Removed, result.Size);
@@ -125,12 +129,32 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         }
     }
 
+    private void AuditRejectedOnce(IReadOnlyList<RejectedTarget> rejected, IReadOnlyList<DesiredBan> desired, long now)
+    {
+        var still = new HashSet<BanTarget>();
+        foreach (var refused in rejected)
+        {
+            still.Add(refused.Target);
+            if (_rejected.Contains(refused.Target)) continue;
+            var ban = desired.FirstOrDefault(d => d.Target == refused.Target);
+            var ip = ban?.Ip ?? refused.Target.Network;
+            if (refused.Adding)
+                Failed(FirewallOperation.Ban, ip, refused.Reason, now, ban?.ExpiresAt is { } expires ? Math.Max(1, expires - now) : null);
+            else
+                Failed(FirewallOperation.Unban, ip, refused.Reason, now, null);
+        }
+        _rejected = still;
+    }
+
     /// <param name="banDurationSeconds">Of a failed ban only; null there = permanent.</param>
-    private void Failed(FirewallOperation operation, IpKey? ip, Exception e, long? at, long? banDurationSeconds)
+    private void Failed(FirewallOperation operation, IpKey? ip, Exception e, long? at, long? banDurationSeconds) =>
+        Failed(operation, ip, e.Message, at, banDurationSeconds);
+
+    private void Failed(FirewallOperation operation, IpKey? ip, string error, long? at, long? banDurationSeconds)
     {
         var time = at ?? _eventTime ?? _settings.Clock.GetUtcNow().ToUnixTimeSeconds();
         // The audit line's fields are separated by " | ": keep the reason on one line and free of bars.
-        var reason = e.Message.Replace('|', '/').ReplaceLineEndings(" ");
+        var reason = error.Replace('|', '/').ReplaceLineEndings(" ");
         var failed = new FirewallFailed(time, operation, ip, reason, banDurationSeconds);
         _firewall.Stats.CountFailure(reason, _settings.Clock.GetUtcNow());
         _log.Error("Firewall {Action} {Subject}: {Reason}", AuditAction.Of(failed), ip?.ToString() ?? AuditEvent.None, reason);

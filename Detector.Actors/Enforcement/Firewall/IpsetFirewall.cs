@@ -100,7 +100,20 @@ public sealed class IpsetFirewall : IFirewall
         await PrepareAsync(cancellationToken);
         var actual = await ListAsync(cancellationToken);
         var diff = Reconciliation.Diff(Reconciliation.DesiredTargets(desired, now), actual);
-        if (!diff.IsEmpty) await _executor.RunAsync(Restore(diff), cancellationToken);
+        if (!diff.IsEmpty)
+        {
+            try
+            {
+                await _executor.RunAsync(Restore(diff), cancellationToken);
+            }
+            catch (FirewallCommandException)
+            {
+                // ipset restore stops at the first line it refuses: one entry must not keep the others out.
+                return await Reconciliation.ApplyOneByOneAsync(diff, actual.Count,
+                    target => _executor.RunAsync(Delete(target), cancellationToken),
+                    entry => _executor.RunAsync(Add(entry), cancellationToken));
+            }
+        }
         return new ReconcileResult(diff.ToAdd.Count, diff.ToRemove.Count, actual.Count + diff.ToAdd.Count - diff.ToRemove.Count);
     }
 

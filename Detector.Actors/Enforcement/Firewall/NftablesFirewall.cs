@@ -111,7 +111,20 @@ public sealed class NftablesFirewall(CommandExecutor executor, FirewallSettings?
         await PrepareAsync(cancellationToken);
         var actual = await ListAsync(cancellationToken);
         var diff = Reconciliation.Diff(Reconciliation.DesiredTargets(desired, now), actual);
-        if (!diff.IsEmpty) await executor.RunAsync(Script(ReconcileScript(diff, _settings.BatchSize)), cancellationToken);
+        if (!diff.IsEmpty)
+        {
+            try
+            {
+                await executor.RunAsync(Script(ReconcileScript(diff, _settings.BatchSize)), cancellationToken);
+            }
+            catch (FirewallCommandException)
+            {
+                // nft -f refuses the whole transaction for one bad element: one entry must not keep the others out.
+                return await Reconciliation.ApplyOneByOneAsync(diff, actual.Count,
+                    target => executor.RunAsync(Delete(target), cancellationToken),
+                    entry => executor.RunAsync(Add(entry), cancellationToken));
+            }
+        }
         return new ReconcileResult(diff.ToAdd.Count, diff.ToRemove.Count, actual.Count + diff.ToAdd.Count - diff.ToRemove.Count);
     }
 

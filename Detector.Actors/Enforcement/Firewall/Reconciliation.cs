@@ -24,7 +24,16 @@ public sealed record ReconcileDiff(IReadOnlyList<TargetEntry> ToAdd, IReadOnlyLi
 }
 
 /// <summary>What a reconcile did: entries added and removed, and how many entries Detector's own set/chain holds now.</summary>
-public sealed record ReconcileResult(int Added, int Removed, int Size);
+public sealed record ReconcileResult(int Added, int Removed, int Size)
+{
+    /// <summary>Entries the kernel refused when they were applied one by one after the bulk apply failed; every other
+    /// entry was applied. Empty (the same instance) when nothing was refused.</summary>
+    public IReadOnlyList<RejectedTarget> Rejected { get; init; } = Array.Empty<RejectedTarget>();
+}
+
+/// <summary>A kernel entry the backend refused during a reconcile (<paramref name="Adding"/>: it was to be added, else
+/// removed), with the command's error.</summary>
+public sealed record RejectedTarget(BanTarget Target, bool Adding, string Reason);
 
 /// <summary>The pure part of reconcile: desired bans at a time against what the kernel holds.</summary>
 public static class Reconciliation
@@ -58,6 +67,30 @@ public static class Reconciliation
             .ToList();
         var toRemove = present.Where(t => !desired.ContainsKey(t)).Order().ToList();
         return toAdd.Count == 0 && toRemove.Count == 0 ? ReconcileDiff.Empty : new ReconcileDiff(toAdd, toRemove);
+    }
+
+    /// <summary>
+    /// The fallback when a bulk apply failed: <c>ipset restore</c> stops at the first line it refuses and <c>nft -f</c>
+    /// refuses the whole transaction, so one bad entry would otherwise keep every other ban out of the kernel. Applies
+    /// each removal and addition on its own and reports the ones refused.
+    /// </summary>
+    /// <param name="sizeBefore">Entries the set held before the reconcile.</param>
+    public static async Task<ReconcileResult> ApplyOneByOneAsync(
+        ReconcileDiff diff, int sizeBefore, Func<BanTarget, Task> remove, Func<TargetEntry, Task> add)
+    {
+        var rejected = new List<RejectedTarget>();
+        int removed = 0, added = 0;
+        foreach (var target in diff.ToRemove)
+        {
+            try { await remove(target); removed++; }
+            catch (FirewallCommandException e) { rejected.Add(new RejectedTarget(target, Adding: false, e.Message)); }
+        }
+        foreach (var entry in diff.ToAdd)
+        {
+            try { await add(entry); added++; }
+            catch (FirewallCommandException e) { rejected.Add(new RejectedTarget(entry.Target, Adding: true, e.Message)); }
+        }
+        return new ReconcileResult(added, removed, sizeBefore + added - removed) { Rejected = rejected };
     }
 
     /// <summary>Seconds for a kernel timeout: at least 1, at most what ipset accepts; null stays permanent.</summary>

@@ -109,7 +109,8 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
     public void A_failed_reconcile_is_audited_and_the_next_one_applies_again()
     {
         var failing = true;
-        var runner = new RecordingProcessRunner(c => failing && c.Args.FirstOrDefault() == "restore" ? new ProcessResult(1, "", "ipset v7.17: Error in line 1") : null);
+        // Reading the set fails (a refused entry alone no longer fails a reconcile: see the test above).
+        var runner = new RecordingProcessRunner(c => failing && c.Args.FirstOrDefault() == "save" ? new ProcessResult(1, "", "ipset v7.17: Kernel error received: Operation not permitted") : null);
         var (actor, ledger, audit) = Start(Ipset(runner));
         var snapshot = new DesiredBans([Banned("192.0.2.1", null)], T0);
 
@@ -121,13 +122,43 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
         Assert.Equal((FirewallOperation.Reconcile, (IpKey?)null), (failed.Operation, failed.Ip));
         var line = AuditEvent.Of(failed);
         Assert.Equal(("RECONCILE_FAILED", "-", T0), (line.Action, line.Subject, line.At));
-        Assert.StartsWith("ipset restore -exist <1 lines> exit 1: ipset v7.17: Error in line 1", line.Condition);
+        Assert.StartsWith("ipset save detector-v4 exit 1: ipset v7.17: Kernel error received", line.Condition);
 
         failing = false;
         actor.Tell(ReconcileFirewall.Instance);
         ledger.ExpectMsg<GetDesiredBans>();
         ledger.Reply(snapshot);
         Assert.Equal(1, ExpectMsg<FirewallReconciled>().Added);
+    }
+
+    [Fact]
+    public void An_entry_the_kernel_refuses_is_audited_once_while_the_others_are_applied_at_every_reconcile()
+    {
+        var runner = new RecordingProcessRunner(c => string.Join(' ', [c.File, .. c.Args]) switch
+        {
+            "ipset restore -exist" => new ProcessResult(1, "", "ipset v7.17: Error in line 1: Null-valued element, cannot be stored in a hash type of set"),
+            var line when line.StartsWith("ipset add detector-v4 0.0.0.0 ") => new ProcessResult(1, "", "ipset v7.17: Null-valued element, cannot be stored in a hash type of set"),
+            _ => null,
+        });
+        var firewall = Ipset(runner);
+        var (actor, ledger, audit) = Start(firewall);
+        var bans = new DesiredBans([Banned("0.0.0.0", null), Banned("192.0.2.1", null)], T0);
+
+        foreach (var _ in Enumerable.Range(0, 3))
+        {
+            actor.Tell(ReconcileFirewall.Instance);
+            ledger.ExpectMsg<GetDesiredBans>();
+            ledger.Reply(bans);
+            var reconciled = ExpectMsg<FirewallReconciled>();
+            Assert.Equal(1, reconciled.Added);
+        }
+
+        var failed = audit.ExpectMsg<FirewallFailed>();
+        Assert.Equal((FirewallOperation.Ban, IpKey.Parse("0.0.0.0"), (long?)null), (failed.Operation, failed.Ip, failed.BanDurationSeconds));
+        Assert.Contains("Null-valued element", failed.Reason);
+        audit.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(3, runner.Lines.Count(l => l.StartsWith("ipset add detector-v4 192.0.2.1 ")));
+        Assert.Equal(1, firewall.Stats.Snapshot().Failures);
     }
 
     [Fact]
