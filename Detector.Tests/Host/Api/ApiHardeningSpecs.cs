@@ -197,6 +197,7 @@ public sealed class ApiHardeningSpecs(ApiHardeningFixture fixture) : IClassFixtu
         Assert.Contains(why, (await response.Content.ReadFromJsonAsync<ErrorDto>(Cancellation))!.Error);
         await Detector.UntilAsync<AuditDto>("/api/audit",
             a => a.Events.Any(e => e.Action == "BAN_REFUSED" && e.Subject == ip && e.Condition == "manual"), "the refusal audited");
+        Assert.Matches(@"detector_bans_refused_total [1-9]", await Http.GetStringAsync("/metrics", Cancellation));
     }
 
     [Fact]
