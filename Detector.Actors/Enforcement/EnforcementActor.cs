@@ -61,6 +61,7 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
     // Set when stored bans may have become exempt (recovered from storage, new host addresses); the next
     // ApplyVerdicts lifts them, stamped with its event time.
     private bool _exemptBansCheckDue;
+    private bool _hostAddressesUnreadable;
     private OffenderLedger _ledger;
     private BaselineSnapshot? _baseline;
     private long? _now;
@@ -164,9 +165,14 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
         }
         catch (Exception e)
         {
-            _log.Warning("Reading this host's addresses failed; keeping the previous ones: {Reason}", e.Message);
+            // Once per streak of failures, not every 30 s.
+            if (!_hostAddressesUnreadable) _log.Warning("Reading this host's addresses failed; keeping the previous ones: {Reason}", e.Message);
+            _hostAddressesUnreadable = true;
             return;
         }
+        _hostAddressesUnreadable = false;
+        // Every host has at least a loopback address: an empty answer means the interfaces could not be read.
+        if (fresh.Count == 0 && _exemptions.HostAddresses.Count > 0) return;
         if (_exemptions.HostAddresses.SetEquals(fresh)) return;
         _exemptions = _exemptions.WithHostAddresses(fresh);
         _exemptBansCheckDue = true;
