@@ -109,6 +109,8 @@ public sealed class AlertPolicy
         BanLifted u => u.Ip,
         BanIneffective i => i.Ip,
         AnomalyAllowlisted a => a.Ip,
+        BanRefused r => r.Ip,
+        BanNarrowed n => n.Ip,
         FirewallFailed f => f.Ip,
         _ => null,
     });

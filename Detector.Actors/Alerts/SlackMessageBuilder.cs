@@ -32,6 +32,8 @@ public static class SlackMessageBuilder
         FirewallFailed { Operation: FirewallOperation.Unban, Ip: { } ip } failed => FirewallFailure(failed, ip, context, "unban"),
         FirewallFailed failed => Generic(failed, failed.Ip?.ToString() ?? AuditEvent.None, failed.Reason, 0, context),
         AnomalyAllowlisted allowlisted => Generic(allowlisted, allowlisted.Ip.ToString(), allowlisted.Verdict.Condition, allowlisted.Verdict.Rate, context),
+        BanRefused refused => Generic(refused, refused.Ip.ToString(), $"{AuditEvent.Of(refused).Condition}: {refused.Exemption}", 0, context),
+        BanNarrowed narrowed => Generic(narrowed, narrowed.Ip.ToString(), $"prefix={narrowed.Prefix}: {narrowed.Exemption}", 0, context),
         BaselineRecomputed recomputed => Generic(recomputed, AuditEvent.None, "recompute", recomputed.Rate, context),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not a detector event"),
     };
@@ -196,21 +198,20 @@ public static class SlackMessageBuilder
     private static string Samples(IEnumerable<string> samples) =>
         string.Join("\n", samples.Select(s => $"• `{Code(Truncate(s, MaxSampleLength))}`"));
 
-    /// <summary>Slack's three control characters; with them escaped no <c>&lt;!channel&gt;</c>, mention or link can form.</summary>
+    /// <summary>Slack's three control characters; with them escaped no <c>&lt;!channel&gt;</c>, mention or link can form.
+    /// Control, bidi and line-separator characters are neutralised first (<see cref="UntrustedText"/>).</summary>
     public static string Escape(string text)
     {
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
+        var visible = UntrustedText.Neutralise(text);
+        var builder = new StringBuilder(visible.Length);
+        foreach (var c in visible)
         {
             switch (c)
             {
                 case '&': builder.Append("&amp;"); break;
                 case '<': builder.Append("&lt;"); break;
                 case '>': builder.Append("&gt;"); break;
-                case '\r' or '\n' or '\t': builder.Append(' '); break;
-                default:
-                    if (!char.IsControl(c)) builder.Append(c);
-                    break;
+                default: builder.Append(c); break;
             }
         }
         return builder.ToString();

@@ -18,6 +18,11 @@ public static class AuditAction
     public const string BanFailed = "BAN_FAILED";
     public const string UnbanFailed = "UNBAN_FAILED";
     public const string ReconcileFailed = "RECONCILE_FAILED";
+    /// <summary>A ban of an address that is never banned (unspecified, multicast, this host, allowlist, …) was refused:
+    /// an operator's, or one stored in the ledger, which is lifted.</summary>
+    public const string BanRefused = "BAN_REFUSED";
+    /// <summary>A prefix ban would have covered an exempt address: only the address itself is banned.</summary>
+    public const string BanNarrowed = "BAN_NARROWED";
 
     /// <summary>The action an event is audited (and configured, e.g. <c>Detector:Slack:Actions</c>) under.</summary>
     public static string Of(DetectorEvent e) => e switch
@@ -28,6 +33,8 @@ public static class AuditAction
         GlobalAlertRaised => Alert,
         AnomalyAllowlisted => Allowlisted,
         Domain.BanIneffective => BanIneffective,
+        Domain.BanRefused => BanRefused,
+        Domain.BanNarrowed => BanNarrowed,
         FirewallFailed { Operation: FirewallOperation.Ban } => BanFailed,
         FirewallFailed { Operation: FirewallOperation.Unban } => UnbanFailed,
         FirewallFailed => ReconcileFailed,
@@ -54,6 +61,10 @@ public sealed partial record AuditEvent
         BanIneffective i => new(i.At, AuditAction.BanIneffective, i.Ip.ToString(),
             string.Create(CultureInfo.InvariantCulture, $"lines_after_ban={i.LinesAfterBan}"),
             i.Rate, MeanStd(i.Mean, i.Std), DurationText(i.BanDurationSeconds)),
+        // Where the refused ban came from; the last field says why the address is exempt.
+        BanRefused r => new(r.At, AuditAction.BanRefused, r.Ip.ToString(), r.Source == BanSource.Manual ? "manual" : "ledger", 0, None, r.Exemption),
+        // The prefix given up; the last field says which exemption it covered.
+        BanNarrowed n => new(n.At, AuditAction.BanNarrowed, n.Ip.ToString(), "prefix=" + n.Prefix, 0, None, n.Exemption),
         GlobalAlertRaised g => new(g.At, AuditAction.Alert, "global", g.Condition, g.Rate, MeanStd(g.Mean, g.Std), None),
         BaselineRecomputed r => BaselineLine(r.Snapshot, r.Rate),
         FirewallFailed f => new(f.At, AuditAction.Of(f), f.Ip?.ToString() ?? None, f.Reason, 0, None,

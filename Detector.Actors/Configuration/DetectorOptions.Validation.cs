@@ -141,6 +141,9 @@ public sealed partial class ApiOptions
     {
         if (string.IsNullOrWhiteSpace(Token) && !string.IsNullOrWhiteSpace(TokenFile) && !File.Exists(TokenFile))
             yield return $"Detector:Api:TokenFile '{TokenFile}' does not exist.";
+        for (var i = 0; i < AllowedHosts.Length; i++)
+            if (string.IsNullOrWhiteSpace(AllowedHosts[i]) || Uri.CheckHostName(AllowedHosts[i].Trim('[', ']')) == UriHostNameType.Unknown)
+                yield return $"Detector:Api:AllowedHosts:{i} '{AllowedHosts[i]}' is not a host name or address.";
     }
 }
 

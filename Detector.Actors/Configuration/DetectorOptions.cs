@@ -296,4 +296,8 @@ public sealed partial class ApiOptions
     public string? Token { get; set; }
     /// <summary>File holding the token (surrounding whitespace ignored); used when <see cref="Token"/> is empty.</summary>
     public string? TokenFile { get; set; }
+    /// <summary>Host names (or addresses) the daemon answers to besides loopback ones (<c>localhost</c>, 127.0.0.0/8,
+    /// ::1) and the host of <see cref="HttpOptions.Url"/>; any other <c>Host</c> header gets 400, so a page that rebinds
+    /// its own DNS name to 127.0.0.1 cannot read the API.</summary>
+    public string[] AllowedHosts { get; set; } = [];
 }

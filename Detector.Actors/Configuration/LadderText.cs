@@ -7,6 +7,11 @@ public static class LadderText
 {
     public const string Permanent = "permanent";
 
+    /// <summary>The longest finite step (and manual ban): 3,650 days.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(3650);
+
+    public const string MaxDurationText = "3650d (10 years)";
+
     /// <summary>Parses "10m", "30m", "2h", "1d", "90s", "permanent" or TimeSpan text ("00:10:00"). Throws
     /// FormatException with a clear message on bad input or an empty ladder; "permanent" may only be last.</summary>
     public static TimeSpan?[] Parse(IReadOnlyList<string> steps)
@@ -36,6 +41,8 @@ public static class LadderText
                 $"Ban ladder step {position} ('{raw}') is not a duration; use e.g. 90s, 10m, 2h, 1d, 00:10:00 or permanent.");
         if (duration <= TimeSpan.Zero)
             throw new FormatException($"Ban ladder step {position} ('{raw}') must be longer than zero.");
+        if (duration > MaxDuration)
+            throw new FormatException($"Ban ladder step {position} ('{raw}') is longer than {MaxDurationText}; use permanent.");
         return duration;
     }
 

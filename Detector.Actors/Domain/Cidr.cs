@@ -13,6 +13,17 @@ public readonly record struct Cidr(IpKey Network, int PrefixLength)
 
     public static Cidr Loopback4 { get; } = Parse("127.0.0.0/8");
     public static Cidr Loopback6 { get; } = Parse("::1/128");
+    /// <summary>"This network" (RFC 1122): 0.0.0.0 and the block it heads are never a client's source.</summary>
+    public static Cidr Unspecified4 { get; } = Parse("0.0.0.0/8");
+    public static Cidr Unspecified6 { get; } = Parse("::/128");
+    /// <summary>The IPv4 limited broadcast address.</summary>
+    public static Cidr Broadcast4 { get; } = Parse("255.255.255.255/32");
+    public static Cidr Multicast4 { get; } = Parse("224.0.0.0/4");
+    public static Cidr Multicast6 { get; } = Parse("ff00::/8");
+
+    /// <summary>True when the blocks share at least one address (one contains the other's network).</summary>
+    public bool Overlaps(Cidr other) =>
+        PrefixLength <= other.PrefixLength ? Contains(other.Network) : other.Contains(Network);
 
     public bool Contains(IpKey ip)
     {

@@ -70,3 +70,20 @@ public sealed record AnomalyAllowlisted(long At, IpVerdict Verdict, string Exemp
 {
     public IpKey Ip => Verdict.Ip;
 }
+
+/// <summary>Where a refused ban came from: an operator (API, CLI) or a ban stored in the ledger (recovered from
+/// storage, or one whose address became exempt later: a new host address, a changed allowlist).</summary>
+public enum BanSource
+{
+    Manual,
+    Ledger,
+}
+
+/// <summary>A ban of an address that may never be banned was refused (<paramref name="Exemption"/> says why:
+/// "unspecified", "multicast", "host_address", "allowlist=…"). A stored one is lifted from the ledger and never
+/// reaches the kernel; audited once.</summary>
+public sealed record BanRefused(long At, IpKey Ip, BanSource Source, string Exemption) : DetectorEvent(At);
+
+/// <summary>A ban's configured IPv6 prefix (<paramref name="Prefix"/>, "2001:db8::/64") would have covered an exempt
+/// address (<paramref name="Exemption"/>), so only <paramref name="Ip"/> itself is blocked. Audited once per ban.</summary>
+public sealed record BanNarrowed(long At, IpKey Ip, string Prefix, string Exemption) : DetectorEvent(At);

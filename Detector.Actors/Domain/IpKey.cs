@@ -53,6 +53,37 @@ public readonly record struct IpKey(ulong High, ulong Low) : IComparable<IpKey>
         return TryParse(chars, out key);
     }
 
+    /// <summary>
+    /// An address as an operator writes it (the API and the CLI): IPv6, or IPv4 as four decimal octets without
+    /// leading zeros. <see cref="TryParse(ReadOnlySpan{char}, out IpKey)"/> also takes the legacy IPv4 forms
+    /// ("010.0.0.1" is octal, 8.0.0.1; "10.1" is 10.0.0.1; "1" is 0.0.0.1), which typed by a person are typos.
+    /// </summary>
+    public static bool TryParseStrict(string? text, out IpKey key)
+    {
+        key = default;
+        if (string.IsNullOrEmpty(text)) return false;
+        if (!text.Contains(':') && !IsDottedQuad(text)) return false;
+        return TryParse(text.AsSpan(), out key);
+    }
+
+    private static bool IsDottedQuad(string text)
+    {
+        var octets = 0;
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && text[i] != '.') continue;
+            var part = text.AsSpan(start, i - start);
+            if (part.Length is 0 or > 3 || (part.Length > 1 && part[0] == '0')) return false;
+            foreach (var c in part)
+                if (c is < '0' or > '9') return false;
+            if (int.Parse(part, System.Globalization.CultureInfo.InvariantCulture) > 255) return false;
+            octets++;
+            start = i + 1;
+        }
+        return octets == 4;
+    }
+
     public static IpKey Parse(string text) =>
         TryParse(text.AsSpan(), out var key) ? key : throw new FormatException($"'{text}' is not an IP address");
 

@@ -1,20 +1,43 @@
 using System.Net.NetworkInformation;
-using Detector.Ingest;
 using Detector.Domain;
+using Detector.Enforcement.Firewall;
 
 namespace Detector.Enforcement;
 
-/// <summary>Why an address may never be banned. <paramref name="AuditReason"/> is the ALLOWLISTED line's last
-/// field; <paramref name="Explanation"/> completes "203.0.113.9 is not banned: ...".</summary>
+/// <summary>Why an address may never be banned. <paramref name="AuditReason"/> is the ALLOWLISTED (or BAN_REFUSED,
+/// BAN_NARROWED) line's last field; <paramref name="Explanation"/> completes "203.0.113.9 is not banned: ...".</summary>
 public sealed record BanExemption(string AuditReason, string Explanation);
 
+/// <summary>The kernel target of a ban, or why there is none. <paramref name="Refused"/> set: nothing may be banned.
+/// <paramref name="NarrowedBecause"/> set: the configured IPv6 prefix would have covered an exempt address, so only
+/// the address itself is banned (<paramref name="WiderPrefix"/> is what was given up).</summary>
+public readonly record struct BanTargetChoice(BanTarget Target, BanExemption? Refused, BanExemption? NarrowedBecause, BanTarget? WiderPrefix)
+{
+    public static BanTargetChoice Refuse(IpKey ip, BanExemption why) => new(BanTarget.For(ip), why, null, null);
+}
+
 /// <summary>
-/// Addresses Detector never bans: loopback, the host's own addresses, <c>Detector:Allowlist</c> and
-/// <c>Detector:TrustedProxies</c>. Banning a proxy would ban every client behind it; banning the host cuts
-/// Detector off from itself.
+/// Addresses Detector never bans, and the one place a ban's kernel target is chosen: addresses that are no client's
+/// (unspecified, broadcast, multicast), loopback, the host's own addresses, <c>Detector:Allowlist</c> and
+/// <c>Detector:TrustedProxies</c>. Banning a proxy would ban every client behind it; banning the host cuts Detector
+/// off from itself; an unspecified or multicast "client" is forged, and the kernel refuses such set members anyway.
+/// Immutable: the enforcement actor swaps in a copy with fresh host addresses (<see cref="WithHostAddresses"/>).
 /// </summary>
 public sealed class BanExemptions
 {
+    private static readonly (Cidr Block, BanExemption Why)[] NoClient =
+    [
+        (Cidr.Loopback4, new("loopback", "it is a loopback address")),
+        (Cidr.Loopback6, new("loopback", "it is a loopback address")),
+        (Cidr.Unspecified4, new("unspecified", "it is the unspecified address (0.0.0.0/8), never a client's")),
+        (Cidr.Unspecified6, new("unspecified", "it is the unspecified address (::), never a client's")),
+        (Cidr.Broadcast4, new("broadcast", "it is the broadcast address, never a client's")),
+        (Cidr.Multicast4, new("multicast", "it is a multicast address, never a client's")),
+        (Cidr.Multicast6, new("multicast", "it is a multicast address, never a client's")),
+    ];
+
+    private static readonly BanExemption HostAddress = new("host_address", "it is an address of this host");
+
     private readonly HashSet<IpKey> _hostAddresses;
     private readonly Allowlist _allowlist;
     private readonly Allowlist _trustedProxies;
@@ -26,7 +49,7 @@ public sealed class BanExemptions
         _trustedProxies = trustedProxies;
     }
 
-    /// <summary>Only loopback is exempt.</summary>
+    /// <summary>Only the addresses that are never a client's (loopback, unspecified, broadcast, multicast).</summary>
     public static BanExemptions LoopbackOnly { get; } = new([], Allowlist.Empty, Allowlist.Empty);
 
     public static BanExemptions FromOptions(IReadOnlyList<string> allowlist, IReadOnlyList<string> trustedProxies, IEnumerable<IpKey> hostAddresses) =>
@@ -34,13 +57,17 @@ public sealed class BanExemptions
             Allowlist.Parse(allowlist, "Detector:Allowlist"),
             Allowlist.Parse(trustedProxies, "Detector:TrustedProxies"));
 
+    public IReadOnlySet<IpKey> HostAddresses => _hostAddresses;
+
+    /// <summary>The same lists with this host's addresses as they are now.</summary>
+    public BanExemptions WithHostAddresses(IEnumerable<IpKey> hostAddresses) => new(hostAddresses, _allowlist, _trustedProxies);
+
     /// <summary>The exemption that applies to <paramref name="ip"/>, or null when it may be banned.</summary>
     public BanExemption? Find(IpKey ip)
     {
-        if (Cidr.Loopback4.Contains(ip) || Cidr.Loopback6.Contains(ip))
-            return new BanExemption("loopback", "it is a loopback address");
-        if (_hostAddresses.Contains(ip))
-            return new BanExemption("host_address", "it is an address of this host");
+        foreach (var (block, why) in NoClient)
+            if (block.Contains(ip)) return why;
+        if (_hostAddresses.Contains(ip)) return HostAddress;
         if (_allowlist.Match(ip) is { } allowed)
             return new BanExemption($"allowlist={allowed}", $"it is in Detector:Allowlist ({allowed})");
         if (_trustedProxies.Match(ip) is { } proxy)
@@ -48,7 +75,35 @@ public sealed class BanExemptions
         return null;
     }
 
-    /// <summary>Every unicast address on this machine's interfaces; empty if they cannot be read.</summary>
+    /// <summary>The first exemption with an address inside <paramref name="block"/>, or null.</summary>
+    public BanExemption? FindWithin(Cidr block)
+    {
+        foreach (var (noClient, why) in NoClient)
+            if (block.Overlaps(noClient)) return why;
+        foreach (var host in _hostAddresses)
+            if (block.Contains(host)) return HostAddress;
+        foreach (var allowed in _allowlist.Blocks)
+            if (block.Overlaps(allowed)) return new BanExemption($"allowlist={allowed}", $"it covers Detector:Allowlist ({allowed})");
+        foreach (var proxy in _trustedProxies.Blocks)
+            if (block.Overlaps(proxy)) return new BanExemption($"trusted_proxy={proxy}", $"it covers a trusted proxy (Detector:TrustedProxies {proxy})");
+        return null;
+    }
+
+    /// <summary>What the kernel should block for a ban of <paramref name="ip"/>: nothing when the address is exempt;
+    /// its IPv6 prefix of <paramref name="ipv6PrefixLength"/> when that covers no exempt address; else the address
+    /// alone.</summary>
+    public BanTargetChoice TargetFor(IpKey ip, int ipv6PrefixLength)
+    {
+        if (Find(ip) is { } exempt) return BanTargetChoice.Refuse(ip, exempt);
+        var target = BanTarget.For(ip, ipv6PrefixLength);
+        if (target.IsHost) return new BanTargetChoice(target, null, null, null);
+        if (FindWithin(new Cidr(target.Network, target.PrefixLength)) is { } covered)
+            return new BanTargetChoice(BanTarget.For(ip), null, covered, target);
+        return new BanTargetChoice(target, null, null, null);
+    }
+
+    /// <summary>Every unicast address on this machine's interfaces; empty if they cannot be read. The daemon's
+    /// <see cref="EnforcementSetup.HostAddresses"/>; tests give their own.</summary>
     public static IReadOnlyList<IpKey> EnumerateHostAddresses()
     {
         try

@@ -8,6 +8,12 @@ public sealed class BanLadder
 {
     public const string Permanent = LadderText.Permanent;
 
+    /// <summary>The longest finite ban: a manual one (API, CLI) or a ladder step. Ten years: longer is "permanent",
+    /// which says so; a bound keeps every expiry a time the ledger, the kernel backstop and the API can represent.</summary>
+    public static readonly TimeSpan MaxDuration = LadderText.MaxDuration;
+
+    public const string MaxDurationText = LadderText.MaxDurationText;
+
     private readonly TimeSpan?[] _steps;
 
     private BanLadder(TimeSpan?[] steps)

@@ -4,6 +4,7 @@ using Akka.Persistence;
 using Detector.Audit;
 using Detector.Baseline;
 using Detector.Domain;
+using Detector.Enforcement.Firewall;
 
 namespace Detector.Enforcement;
 
@@ -16,7 +17,22 @@ public sealed record EnforcementSetup(
     TimeSpan HistoryRetention,
     BanExemptions Exemptions,
     bool FirewallEnforces,
-    int SnapshotEvery = 1000);
+    int SnapshotEvery = 1000)
+{
+    /// <summary>IPv6 bans block this prefix of the address (<c>Enforcement:Ipv6PrefixLength</c>), unless it covers an
+    /// exempt address.</summary>
+    public int Ipv6PrefixLength { get; init; } = 128;
+
+    /// <summary>This host's addresses, read at start, on every <see cref="HostAddressRefresh"/> and before a ban.
+    /// null: those in <see cref="Exemptions"/> stay as they are.</summary>
+    public IHostAddressSource? HostAddresses { get; init; }
+
+    /// <summary>Wall time between re-reads of the host's addresses; null: no timer (tests send
+    /// <see cref="RefreshHostAddresses"/>).</summary>
+    public TimeSpan? HostAddressRefresh { get; init; } = TimeSpan.FromSeconds(30);
+
+    public EnforcementStats Stats { get; init; } = new();
+}
 
 /// <summary>
 /// The single owner of the offender ledger, persisted as events plus snapshots so the ladder and pending unbans
@@ -29,7 +45,7 @@ public sealed record EnforcementSetup(
 /// answered that is not stored. A failed write stops the actor and its in-memory ledger with it; callers' asks
 /// time out and the pipeline fails, and the next start recovers from the journal.
 /// </remarks>
-public sealed class EnforcementActor : ReceivePersistentActor
+public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
 {
     public const string LedgerPersistenceId = "offender-ledger";
 
@@ -39,6 +55,13 @@ public sealed class EnforcementActor : ReceivePersistentActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<LedgerEvent> _sinceLastReply = [];
     private readonly ExemptAnomalyEpisodes _exemptEpisodes = new();
+    // Bans whose prefix was narrowed and audited as such: audited once per ban, not at every reconcile.
+    private readonly HashSet<IpKey> _narrowedAudited = [];
+    private BanExemptions _exemptions;
+    // Set when stored bans may have become exempt (recovered from storage, new host addresses); the next
+    // ApplyVerdicts lifts them, stamped with its event time.
+    private bool _exemptBansCheckDue;
+    private bool _hostAddressesUnreadable;
     private OffenderLedger _ledger;
     private BaselineSnapshot? _baseline;
     private long? _now;
@@ -52,6 +75,7 @@ public sealed class EnforcementActor : ReceivePersistentActor
         _firewall = Context.ActorOf(firewall(Self), "firewall");
         _audit = audit;
         _ledger = new OffenderLedger(setup.Ladder, setup.HistoryRetention);
+        _exemptions = setup.HostAddresses is { } source ? setup.Exemptions.WithHostAddresses(source.Read()) : setup.Exemptions;
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -65,11 +89,18 @@ public sealed class EnforcementActor : ReceivePersistentActor
             _eventsSinceSnapshot++;
         });
         Recover<RecoveryCompleted>(_ =>
+        {
+            // A stored ban may be one that must never be (0.0.0.0 from an older version, an address allowlisted
+            // since): it is left out of the kernel now and lifted with the next closed second.
+            _exemptBansCheckDue = true;
             _log.Info("Offender ledger recovered: {Offenders} offenders, {Bans} active bans",
-                _ledger.Offenders.Count, _ledger.ActiveBans.Count()));
+                _ledger.Offenders.Count, _ledger.ActiveBans.Count());
+        });
 
         Command<ApplyVerdicts>(Handle);
         Command<GetBans>(_ => Sender.Tell(new BansSnapshot(_ledger.ActiveBans.ToList(), _now)));
+        Command<GetDesiredBans>(_ => Sender.Tell(new DesiredBans(DesiredKernelBans(), _now)));
+        Command<RefreshHostAddresses>(_ => RereadHostAddresses());
         Command<GetOffender>(q => Sender.Tell(new OffenderInfo(q.Ip, _ledger.Offenders.GetValueOrDefault(q.Ip))));
         Command<GetEnforcementState>(_ =>
             Sender.Tell(new EnforcementState(_ledger.ActiveBans.ToList(), _ledger.NextExpiry, _setup.FirewallEnforces)));
@@ -90,11 +121,88 @@ public sealed class EnforcementActor : ReceivePersistentActor
 
     public override string PersistenceId => LedgerPersistenceId;
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        if (_setup.HostAddresses is not null && _setup.HostAddressRefresh is { } every)
+            Timers.StartPeriodicTimer("host-addresses", RefreshHostAddresses.Instance, every);
+    }
+
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
         // The actor stops; without this line the operator would only see the pipeline's ask timing out.
         _log.Error(reason, "Offender ledger could not be recovered from its journal; enforcement stops: {Reason}", reason.Message);
+        _setup.Stats.LedgerFailed($"the offender ledger could not be recovered: {reason.Message}");
         base.OnRecoveryFailure(reason, message);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        // The actor stops and the pipeline fails once its ask times out; /healthz must not say ok meanwhile.
+        _log.Error(cause, "Writing the offender ledger failed; enforcement stops: {Reason}", cause.Message);
+        _setup.Stats.LedgerFailed($"writing the offender ledger failed: {cause.Message}");
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "The journal rejected a ledger event: {Reason}", cause.Message);
+        _setup.Stats.LedgerFailed($"the journal rejected a ledger event: {cause.Message}");
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    /// <summary>Reads the host's addresses again; when they changed, stored bans are checked against them and the
+    /// kernel is reconciled at once (a ban of a new own address is dropped, a prefix covering it narrowed).</summary>
+    private void RereadHostAddresses()
+    {
+        if (_setup.HostAddresses is not { } source) return;
+        IReadOnlyCollection<IpKey> fresh;
+        try
+        {
+            fresh = source.Read();
+        }
+        catch (Exception e)
+        {
+            // Once per streak of failures, not every 30 s.
+            if (!_hostAddressesUnreadable) _log.Warning("Reading this host's addresses failed; keeping the previous ones: {Reason}", e.Message);
+            _hostAddressesUnreadable = true;
+            return;
+        }
+        _hostAddressesUnreadable = false;
+        // Every host has at least a loopback address: an empty answer means the interfaces could not be read.
+        if (fresh.Count == 0 && _exemptions.HostAddresses.Count > 0) return;
+        if (_exemptions.HostAddresses.SetEquals(fresh)) return;
+        _exemptions = _exemptions.WithHostAddresses(fresh);
+        _exemptBansCheckDue = true;
+        _firewall.Tell(ReconcileFirewall.Instance, ActorRefs.NoSender);
+    }
+
+    /// <summary>The active bans with their kernel targets now; exempt ones are left out (and lifted with the next
+    /// closed second), narrowed ones audited once.</summary>
+    private List<DesiredBan> DesiredKernelBans()
+    {
+        var desired = new List<DesiredBan>();
+        foreach (var ban in _ledger.ActiveBans)
+        {
+            var choice = _exemptions.TargetFor(ban.Ip, _setup.Ipv6PrefixLength);
+            if (choice.Refused is not null)
+            {
+                _exemptBansCheckDue = true;
+                continue;
+            }
+            AuditNarrowing(ban.Ip, choice, _now ?? ban.BannedAt ?? ban.LastSeen);
+            desired.Add(new DesiredBan(ban.Ip, ban.ExpiresAt, choice.Target));
+        }
+        return desired;
+    }
+
+    private void AuditNarrowing(IpKey ip, BanTargetChoice choice, long at)
+    {
+        if (choice is not { NarrowedBecause: { } why, WiderPrefix: { } wider } || !_narrowedAudited.Add(ip)) return;
+        _setup.Stats.CountNarrowed();
+        _audit.Tell(new BanNarrowed(at, ip, wider.ToString(), why.AuditReason));
     }
 
     public static Props Props(EnforcementSetup setup, Func<IActorRef, Props> firewall, IActorRef audit) =>
@@ -103,9 +211,17 @@ public sealed class EnforcementActor : ReceivePersistentActor
     private void BanManually(BanManually command)
     {
         var sender = Sender;
-        if (_setup.Exemptions.Find(command.Ip) is { } exemption)
+        if (command.Duration is { } d && d != Timeout.InfiniteTimeSpan && (d <= TimeSpan.Zero || d > BanLadder.MaxDuration))
         {
-            sender.Tell(new ManualActionResult(false, $"{command.Ip} is not banned: {exemption.Explanation}."));
+            sender.Tell(new ManualActionResult(false, $"A ban lasts from 1 second to {BanLadder.MaxDurationText}, or follows the ladder.", Refused: true));
+            return;
+        }
+        RereadHostAddresses();
+        if (_exemptions.Find(command.Ip) is { } exemption)
+        {
+            _setup.Stats.CountRefused();
+            _audit.Tell(new BanRefused(command.Now, command.Ip, BanSource.Manual, exemption.AuditReason));
+            sender.Tell(new ManualActionResult(false, $"{command.Ip} is not banned: {exemption.Explanation}.", Refused: true));
             return;
         }
         var commit = new PendingCommit();
@@ -129,11 +245,18 @@ public sealed class EnforcementActor : ReceivePersistentActor
         _now = command.Now;
         _baseline = command.Baseline;
         var commit = new PendingCommit();
+        // Checked at ban time too: an address the host gained since the last timer tick is never banned.
+        if (command.Verdicts.Count > 0) RereadHostAddresses();
         Decide(commit, _ledger.DecideExpiries(command.Now), command.Baseline);
+        if (_exemptBansCheckDue)
+        {
+            _exemptBansCheckDue = false;
+            Decide(commit, _ledger.DecideLiftExempt(command.Now, ip => _exemptions.Find(ip) is not null), command.Baseline);
+        }
         List<AnomalyAllowlisted>? exempt = null;
         foreach (var verdict in command.Verdicts)
         {
-            if (_setup.Exemptions.Find(verdict.Ip) is { } exemption)
+            if (_exemptions.Find(verdict.Ip) is { } exemption)
             {
                 if (_exemptEpisodes.Observe(verdict.Ip, command.Now))
                     (exempt ??= []).Add(new AnomalyAllowlisted(command.Now, verdict, exemption.AuditReason));
@@ -201,19 +324,34 @@ public sealed class EnforcementActor : ReceivePersistentActor
         {
             case IpBanned banned:
                 var duration = banned.ExpiresAt is { } until ? TimeSpan.FromSeconds(until - banned.At) : (TimeSpan?)null;
+                var choice = _exemptions.TargetFor(banned.Ip, _setup.Ipv6PrefixLength);
                 return () =>
                 {
                     _audit.Tell(banned.ToEvent());
-                    _firewall.Tell(new FirewallBan(banned.Ip, duration, banned.At));
+                    AuditNarrowing(banned.Ip, choice, banned.At);
+                    _firewall.Tell(new FirewallBan(banned.Ip, choice.Target, duration, banned.At));
+                };
+            case IpUnbanned { Reason: OffenderLedger.ExemptReason } lifted:
+                // Never in the kernel as far as this run knows (reconcile leaves exempt bans out); the reconcile after
+                // the commit removes an entry a previous run may have left.
+                var why = _exemptions.Find(lifted.Ip)?.AuditReason ?? OffenderLedger.ExemptReason;
+                return () =>
+                {
+                    _narrowedAudited.Remove(lifted.Ip);
+                    _setup.Stats.CountRefused();
+                    _audit.Tell(new BanRefused(lifted.At, lifted.Ip, BanSource.Ledger, why));
+                    _firewall.Tell(ReconcileFirewall.Instance, ActorRefs.NoSender);
                 };
             case IpUnbanned unbanned:
                 var before = _ledger.Offenders.GetValueOrDefault(unbanned.Ip);
                 var banLength = before?.BannedAt is { } at && before.ExpiresAt is { } exp ? exp - at : (long?)null;
                 var audit = unbanned.ToEvent(banLength, 0, baseline?.IpMean ?? 0, baseline?.IpStd ?? 0);
+                var target = _exemptions.TargetFor(unbanned.Ip, _setup.Ipv6PrefixLength).Target;
                 return () =>
                 {
+                    _narrowedAudited.Remove(unbanned.Ip);
                     _audit.Tell(audit);
-                    _firewall.Tell(new FirewallUnban(unbanned.Ip, unbanned.At));
+                    _firewall.Tell(new FirewallUnban(unbanned.Ip, target, unbanned.At));
                 };
             default:
                 return null;

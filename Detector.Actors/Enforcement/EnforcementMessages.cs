@@ -23,6 +23,23 @@ public sealed record GetBans
 
 public sealed record BansSnapshot(IReadOnlyList<OffenderRecord> Active, long? Now);
 
+/// <summary>From the firewall actor: the active bans with the kernel target each gets now (exempt ones left out, prefix
+/// bans narrowed where they would cover an exempt address); replies <see cref="DesiredBans"/>.</summary>
+public sealed record GetDesiredBans
+{
+    public static readonly GetDesiredBans Instance = new();
+}
+
+/// <param name="Now">The ledger's event time, null before the first closed second.</param>
+public sealed record DesiredBans(IReadOnlyList<Firewall.DesiredBan> Bans, long? Now);
+
+/// <summary>Read this host's addresses again (<see cref="IHostAddressSource"/>). Sent by the enforcement actor's own
+/// timer every <see cref="EnforcementSetup.HostAddressRefresh"/>; tests send it directly.</summary>
+public sealed record RefreshHostAddresses
+{
+    public static readonly RefreshHostAddresses Instance = new();
+}
+
 /// <summary>What the detection side needs when it starts (bans recovered from the journal included); replies
 /// <see cref="EnforcementState"/>.</summary>
 public sealed record GetEnforcementState
@@ -40,18 +57,22 @@ public sealed record GetOffender(IpKey Ip);
 public sealed record OffenderInfo(IpKey Ip, OffenderRecord? Record);
 
 /// <summary>An operator's ban. <paramref name="Now"/> is the caller's best event time (the pipeline's); the
-/// duration null means the ladder decides. Exempt addresses (loopback, this host, allowlist, trusted proxies) are
-/// refused with the reason. Replies <see cref="ManualActionResult"/>.</summary>
+/// duration null means the ladder decides, <see cref="Timeout.InfiniteTimeSpan"/> asks for a permanent ban, anything
+/// else must be within <see cref="BanLadder.MaxDuration"/>. Exempt addresses (unspecified, broadcast, multicast,
+/// loopback, this host, allowlist, trusted proxies) are refused with the reason. Replies <see cref="ManualActionResult"/>.</summary>
 public sealed record BanManually(IpKey Ip, TimeSpan? Duration, long Now);
 
 /// <summary>An operator's unban. Replies <see cref="ManualActionResult"/>.</summary>
 public sealed record UnbanManually(IpKey Ip, long Now);
 
-public sealed record ManualActionResult(bool Changed, string Message);
+/// <param name="Refused">The request was refused (an exempt address): the API answers it as an error.</param>
+public sealed record ManualActionResult(bool Changed, string Message, bool Refused = false);
 
-/// <summary>To the firewall actor: make the kernel block this IP (duration null = permanent). At: the ban's event
-/// time, for the audit line if applying it fails.</summary>
-public sealed record FirewallBan(IpKey Ip, TimeSpan? Duration, long? At = null);
+/// <summary>To the firewall actor: make the kernel block <paramref name="Target"/> for this IP (duration null =
+/// permanent). The target is chosen by the enforcement actor (<see cref="BanExemptions.TargetFor"/>). At: the ban's
+/// event time, for the audit line if applying it fails.</summary>
+public sealed record FirewallBan(IpKey Ip, Firewall.BanTarget Target, TimeSpan? Duration, long? At = null);
 
-/// <summary>To the firewall actor: make the kernel stop blocking this IP.</summary>
-public sealed record FirewallUnban(IpKey Ip, long? At = null);
+/// <summary>To the firewall actor: make the kernel stop blocking this IP (its target as told at ban time; after a
+/// restart, <paramref name="Target"/>).</summary>
+public sealed record FirewallUnban(IpKey Ip, Firewall.BanTarget Target, long? At = null);

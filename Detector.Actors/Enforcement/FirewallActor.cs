@@ -24,7 +24,7 @@ public sealed record FirewallActorSettings
 /// and reconciles the kernel to the ledger at start and every minute. Decides nothing: a failed command is
 /// audited (BAN_FAILED / UNBAN_FAILED / RECONCILE_FAILED) and counted, and the ledger keeps its desired state;
 /// the next reconcile applies it again. Stopping never unbans. Its peers are given at construction: the ledger
-/// that answers <see cref="GetBans"/> (the enforcement actor, whose child it is) and the audit writer.
+/// that answers <see cref="GetDesiredBans"/> (the enforcement actor, whose child it is) and the audit writer.
 /// </summary>
 public sealed class FirewallActor : ReceiveActor, IWithTimers
 {
@@ -33,9 +33,12 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
     private readonly IActorRef _ledger;
     private readonly IActorRef _audit;
     private readonly FirewallActorSettings _settings;
-    // Banned IPs as last told: with an IPv6 prefix below 128 several IPs share a kernel entry, which stays until
-    // the last of them is unbanned.
-    private HashSet<IpKey> _banned = [];
+    // Banned IPs and their kernel targets as last told: with an IPv6 prefix below 128 several IPs share a kernel
+    // entry, which stays until the last of them is unbanned.
+    private Dictionary<IpKey, BanTarget> _banned = [];
+    // Kernel entries refused at the last reconciles, audited once until they are applied again: a bad entry must not
+    // write the same failure every minute.
+    private HashSet<BanTarget> _rejected = [];
     private long? _eventTime;
 
     public FirewallActor(IFirewall firewall, IActorRef ledger, IActorRef audit, FirewallActorSettings settings)
@@ -51,7 +54,7 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <param name="ledger">Answers <see cref="GetBans"/>: the enforcement actor.</param>
+    /// <param name="ledger">Answers <see cref="GetDesiredBans"/>: the enforcement actor.</param>
     /// <param name="audit">Receives the failure audit events.</param>
     public static Props Props(IFirewall firewall, IActorRef ledger, IActorRef audit, FirewallActorSettings? settings = null) =>
         Akka.Actor.Props.Create(() => new FirewallActor(firewall, ledger, audit, settings ?? FirewallActorSettings.Default));
@@ -66,10 +69,10 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
     private async Task Ban(FirewallBan ban)
     {
         Observe(ban.At);
-        _banned.Add(ban.Ip);
+        _banned[ban.Ip] = ban.Target;
         try
         {
-            await _firewall.BanAsync(ban.Ip, ban.Duration);
+            await _firewall.BanAsync(ban.Target, ban.Duration);
             _firewall.Stats.CountApplied();
         }
         catch (Exception e)
@@ -81,11 +84,11 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
     private async Task Unban(FirewallUnban unban)
     {
         Observe(unban.At);
-        _banned.Remove(unban.Ip);
-        if (SharesEntryWithAnotherBan(unban.Ip)) return;
+        var target = _banned.Remove(unban.Ip, out var told) ? told : unban.Target;
+        if (!target.IsHost && _banned.ContainsValue(target)) return; // another banned IP shares the prefix entry
         try
         {
-            await _firewall.UnbanAsync(unban.Ip);
+            await _firewall.UnbanAsync(target);
             _firewall.Stats.CountApplied();
         }
         catch (Exception e)
@@ -94,28 +97,21 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         }
     }
 
-    private bool SharesEntryWithAnotherBan(IpKey ip)
-    {
-        var prefix = _firewall.Ipv6PrefixLength;
-        if (ip.IsV4 || prefix >= 128) return false;
-        var target = BanTarget.For(ip, prefix);
-        return _banned.Any(other => !other.IsV4 && BanTarget.For(other, prefix) == target);
-    }
-
     private async Task Reconcile(IActorRef requester)
     {
         var replyTo = requester.IsNobody() || requester.Equals(Self) ? null : requester;
         try
         {
             // While the ledger recovers from its journal it stashes the question and answers once recovered.
-            var snapshot = await _ledger.Ask<BansSnapshot>(GetBans.Instance, _settings.LedgerTimeout);
+            var snapshot = await _ledger.Ask<DesiredBans>(GetDesiredBans.Instance, _settings.LedgerTimeout);
             Observe(snapshot.Now);
             var now = snapshot.Now ?? _settings.Clock.GetUtcNow().ToUnixTimeSeconds();
-            var desired = DesiredBan.From(snapshot.Active);
-            _banned = desired.Select(d => d.Ip).ToHashSet();
+            var desired = snapshot.Bans;
+            _banned = desired.ToDictionary(d => d.Ip, d => d.Target);
 
             var result = await _firewall.ReconcileAsync(desired, now);
             _firewall.Stats.Reconciled(result, _settings.Clock.GetUtcNow());
+            AuditRejectedOnce(result.Rejected, desired, now);
             if (result.Added > 0 || result.Removed > 0)
                 _log.Warning("Firewall reconcile: re-added {Added} missing bans, removed {Removed} stale entries; {Size} entries now",
                     result.Added, result.Removed, result.Size);
@@ -133,12 +129,32 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         }
     }
 
+    private void AuditRejectedOnce(IReadOnlyList<RejectedTarget> rejected, IReadOnlyList<DesiredBan> desired, long now)
+    {
+        var still = new HashSet<BanTarget>();
+        foreach (var refused in rejected)
+        {
+            still.Add(refused.Target);
+            if (_rejected.Contains(refused.Target)) continue;
+            var ban = desired.FirstOrDefault(d => d.Target == refused.Target);
+            var ip = ban?.Ip ?? refused.Target.Network;
+            if (refused.Adding)
+                Failed(FirewallOperation.Ban, ip, refused.Reason, now, ban?.ExpiresAt is { } expires ? Math.Max(1, expires - now) : null);
+            else
+                Failed(FirewallOperation.Unban, ip, refused.Reason, now, null);
+        }
+        _rejected = still;
+    }
+
     /// <param name="banDurationSeconds">Of a failed ban only; null there = permanent.</param>
-    private void Failed(FirewallOperation operation, IpKey? ip, Exception e, long? at, long? banDurationSeconds)
+    private void Failed(FirewallOperation operation, IpKey? ip, Exception e, long? at, long? banDurationSeconds) =>
+        Failed(operation, ip, e.Message, at, banDurationSeconds);
+
+    private void Failed(FirewallOperation operation, IpKey? ip, string error, long? at, long? banDurationSeconds)
     {
         var time = at ?? _eventTime ?? _settings.Clock.GetUtcNow().ToUnixTimeSeconds();
         // The audit line's fields are separated by " | ": keep the reason on one line and free of bars.
-        var reason = e.Message.Replace('|', '/').ReplaceLineEndings(" ");
+        var reason = error.Replace('|', '/').ReplaceLineEndings(" ");
         var failed = new FirewallFailed(time, operation, ip, reason, banDurationSeconds);
         _firewall.Stats.CountFailure(reason, _settings.Clock.GetUtcNow());
         _log.Error("Firewall {Action} {Subject}: {Reason}", AuditAction.Of(failed), ip?.ToString() ?? AuditEvent.None, reason);

@@ -5,25 +5,24 @@ using Detector.Domain;
 namespace Detector.Enforcement;
 
 /// <summary>
-/// Applies desired state to the kernel. Decides nothing: the ledger says who is banned. Touches only Detector's
+/// Applies desired state to the kernel. Decides nothing: the ledger says who is banned, and enforcement what each
+/// ban's kernel target is (<see cref="BanExemptions.TargetFor"/>). Touches only Detector's
 /// own set/chain/rules. Failing commands throw <see cref="FirewallCommandException"/> after their retries.
 /// </summary>
 public interface IFirewall
 {
     string Name { get; }
 
-    /// <summary>IPv6 bans block this prefix of the banned address (128 = the address alone).</summary>
-    int Ipv6PrefixLength { get; }
-
     FirewallStats Stats { get; }
 
     /// <summary>Creates Detector's own sets/chains and hooks them in, idempotently (never duplicates a rule).</summary>
     Task PrepareAsync(CancellationToken cancellationToken = default);
 
+    /// <param name="target">What to block: an address, or an IPv6 prefix (chosen by enforcement, never here).</param>
     /// <param name="duration">null = permanent.</param>
-    Task BanAsync(IpKey ip, TimeSpan? duration, CancellationToken cancellationToken = default);
+    Task BanAsync(BanTarget target, TimeSpan? duration, CancellationToken cancellationToken = default);
 
-    Task UnbanAsync(IpKey ip, CancellationToken cancellationToken = default);
+    Task UnbanAsync(BanTarget target, CancellationToken cancellationToken = default);
 
     /// <summary>What Detector's own set/chain holds now.</summary>
     Task<IReadOnlyList<BanTarget>> ListAsync(CancellationToken cancellationToken = default);

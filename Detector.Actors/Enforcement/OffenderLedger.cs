@@ -31,6 +31,13 @@ public sealed class OffenderLedger
     public const string ManualCondition = "manual";
     public const string ExpiredReason = "expired";
     public const string ManualReason = "manual";
+    /// <summary>A stored ban lifted because its address may never be banned (audited as BAN_REFUSED).</summary>
+    public const string ExemptReason = "exempt";
+
+    /// <summary>The latest expiry kept (9999-12-31T23:59:59Z, the last second a timestamp can show). A stored ban
+    /// expiring later (written before durations were bounded) is read as permanent: that is what it meant, and
+    /// every reader of the ledger can render it.</summary>
+    public const long LatestExpiry = 253_402_300_799;
 
     private readonly Dictionary<IpKey, OffenderRecord> _offenders = new();
     private readonly BanLadder _ladder;
@@ -79,14 +86,24 @@ public sealed class OffenderLedger
     /// <see cref="Timeout.InfiniteTimeSpan"/> asks for a permanent ban.</summary>
     public IReadOnlyList<LedgerEvent> DecideManualBan(IpKey ip, long now, TimeSpan? duration)
     {
-        if (duration is { } d && d != Timeout.InfiniteTimeSpan && d <= TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(duration), duration, "A manual ban must last longer than zero.");
+        if (duration is { } d && d != Timeout.InfiniteTimeSpan && (d <= TimeSpan.Zero || d > BanLadder.MaxDuration))
+            throw new ArgumentOutOfRangeException(nameof(duration), duration, $"A manual ban must last from 1 second to {BanLadder.MaxDurationText}.");
         var explicitDuration = duration == Timeout.InfiniteTimeSpan ? null : duration;
         return DecideBan(ip, now, explicitDuration, ManualCondition, 0, 0, 0, useLadder: duration is null);
     }
 
     public IReadOnlyList<LedgerEvent> DecideManualUnban(IpKey ip, long now) =>
         IsBanned(ip) ? [new IpUnbanned(ip, now, ManualReason)] : [];
+
+    /// <summary>Active bans of addresses that may never be banned (<paramref name="isExempt"/>) → IpUnbanned(At = now,
+    /// "exempt"), ordered by Ip. Their history stays, like any unban's.</summary>
+    public IReadOnlyList<LedgerEvent> DecideLiftExempt(long now, Func<IpKey, bool> isExempt)
+    {
+        List<LedgerEvent>? lifts = null;
+        foreach (var ban in ActiveBans)
+            if (isExempt(ban.Ip)) (lifts ??= []).Add(new IpUnbanned(ban.Ip, now, ExemptReason));
+        return lifts ?? [];
+    }
 
     /// <summary>Bans whose ExpiresAt ≤ now → IpUnbanned(At = ExpiresAt, "expired"), ordered by (ExpiresAt, Ip);
     /// then unbanned offenders whose LastSeen is older than the retention → OffenderForgotten(At = now), ordered
@@ -135,7 +152,7 @@ public sealed class OffenderLedger
                 _offenders.TryGetValue(b.Ip, out var previous);
                 // Offence 1 on a known IP means its old history was stale: a fresh start.
                 var firstSeen = previous is null || b.Offence == 1 ? b.At : previous.FirstSeen;
-                _offenders[b.Ip] = new OffenderRecord(b.Ip, b.Offence, firstSeen, b.At, b.At, b.ExpiresAt, b.Condition);
+                _offenders[b.Ip] = new OffenderRecord(b.Ip, b.Offence, firstSeen, b.At, b.At, Bounded(b.ExpiresAt), b.Condition);
                 break;
             case IpUnbanned u:
                 // Offences stay so the ladder continues on the next offence.
@@ -169,10 +186,12 @@ public sealed class OffenderLedger
         foreach (var entry in snapshot.Offenders)
         {
             var record = entry.ToRecord();
-            ledger._offenders[record.Ip] = record;
+            ledger._offenders[record.Ip] = record with { ExpiresAt = Bounded(record.ExpiresAt) };
         }
         return ledger;
     }
+
+    private static long? Bounded(long? expiresAt) => expiresAt > LatestExpiry ? null : expiresAt;
 
     private IReadOnlyList<LedgerEvent> DecideBan(
         IpKey ip, long now, TimeSpan? explicitDuration, string condition, double rate, double mean, double std, bool useLadder)

@@ -15,11 +15,12 @@ public static class EnforcementHostingExtensions
     /// <summary>
     /// The single Enforcement actor, its ledger persisted where <paramref name="persistence"/> says, applying
     /// through the registered <see cref="IFirewall"/>. Exempt from bans: loopback, this machine's interface
-    /// addresses (read now), <c>Detector:Allowlist</c> and <c>Detector:TrustedProxies</c>.
+    /// addresses (the registered <see cref="IHostAddressSource"/>, else the interfaces; re-read every 30 s and before a
+    /// ban), <c>Detector:Allowlist</c> and <c>Detector:TrustedProxies</c>; and addresses that are no client's.
     /// </summary>
     public static AkkaConfigurationBuilder WithEnforcement(this AkkaConfigurationBuilder builder, DetectorOptions options, LedgerPersistence persistence)
     {
-        var exemptions = BanExemptions.FromOptions(options.Allowlist, options.TrustedProxies, BanExemptions.EnumerateHostAddresses());
+        var exemptions = BanExemptions.FromOptions(options.Allowlist, options.TrustedProxies, []);
         var ladder = BanLadder.Parse(options.Enforcement.EffectiveLadder);
 
         builder.WithCustomSerializer(LedgerSerializer.Name, LedgerSerializer.BoundTypes, system => new LedgerSerializer(system));
@@ -44,7 +45,12 @@ public static class EnforcementHostingExtensions
                 TimeSpan.FromDays(options.Enforcement.HistoryRetentionDays),
                 exemptions,
                 FirewallEnforces: firewall is not DryRunFirewall,
-                persistence.SnapshotEvery);
+                persistence.SnapshotEvery)
+            {
+                Ipv6PrefixLength = options.Enforcement.Ipv6PrefixLength,
+                HostAddresses = resolver.GetService<IHostAddressSource>() ?? InterfaceHostAddresses.Instance,
+                Stats = resolver.GetService<EnforcementStats>() ?? new EnforcementStats(),
+            };
             var audit = registry.Get<AuditWriter>();
             registry.Register<EnforcementActor>(system.ActorOf(
                 EnforcementActor.Props(setup, ledger => FirewallActor.Props(firewall, ledger, audit), audit), "enforcement"));

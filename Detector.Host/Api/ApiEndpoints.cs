@@ -10,6 +10,8 @@ namespace Detector.Host.Api;
 public static class ApiEndpoints
 {
     private const int MaxTop = 20;
+    /// <summary>A ban request is an address and a number: anything longer is not one, and is not read.</summary>
+    public const long MaxBanRequestBytes = 4 * 1024;
     private const int DefaultAuditLimit = 200;
     private const string DashboardPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -27,6 +29,10 @@ public static class ApiEndpoints
 
     public static WebApplication MapDetectorApi(this WebApplication app)
     {
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Detector.Configuration.DetectorOptions>>().Value;
+        // First: a request for a name this daemon does not answer to (DNS rebinding) reaches nothing, not even a file.
+        HostHeaderFilter.Use(app, new HostHeaderFilter(options.Http, options.Api));
+
         var webRoot = app.Environment.WebRootPath;
         if (Directory.Exists(webRoot))
         {
@@ -54,7 +60,7 @@ public static class ApiEndpoints
         api.MapGet("/bans", (DetectorQueries q, CancellationToken ct) => q.ActiveBansAsync(ct));
         api.MapGet("/ips/{ip}", async (string ip, DetectorQueries q, CancellationToken ct) =>
         {
-            if (!IpKey.TryParse(ip.AsSpan(), out var key)) return Error(400, $"'{ip}' is not an IP address.");
+            if (!IpKey.TryParseStrict(ip, out var key)) return Error(400, NotAnAddress(ip));
             var found = await q.IpAsync(key, ct);
             return found is null ? Error(404, $"{key} has no traffic in its window and no offender history.") : Results.Ok(found);
         });
@@ -71,17 +77,33 @@ public static class ApiEndpoints
         });
         api.MapGet("/series", (DetectorQueries q) => q.Series());
 
-        var mutating = api.MapGroup("/bans").AddEndpointFilter(RequireToken);
-        mutating.MapPost("/", async (BanRequest? request, DetectorQueries q, CancellationToken ct) =>
+        // The body is read by the handler, after the token filter: an unauthenticated request is answered 401 without its
+        // body being read or buffered (a bound parameter would be read before any filter runs).
+        var mutating = api.MapGroup("/bans").AddEndpointFilter(RequireToken).AddEndpointFilter(RefuseLargeBody);
+        mutating.MapPost("/", async (HttpRequest http, DetectorQueries q, CancellationToken ct) =>
         {
-            if (request is null || !IpKey.TryParse(request.Ip.AsSpan(), out var key)) return Error(400, $"'{request?.Ip}' is not an IP address.");
-            if (request.DurationSeconds is <= 0) return Error(400, "durationSeconds must be positive (omit it to let the ladder decide).");
-            var result = await q.BanAsync(key, request.DurationSeconds is { } s ? TimeSpan.FromSeconds(s) : null, ct);
-            return Results.Ok(new ManualActionDto(result.Changed, result.Message));
+            BanRequest? request;
+            try
+            {
+                request = await http.ReadFromJsonAsync(ApiJsonContext.Default.BanRequest, ct);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return Error(413, $"A ban request is at most {MaxBanRequestBytes} bytes.");
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or BadHttpRequestException)
+            {
+                // Malformed JSON, a wrong content type, or a number no long holds (durationSeconds 1e30).
+                return Error(400, "The body must be JSON {\"ip\": \"…\", \"durationSeconds\": N} (durationSeconds optional).");
+            }
+            if (request is null || !IpKey.TryParseStrict(request.Ip, out var key)) return Error(400, NotAnAddress(request?.Ip));
+            if (!TryBanDuration(request.DurationSeconds, out var duration, out var durationError)) return Error(400, durationError);
+            var result = await q.BanAsync(key, duration, ct);
+            return result.Refused ? Error(400, result.Message) : Results.Ok(new ManualActionDto(result.Changed, result.Message));
         });
         mutating.MapDelete("/{ip}", async (string ip, DetectorQueries q, CancellationToken ct) =>
         {
-            if (!IpKey.TryParse(ip.AsSpan(), out var key)) return Error(400, $"'{ip}' is not an IP address.");
+            if (!IpKey.TryParseStrict(ip, out var key)) return Error(400, NotAnAddress(ip));
             var result = await q.UnbanAsync(key, ct);
             return Results.Ok(new ManualActionDto(result.Changed, result.Message));
         });
@@ -90,11 +112,46 @@ public static class ApiEndpoints
         return app;
     }
 
+    /// <summary>The address is not echoed back beyond a short prefix: it is whatever the client sent.</summary>
+    private static string NotAnAddress(string? text) =>
+        $"'{(text is null ? "" : UntrustedText.Neutralise(text.Length > 64 ? text[..64] + "…" : text))}' is not an IP address " +
+        "(IPv4 as four decimal numbers such as 203.0.113.9, or IPv6).";
+
+    /// <summary>null: the ladder decides. Otherwise 1 second to <see cref="Detector.Enforcement.BanLadder.MaxDuration"/>;
+    /// out-of-range values are a 400, never an overflow.</summary>
+    public static bool TryBanDuration(long? seconds, out TimeSpan? duration, out string error)
+    {
+        duration = null;
+        error = "";
+        if (seconds is not { } s) return true;
+        var max = (long)Detector.Enforcement.BanLadder.MaxDuration.TotalSeconds;
+        if (s < 1 || s > max)
+        {
+            error = $"durationSeconds must be from 1 to {max} ({Detector.Enforcement.BanLadder.MaxDurationText}); omit it to let the ladder decide.";
+            return false;
+        }
+        duration = TimeSpan.FromSeconds(s);
+        return true;
+    }
+
+    /// <summary>Mutating requests carry a few bytes of JSON: a larger body is refused before (by its length) or while
+    /// it is read (<see cref="RequireToken"/> set the limit), never buffered.</summary>
+    private static ValueTask<object?> RefuseLargeBody(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        if (context.HttpContext.Request.ContentLength > MaxBanRequestBytes)
+            return ValueTask.FromResult<object?>(Error(413, $"A ban request is at most {MaxBanRequestBytes} bytes."));
+        return next(context);
+    }
+
     private static IResult Error(int status, string message) => Results.Json(new ErrorDto(message), ApiJsonContext.Default.ErrorDto, statusCode: status);
 
-    /// <summary>403 while no token is configured (the endpoints are off), 401 for a missing or wrong one.</summary>
+    /// <summary>403 while no token is configured (the endpoints are off), 401 for a missing or wrong one; before anything
+    /// reads the body. The body limit is set first, so even the unread body of a refused request is not drained
+    /// beyond it.</summary>
     private static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        var limit = context.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
+        if (limit is { IsReadOnly: false }) limit.MaxRequestBodySize = MaxBanRequestBytes;
         var token = context.HttpContext.RequestServices.GetRequiredService<ApiToken>();
         if (!token.Configured)
             return Error(403, "Mutating endpoints are disabled: no API token is configured (Detector__Api__Token or Detector:Api:TokenFile).");

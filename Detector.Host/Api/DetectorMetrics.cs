@@ -2,6 +2,7 @@ using Akka.Actor;
 using Detector.Pipeline;
 using Detector.Ingest;
 using Detector.Alerts;
+using Detector.Enforcement;
 using Detector.Enforcement.Firewall;
 using Prometheus;
 
@@ -15,7 +16,7 @@ public sealed class DetectorMetrics
 {
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
 
-    public DetectorMetrics(IngestCounters ingest, DetectionStats detection, FirewallStats firewall, SlackDeliveryStats slack, EventWebhookStats webhook, DetectorQueries queries, TimeProvider wallClock)
+    public DetectorMetrics(IngestCounters ingest, DetectionStats detection, FirewallStats firewall, EnforcementStats enforcement, SlackDeliveryStats slack, EventWebhookStats webhook, DetectorQueries queries, TimeProvider wallClock)
     {
         DotNetStats.Register(Registry);
         var f = Prometheus.Metrics.WithCustomRegistry(Registry);
@@ -38,6 +39,8 @@ public sealed class DetectorMetrics
         var setSize = f.CreateGauge("detector_firewall_set_size", "Entries in Detector's firewall set, as last read from the kernel.");
         var firewallFailures = f.CreateCounter("detector_firewall_failures_total", "Firewall commands that failed.");
         var reconcileDrift = f.CreateGauge("detector_reconcile_drift", "Differences between the ledger and the firewall at the last reconcile.");
+        var refused = f.CreateCounter("detector_bans_refused_total", "Bans of addresses that are never banned, refused (manual) or lifted (stored).");
+        var narrowed = f.CreateCounter("detector_bans_narrowed_total", "IPv6 prefix bans narrowed to the address because the prefix covered an exempt one.");
         var webhookFailures = f.CreateCounter("detector_webhook_failures_total", "Slack webhook deliveries that failed.");
         var alertsDropped = f.CreateCounter("detector_alerts_dropped_total", "Alerts dropped because the delivery queue was full.");
         var eventsSent = f.CreateCounter("detector_event_webhook_sent_total", "Events the event webhook accepted.");
@@ -65,6 +68,8 @@ public sealed class DetectorMetrics
             setSize.Set(fw.SetSize);
             firewallFailures.IncTo(fw.Failures);
             reconcileDrift.Set(fw.LastReconcileAdded + fw.LastReconcileRemoved);
+            refused.IncTo(enforcement.RefusedBans);
+            narrowed.IncTo(enforcement.NarrowedBans);
             webhookFailures.IncTo(slack.Failed);
             alertsDropped.IncTo(slack.Dropped);
             eventsSent.IncTo(webhook.Sent);

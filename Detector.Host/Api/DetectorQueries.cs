@@ -90,8 +90,9 @@ public sealed class DetectorQueries(
             Math.Round(state.Rate, 3),
             window.Requests > 0 ? Math.Round(window.Errors / (double)window.Requests, 3) : 0,
             state.LastVerdict is { } v ? new VerdictDto(v.Condition, v.Rate, v.Mean, v.Std, ApiTime.Iso(v.Second)) : null,
-            state.RecentPaths,
-            state.RecentAgents,
+            // From the log: shown on the dashboard as text, but a bidi override or line separator would still act.
+            state.RecentPaths.Select(UntrustedText.Neutralise).ToList(),
+            state.RecentAgents.Select(UntrustedText.Neutralise).ToList(),
             offender.Record is { } r
                 ? new OffenderDto(r.Offences, r.IsBanned, r.IsPermanent, ApiTime.Iso(r.BannedAt), ApiTime.Iso(r.ExpiresAt),
                     ApiTime.Iso(r.FirstSeen), ApiTime.Iso(r.LastSeen), r.LastCondition)

@@ -6,6 +6,7 @@ using Detector.Enforcement;
 using Detector.Enforcement.Persistence;
 using Detector.Hosting;
 using Detector.Ingest;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using LogLevel = Akka.Event.LogLevel;
 
@@ -28,6 +29,9 @@ public static class DetectorServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IFirewall>(sp => FirewallFactory.Create(options.Enforcement, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => sp.GetRequiredService<IFirewall>().Stats);
+        services.AddSingleton<EnforcementStats>();
+        // Tests register their own source first; the daemon reads the interfaces.
+        services.TryAddSingleton<IHostAddressSource>(InterfaceHostAddresses.Instance);
         services.AddSlackAlerts(options.Slack);
         services.AddEventWebhook(options.Webhook);
         services.AddSingleton<Detector.Alerts.ISurgeBreadthSource, Detector.Alerts.DetectionSurgeBreadth>();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Detector.Host.Api;
 using Detector.Ingest;
 using Detector.Domain;
+using Detector.Enforcement;
 using Detector.Host.DaemonClient;
 
 namespace Detector.Host.Verbs;
@@ -48,9 +49,9 @@ public static partial class BanCommands
         long? seconds = null;
         if (durationText is not null)
         {
-            if (!Durations.TryParse(durationText, out var duration) || duration < TimeSpan.FromSeconds(1))
+            if (!Durations.TryParse(durationText, out var duration) || duration < TimeSpan.FromSeconds(1) || duration > BanLadder.MaxDuration)
             {
-                error.WriteLine($"ban: --duration '{durationText}' is not a duration; use e.g. 90s, 10m, 2h, 1d or 00:10:00 (leave it out to follow the ban ladder).");
+                error.WriteLine($"ban: --duration '{durationText}' is not a duration from 1s to {BanLadder.MaxDurationText}; use e.g. 90s, 10m, 2h, 1d or 00:10:00 (leave it out to follow the ban ladder).");
                 return DaemonExitCode.Usage;
             }
             seconds = (long)duration.TotalSeconds;
@@ -71,17 +72,9 @@ public static partial class BanCommands
         return await SendAsync(api, "unban", () => api.DeleteAsync("/api/bans/" + Uri.EscapeDataString(ip.ToString()), cancellation), json, output, error);
     }
 
-    /// <summary>An address as <see cref="IpKey"/> reads it, and IPv4 written out in full: the parser's legacy forms
-    /// ("1.2.3" is 1.2.0.3, "010.0.0.1" is 8.0.0.1) are almost always typos when an operator types them.</summary>
-    public static bool TryParseAddress(string text, out IpKey ip)
-    {
-        ip = default;
-        if (!text.Contains(':') && !DottedQuad().IsMatch(text)) return false;
-        return IpKey.TryParse(text.AsSpan(), out ip);
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$")]
-    private static partial System.Text.RegularExpressions.Regex DottedQuad();
+    /// <summary>An address as an operator types it (<see cref="IpKey.TryParseStrict"/>, which the API uses too): the
+    /// legacy IPv4 forms ("1.2.3" is 1.2.0.3, "010.0.0.1" is 8.0.0.1) are almost always typos.</summary>
+    public static bool TryParseAddress(string text, out IpKey ip) => IpKey.TryParseStrict(text, out ip);
 
     private static Task<int> SendAsync(DaemonApi api, string verb, Func<Task<DaemonAnswer>> request, bool json, TextWriter output, TextWriter error) =>
         DaemonQuery.SendAsync(api, verb, request, json, output, error, answer =>

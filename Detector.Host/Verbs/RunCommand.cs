@@ -38,16 +38,22 @@ public static class RunCommand
         return command;
     }
 
-    /// <summary>Runs until cancelled or stopped; BAN, UNBAN and ALERT lines are printed to <paramref name="output"/> as they happen.</summary>
-    public static async Task<int> RunAsync(DetectorOptions options, TextWriter output, CancellationToken cancellation)
+    /// <summary>Runs until cancelled or stopped; BAN, UNBAN and ALERT lines are printed to <paramref name="output"/> as they
+    /// happen; why it cannot start goes to <paramref name="errorOutput"/> (standard error by default).</summary>
+    public static async Task<int> RunAsync(DetectorOptions options, TextWriter output, CancellationToken cancellation, TextWriter? errorOutput = null)
     {
+        errorOutput ??= Console.Error;
         var errors = options.Validate();
         if (errors.Count > 0)
         {
-            foreach (var error in errors) Console.Error.WriteLine($"configuration error: {error}");
+            foreach (var error in errors) errorOutput.WriteLine($"configuration error: {error}");
             return 2;
         }
-        Directory.CreateDirectory(options.DataDir);
+        if (DataDirectory.Check(options) is { } unwritable)
+        {
+            errorOutput.WriteLine($"cannot start: {unwritable}");
+            return DataDirectory.CannotWriteExitCode;
+        }
         await using var app = BuildApp(options, DaemonComposition(options));
         await app.StartAsync(cancellation);
         ConsoleAuditPrinter.Attach(app.Services.GetRequiredService<ActorSystem>(), output);
@@ -70,6 +76,8 @@ public static class RunCommand
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         builder.WebHost.UseUrls(options.Http.Url);
+        // No endpoint takes more than a small JSON body; the mutating ones set a tighter limit of their own.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
         builder.Services.AddSerilog();
         builder.Services.AddDetector(options, composition);
         builder.Services.AddDetectorApi(ApiToken.From(options.Api));

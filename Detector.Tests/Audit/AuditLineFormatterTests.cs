@@ -68,6 +68,18 @@ public class AuditLineFormatterTests
             "allowlisted", new AnomalyAllowlisted(T, new IpVerdict(Ip, T - 1, "ip_rate>5.0x_mean", 55.55, 11.2, 6.1), "trusted_proxy"),
             "[2026-04-29T14:24:29Z] ALLOWLISTED 203.0.113.9 | ip_rate>5.0x_mean | 55.5 req/s | mean=11.2 std=6.1 | trusted_proxy"
         },
+        {
+            "refused, stored", new BanRefused(T, IpKey.Parse("0.0.0.0"), BanSource.Ledger, "unspecified"),
+            "[2026-04-29T14:24:29Z] BAN_REFUSED 0.0.0.0 | ledger | 0.0 req/s | - | unspecified"
+        },
+        {
+            "refused, manual", new BanRefused(T, Ip, BanSource.Manual, "allowlist=203.0.113.0/24"),
+            "[2026-04-29T14:24:29Z] BAN_REFUSED 203.0.113.9 | manual | 0.0 req/s | - | allowlist=203.0.113.0/24"
+        },
+        {
+            "narrowed", new BanNarrowed(T, IpKey.Parse("2001:db8:0:1::66"), "2001:db8:0:1::/64", "host_address"),
+            "[2026-04-29T14:24:29Z] BAN_NARROWED 2001:db8:0:1::66 | prefix=2001:db8:0:1::/64 | 0.0 req/s | - | host_address"
+        },
     };
 
     [Theory]

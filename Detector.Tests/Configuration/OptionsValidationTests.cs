@@ -22,6 +22,17 @@ public sealed class OptionsValidationTests
         Assert.Equal(["Detector:Slack:QueueCapacity must be at least 1."], new SlackOptions { QueueCapacity = 0 }.Validate());
         var ladder = Assert.Single(new EnforcementOptions { Ladder = ["permanent", "10m"] }.Validate());
         Assert.StartsWith("Detector:Enforcement:Ladder: Ban ladder step 1 is 'permanent'", ladder);
+        Assert.Equal(["Detector:Api:AllowedHosts:1 'bad host!' is not a host name or address."],
+            new ApiOptions { AllowedHosts = ["detector.internal", "bad host!", "[::1]", "10.0.0.5"] }.Validate());
+    }
+
+    [Fact]
+    public void A_ladder_step_beyond_ten_years_is_refused_in_favour_of_permanent()
+    {
+        var error = Assert.Single(new EnforcementOptions { Ladder = ["10m", "3651d", "permanent"] }.Validate());
+
+        Assert.Equal("Detector:Enforcement:Ladder: Ban ladder step 2 ('3651d') is longer than 3650d (10 years); use permanent.", error);
+        Assert.Empty(new EnforcementOptions { Ladder = ["10m", "3650d", "permanent"] }.Validate());
     }
 
     [Fact]

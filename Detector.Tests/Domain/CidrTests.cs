@@ -23,6 +23,16 @@ public sealed class CidrTests
     public void Block_contains_exactly_its_addresses(string block, string address, bool contained) =>
         Assert.Equal(contained, Cidr.Parse(block).Contains(IpKey.Parse(address)));
 
+    [Theory]
+    [InlineData("2001:db8::/32", "2001:db8:5::/48", true)]
+    [InlineData("2001:db8:5::/48", "2001:db8::/32", true)]
+    [InlineData("2001:db8:5::/48", "2001:db8:6::/48", false)]
+    [InlineData("10.0.0.0/8", "10.1.0.0/16", true)]
+    [InlineData("10.0.0.0/8", "11.0.0.0/8", false)]
+    [InlineData("::/64", "::1", true)]
+    public void Blocks_overlap_when_one_contains_the_other(string a, string b, bool overlap) =>
+        Assert.Equal(overlap, Cidr.Parse(a).Overlaps(Cidr.Parse(b)));
+
     [Fact]
     public void IPv4_block_matches_an_IPv4_mapped_client_and_a_mapped_block_matches_IPv4()
     {

@@ -1,4 +1,5 @@
 using Detector.Enforcement;
+using Detector.Enforcement.Firewall;
 using Detector.Ingest;
 using Detector.Domain;
 
@@ -25,6 +26,15 @@ public sealed class BanExemptionsTests
     [InlineData("2001:db8:aa:1::5", "allowlist=2001:db8:aa::/48")]
     [InlineData("192.0.2.10", "trusted_proxy=192.0.2.10/32")]
     [InlineData("fd00::10", "trusted_proxy=fd00::10/128")]
+    [InlineData("0.0.0.0", "unspecified")]
+    [InlineData("0.1.2.3", "unspecified")]
+    [InlineData("::", "unspecified")]
+    [InlineData("::ffff:0.0.0.0", "unspecified")]
+    [InlineData("255.255.255.255", "broadcast")]
+    [InlineData("224.0.0.1", "multicast")]
+    [InlineData("239.255.255.250", "multicast")]
+    [InlineData("ff02::1", "multicast")]
+    [InlineData("ff0e::fb", "multicast")]
     public void Never_banned(string ip, string reason) => Assert.Equal(reason, Reason(ip));
 
     [Theory]
@@ -34,6 +44,66 @@ public sealed class BanExemptionsTests
     [InlineData("2001:db8:ab::1")]
     [InlineData("::2")]
     public void Anyone_else_may_be_banned(string ip) => Assert.Null(Reason(ip));
+
+    private static BanTargetChoice Target(string ip, int prefix = 64) => Exemptions.TargetFor(IpKey.Parse(ip), prefix);
+
+    [Fact]
+    public void A_prefix_ban_covering_nothing_exempt_blocks_the_prefix()
+    {
+        var choice = Target("2001:db8:1:2::77");
+
+        Assert.Equal((BanTarget.For(IpKey.Parse("2001:db8:1:2::"), 64), (BanExemption?)null, (BanExemption?)null),
+            (choice.Target, choice.Refused, choice.NarrowedBecause));
+    }
+
+    [Theory]
+    [InlineData("2001:db8:ff::66", "host_address")]              // the host's own /64
+    [InlineData("fd00::66", "trusted_proxy=fd00::10/128")]         // the proxy's /64
+    [InlineData("::2", "loopback")]                                // ::/64 holds ::1
+    public void A_prefix_ban_covering_an_exempt_address_falls_back_to_the_address(string ip, string reason)
+    {
+        var choice = Target(ip);
+
+        Assert.Equal(BanTarget.For(IpKey.Parse(ip)), choice.Target);
+        Assert.Equal(reason, choice.NarrowedBecause?.AuditReason);
+        Assert.Equal(BanTarget.For(IpKey.Parse(ip), 64), choice.WiderPrefix);
+        Assert.Null(choice.Refused);
+    }
+
+    [Fact]
+    public void A_prefix_ban_inside_a_wider_allowlisted_block_is_refused_not_narrowed() =>
+        Assert.Equal("allowlist=2001:db8:aa::/48", Target("2001:db8:aa:1::5").Refused?.AuditReason);
+
+    [Fact]
+    public void A_prefix_that_contains_a_smaller_allowlisted_block_is_narrowed()
+    {
+        var exemptions = BanExemptions.FromOptions(["2001:db8:5:6::8/126"], [], []);
+
+        var choice = exemptions.TargetFor(IpKey.Parse("2001:db8:5:6::1:1"), 64);
+
+        Assert.Equal(("allowlist=2001:db8:5:6::8/126", BanTarget.For(IpKey.Parse("2001:db8:5:6::1:1"))),
+            (choice.NarrowedBecause?.AuditReason, choice.Target));
+    }
+
+    [Theory]
+    [InlineData("203.0.113.9", 64)]
+    [InlineData("2001:db8:1:2::77", 128)]
+    public void IPv4_and_full_length_IPv6_bans_block_the_address(string ip, int prefix)
+    {
+        var choice = Target(ip, prefix);
+
+        Assert.Equal((BanTarget.For(IpKey.Parse(ip)), (BanExemption?)null), (choice.Target, choice.NarrowedBecause));
+    }
+
+    [Fact]
+    public void Fresh_host_addresses_replace_the_old_ones_and_keep_the_lists()
+    {
+        var fresh = Exemptions.WithHostAddresses([IpKey.Parse("203.0.113.251")]);
+
+        Assert.Equal("host_address", fresh.Find(IpKey.Parse("203.0.113.251"))?.AuditReason);
+        Assert.Null(fresh.Find(IpKey.Parse("203.0.113.250")));
+        Assert.Equal("allowlist=198.51.100.0/24", fresh.Find(IpKey.Parse("198.51.100.77"))?.AuditReason);
+    }
 
     [Fact]
     public void Host_addresses_include_loopback_interfaces_of_this_machine()

@@ -72,14 +72,37 @@ public sealed class EnforcementSafetySpecs
     [InlineData("192.0.2.9", "192.0.2.9 is not banned: it is in Detector:Allowlist (192.0.2.0/24).")]
     [InlineData("2001:db8:aa::1", "2001:db8:aa::1 is not banned: it is in Detector:Allowlist (2001:db8:aa::/48).")]
     [InlineData("10.0.0.2", "10.0.0.2 is not banned: it is a trusted proxy (Detector:TrustedProxies 10.0.0.2/32).")]
-    public async Task Manual_ban_of_an_exempt_address_is_refused_with_the_reason(string ip, string message)
+    [InlineData("0.0.0.0", "0.0.0.0 is not banned: it is the unspecified address (0.0.0.0/8), never a client's.")]
+    [InlineData("::", ":: is not banned: it is the unspecified address (::), never a client's.")]
+    [InlineData("255.255.255.255", "255.255.255.255 is not banned: it is the broadcast address, never a client's.")]
+    [InlineData("224.0.0.1", "224.0.0.1 is not banned: it is a multicast address, never a client's.")]
+    [InlineData("ff02::1", "ff02::1 is not banned: it is a multicast address, never a client's.")]
+    public async Task Manual_ban_of_an_exempt_address_is_refused_with_the_reason_and_audited(string ip, string message)
     {
         await using var harness = await PipelineHarness.StartAsync(Options());
 
         var result = await harness.Enforcement.Ask<ManualActionResult>(new BanManually(IpKey.Parse(ip), null, Start), AskTimeout);
 
-        Assert.Equal(new ManualActionResult(false, message), result);
+        Assert.Equal(new ManualActionResult(false, message, Refused: true), result);
         Assert.Null((await harness.Enforcement.Ask<OffenderInfo>(new GetOffender(IpKey.Parse(ip)), AskTimeout)).Record);
+        Assert.Empty(harness.Firewall.Calls);
+        var refused = Assert.Single(await harness.AuditEventsAsync(), e => e.Action == AuditAction.BanRefused);
+        Assert.Equal((ip, "manual", Start), (refused.Subject, refused.Condition, refused.At));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(3650 * 86400 + 1)]
+    public async Task Manual_ban_outside_the_duration_bounds_is_refused(long seconds)
+    {
+        await using var harness = await PipelineHarness.StartAsync(Options());
+
+        var result = await harness.Enforcement.Ask<ManualActionResult>(
+            new BanManually(IpKey.Parse("203.0.113.9"), TimeSpan.FromSeconds(seconds), Start), AskTimeout);
+
+        Assert.Equal((false, true), (result.Changed, result.Refused));
+        Assert.Contains("3650d", result.Message);
         Assert.Empty(harness.Firewall.Calls);
     }
 

@@ -330,4 +330,43 @@ public class OffenderLedgerTests
         }
         Assert.True(forgottenSeen);
     }
+
+    [Fact]
+    public void Exempt_bans_are_lifted_with_their_history_kept()
+    {
+        var ledger = NewLedger();
+        var exempt = IpKey.Parse("0.0.0.0");
+        ledger.Apply(new IpBanned(exempt, T0, 1, T0 + 600, "ip_zscore>3.0", 1, 1, 1));
+        Ban(ledger, Ip, T0);
+
+        var events = ledger.DecideLiftExempt(T0 + 5, ip => ip == exempt);
+        ledger.Apply(events);
+
+        Assert.Equal([new IpUnbanned(exempt, T0 + 5, OffenderLedger.ExemptReason)], events);
+        Assert.False(ledger.IsBanned(exempt));
+        Assert.Equal(1, ledger.Offenders[exempt].Offences);
+        Assert.True(ledger.IsBanned(Ip));
+    }
+
+    [Fact]
+    public void A_stored_expiry_beyond_year_9999_is_read_as_permanent()
+    {
+        var ledger = NewLedger();
+        ledger.Apply(new IpBanned(Ip, T0, 1, T0 + 922_337_203_685, "manual", 0, 0, 0));
+        var restored = OffenderLedger.Restore(BanLadder.Default, Month, new OffenderLedgerSnapshot(
+            [new OffenderSnapshotEntry("198.51.100.1", 1, T0, T0, T0, long.MaxValue, "manual")]));
+
+        Assert.True(ledger.Offenders[Ip].IsPermanent);
+        Assert.True(restored.Offenders[IpKey.Parse("198.51.100.1")].IsPermanent);
+        Assert.Empty(ledger.DecideExpiries(long.MaxValue / 2));
+    }
+
+    [Fact]
+    public void A_manual_ban_beyond_ten_years_is_refused_by_the_ledger_too()
+    {
+        var ledger = NewLedger();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => ledger.DecideManualBan(Ip, T0, TimeSpan.FromDays(3651)));
+        Assert.Single(ledger.DecideManualBan(Ip, T0, TimeSpan.FromDays(3650)));
+    }
 }

@@ -34,6 +34,15 @@ public sealed class PipelineHarness : IAsyncDisposable
     public IActorRef Audit { get; }
     public IActorRef Enforcement { get; }
 
+    /// <summary>The enforcement actor's firewall child (tests send it <see cref="ReconcileFirewall"/>). Asked until found:
+    /// the enforcement actor creates it in its constructor, which may not have run yet.</summary>
+    public Task<IActorRef> FirewallActorAsync() =>
+        Eventually.UntilAsync(async () =>
+        {
+            var identity = await System.ActorSelection(Enforcement.Path.Child("firewall")).Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10));
+            return identity.Subject;
+        }, TimeSpan.FromSeconds(30), "the firewall actor");
+
     private PipelineHarness(IHost host, DetectorOptions options, RecordingFirewall firewall, EventClockSetup clock)
     {
         _host = host;
@@ -53,13 +62,15 @@ public sealed class PipelineHarness : IAsyncDisposable
     /// <param name="firewall">The firewall enforcement applies through; a recording one (which counts as
     /// enforcing) by default.</param>
     /// <param name="clock">Replay time by default; live mode with a wall clock the test sets.</param>
+    /// <param name="hostAddresses">This host's addresses as enforcement reads them; the machine's interfaces by default.</param>
     public static async Task<PipelineHarness> StartAsync(DetectorOptions? options = null, LedgerPersistence? ledger = null, IFirewall? firewall = null,
-        EventClockSetup? clock = null)
+        EventClockSetup? clock = null, IHostAddressSource? hostAddresses = null)
     {
         options ??= new DetectorOptions();
         var recording = new RecordingFirewall();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(firewall ?? recording);
+        builder.Services.AddSingleton(hostAddresses ?? InterfaceHostAddresses.Instance);
         builder.Services.AddAkka("harness", akka => akka
             .WithAudit(null)
             .WithIpWindows(options.Detection, IpWindowHosting.Local)

@@ -9,27 +9,26 @@ namespace Detector.Tests.Support;
 /// <summary>Records what enforcement asked of the firewall, in order. Reconciles are counted apart.</summary>
 public sealed class RecordingFirewall : IFirewall
 {
-    public ConcurrentQueue<(string Action, IpKey Ip, TimeSpan? Duration)> Calls { get; } = new();
+    /// <summary>Ip is the target's network: the address itself for a host target.</summary>
+    public ConcurrentQueue<(string Action, IpKey Ip, TimeSpan? Duration, BanTarget Target)> Calls { get; } = new();
 
     public ConcurrentQueue<IReadOnlyCollection<DesiredBan>> Reconciles { get; } = new();
 
     public string Name => "recording";
 
-    public int Ipv6PrefixLength => 128;
-
     public FirewallStats Stats { get; } = new("recording");
 
     public Task PrepareAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public Task BanAsync(IpKey ip, TimeSpan? duration, CancellationToken cancellationToken = default)
+    public Task BanAsync(BanTarget target, TimeSpan? duration, CancellationToken cancellationToken = default)
     {
-        Calls.Enqueue(("ban", ip, duration));
+        Calls.Enqueue(("ban", target.Network, duration, target));
         return Task.CompletedTask;
     }
 
-    public Task UnbanAsync(IpKey ip, CancellationToken cancellationToken = default)
+    public Task UnbanAsync(BanTarget target, CancellationToken cancellationToken = default)
     {
-        Calls.Enqueue(("unban", ip, null));
+        Calls.Enqueue(("unban", target.Network, null, target));
         return Task.CompletedTask;
     }
 

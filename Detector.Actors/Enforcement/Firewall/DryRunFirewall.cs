@@ -14,22 +14,20 @@ public sealed class DryRunFirewall(ILogger<DryRunFirewall> logger, FirewallSetti
     private readonly Lock _gate = new();
 
     public string Name => FirewallBackend.DryRun.Name();
-    public int Ipv6PrefixLength => _settings.Ipv6PrefixLength;
     public FirewallStats Stats { get; } = new(FirewallBackend.DryRun.Name());
 
     public Task PrepareAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public Task BanAsync(IpKey ip, TimeSpan? duration, CancellationToken cancellationToken = default)
+    public Task BanAsync(BanTarget target, TimeSpan? duration, CancellationToken cancellationToken = default)
     {
-        var entry = new TargetEntry(BanTarget.For(ip, _settings.Ipv6PrefixLength), Reconciliation.KernelTimeout(duration));
+        var entry = new TargetEntry(target, Reconciliation.KernelTimeout(duration));
         lock (_gate) _set[entry.Target] = entry.TimeoutSeconds;
         logger.LogInformation("dry-run: would run {Command}", IpsetFirewall.Add(entry));
         return Task.CompletedTask;
     }
 
-    public Task UnbanAsync(IpKey ip, CancellationToken cancellationToken = default)
+    public Task UnbanAsync(BanTarget target, CancellationToken cancellationToken = default)
     {
-        var target = BanTarget.For(ip, _settings.Ipv6PrefixLength);
         lock (_gate) _set.Remove(target);
         logger.LogInformation("dry-run: would run {Command}", IpsetFirewall.Delete(target));
         return Task.CompletedTask;
@@ -42,7 +40,7 @@ public sealed class DryRunFirewall(ILogger<DryRunFirewall> logger, FirewallSetti
 
     public Task<ReconcileResult> ReconcileAsync(IReadOnlyCollection<DesiredBan> desired, long now, CancellationToken cancellationToken = default)
     {
-        var wanted = Reconciliation.DesiredTargets(desired, now, _settings.Ipv6PrefixLength);
+        var wanted = Reconciliation.DesiredTargets(desired, now);
         lock (_gate)
         {
             var diff = Reconciliation.Diff(wanted, _set.Keys.ToHashSet());

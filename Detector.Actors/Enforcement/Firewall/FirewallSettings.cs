@@ -16,6 +16,8 @@ public sealed record FirewallSettings
 
     public static readonly FirewallSettings Default = new();
 
+    /// <summary><c>Enforcement:Ipv6PrefixLength</c>: below 128 the IPv6 set is made to hold networks (ipset hash:net,
+    /// nftables interval). Which target each ban gets is enforcement's choice (<see cref="BanExemptions.TargetFor"/>).</summary>
     public int Ipv6PrefixLength { get; init; } = 128;
 
     /// <summary>Hook DOCKER-USER as well as INPUT when Docker created it (ipset and iptables backends). Off is the

@@ -25,7 +25,6 @@ public sealed class IpsetFirewall : IFirewall
     }
 
     public string Name => FirewallBackend.Ipset.Name();
-    public int Ipv6PrefixLength => _settings.Ipv6PrefixLength;
     public FirewallStats Stats { get; } = new(FirewallBackend.Ipset.Name());
 
     public static string SetFor(bool v6) => v6 ? FirewallSettings.Ipv6Set : FirewallSettings.Ipv4Set;
@@ -68,11 +67,11 @@ public sealed class IpsetFirewall : IFirewall
         if (failures is not null) throw failures[0];
     }
 
-    public Task BanAsync(IpKey ip, TimeSpan? duration, CancellationToken cancellationToken = default) =>
-        _executor.RunAsync(Add(new TargetEntry(BanTarget.For(ip, _settings.Ipv6PrefixLength), Reconciliation.KernelTimeout(duration))), cancellationToken);
+    public Task BanAsync(BanTarget target, TimeSpan? duration, CancellationToken cancellationToken = default) =>
+        _executor.RunAsync(Add(new TargetEntry(target, Reconciliation.KernelTimeout(duration))), cancellationToken);
 
-    public Task UnbanAsync(IpKey ip, CancellationToken cancellationToken = default) =>
-        _executor.RunAsync(Delete(BanTarget.For(ip, _settings.Ipv6PrefixLength)), cancellationToken);
+    public Task UnbanAsync(BanTarget target, CancellationToken cancellationToken = default) =>
+        _executor.RunAsync(Delete(target), cancellationToken);
 
     public async Task<IReadOnlyList<BanTarget>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -100,8 +99,21 @@ public sealed class IpsetFirewall : IFirewall
     {
         await PrepareAsync(cancellationToken);
         var actual = await ListAsync(cancellationToken);
-        var diff = Reconciliation.Diff(Reconciliation.DesiredTargets(desired, now, _settings.Ipv6PrefixLength), actual);
-        if (!diff.IsEmpty) await _executor.RunAsync(Restore(diff), cancellationToken);
+        var diff = Reconciliation.Diff(Reconciliation.DesiredTargets(desired, now), actual);
+        if (!diff.IsEmpty)
+        {
+            try
+            {
+                await _executor.RunAsync(Restore(diff), cancellationToken);
+            }
+            catch (FirewallCommandException)
+            {
+                // ipset restore stops at the first line it refuses: one entry must not keep the others out.
+                return await Reconciliation.ApplyOneByOneAsync(diff, actual.Count,
+                    target => _executor.RunAsync(Delete(target), cancellationToken),
+                    entry => _executor.RunAsync(Add(entry), cancellationToken));
+            }
+        }
         return new ReconcileResult(diff.ToAdd.Count, diff.ToRemove.Count, actual.Count + diff.ToAdd.Count - diff.ToRemove.Count);
     }
 

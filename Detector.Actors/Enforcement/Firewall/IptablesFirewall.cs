@@ -16,7 +16,6 @@ public sealed class IptablesFirewall(CommandExecutor executor, IptablesTools too
     private readonly IptablesHooks _hooks = new(executor, tools, (settings ?? FirewallSettings.Default).HookDockerUser);
 
     public string Name => FirewallBackend.Iptables.Name();
-    public int Ipv6PrefixLength => _settings.Ipv6PrefixLength;
     public FirewallStats Stats { get; } = new(FirewallBackend.Iptables.Name());
 
     public static IReadOnlyList<string> DropRule(BanTarget target) =>
@@ -24,16 +23,14 @@ public sealed class IptablesFirewall(CommandExecutor executor, IptablesTools too
 
     public Task PrepareAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public async Task BanAsync(IpKey ip, TimeSpan? duration, CancellationToken cancellationToken = default)
+    public async Task BanAsync(BanTarget target, TimeSpan? duration, CancellationToken cancellationToken = default)
     {
-        var target = BanTarget.For(ip, _settings.Ipv6PrefixLength);
         foreach (var chain in await _hooks.ChainsAsync(!target.IsV4, cancellationToken))
             await _hooks.EnsureAsync(!target.IsV4, chain, DropRule(target), cancellationToken);
     }
 
-    public async Task UnbanAsync(IpKey ip, CancellationToken cancellationToken = default)
+    public async Task UnbanAsync(BanTarget target, CancellationToken cancellationToken = default)
     {
-        var target = BanTarget.For(ip, _settings.Ipv6PrefixLength);
         foreach (var chain in await _hooks.ChainsAsync(!target.IsV4, cancellationToken))
             await _hooks.RemoveAsync(!target.IsV4, chain, DropRule(target), cancellationToken);
     }
@@ -72,7 +69,7 @@ public sealed class IptablesFirewall(CommandExecutor executor, IptablesTools too
 
     public async Task<ReconcileResult> ReconcileAsync(IReadOnlyCollection<DesiredBan> desired, long now, CancellationToken cancellationToken = default)
     {
-        var wanted = Reconciliation.DesiredTargets(desired, now, _settings.Ipv6PrefixLength);
+        var wanted = Reconciliation.DesiredTargets(desired, now);
         int added = 0, removed = 0, size = 0;
         foreach (var v6 in new[] { false, true })
         {

@@ -18,7 +18,6 @@ public sealed class NftablesFirewall(CommandExecutor executor, FirewallSettings?
     private readonly FirewallSettings _settings = settings ?? FirewallSettings.Default;
 
     public string Name => FirewallBackend.Nftables.Name();
-    public int Ipv6PrefixLength => _settings.Ipv6PrefixLength;
     public FirewallStats Stats { get; } = new(FirewallBackend.Nftables.Name());
 
     public static string SetFor(bool v6) => v6 ? FirewallSettings.NftIpv6Set : FirewallSettings.NftIpv4Set;
@@ -59,11 +58,11 @@ public sealed class NftablesFirewall(CommandExecutor executor, FirewallSettings?
     /// <summary>Add-then-delete in one transaction: removing an element that already vanished is no error.</summary>
     public static FirewallCommand Delete(BanTarget target) => Script(Elements("add", [target]) + Elements("delete", [target]));
 
-    public Task BanAsync(IpKey ip, TimeSpan? duration, CancellationToken cancellationToken = default) =>
-        executor.RunAsync(Add(new TargetEntry(BanTarget.For(ip, _settings.Ipv6PrefixLength), Reconciliation.KernelTimeout(duration))), cancellationToken);
+    public Task BanAsync(BanTarget target, TimeSpan? duration, CancellationToken cancellationToken = default) =>
+        executor.RunAsync(Add(new TargetEntry(target, Reconciliation.KernelTimeout(duration))), cancellationToken);
 
-    public Task UnbanAsync(IpKey ip, CancellationToken cancellationToken = default) =>
-        executor.RunAsync(Delete(BanTarget.For(ip, _settings.Ipv6PrefixLength)), cancellationToken);
+    public Task UnbanAsync(BanTarget target, CancellationToken cancellationToken = default) =>
+        executor.RunAsync(Delete(target), cancellationToken);
 
     public async Task<IReadOnlyList<BanTarget>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -111,8 +110,21 @@ public sealed class NftablesFirewall(CommandExecutor executor, FirewallSettings?
     {
         await PrepareAsync(cancellationToken);
         var actual = await ListAsync(cancellationToken);
-        var diff = Reconciliation.Diff(Reconciliation.DesiredTargets(desired, now, _settings.Ipv6PrefixLength), actual);
-        if (!diff.IsEmpty) await executor.RunAsync(Script(ReconcileScript(diff, _settings.BatchSize)), cancellationToken);
+        var diff = Reconciliation.Diff(Reconciliation.DesiredTargets(desired, now), actual);
+        if (!diff.IsEmpty)
+        {
+            try
+            {
+                await executor.RunAsync(Script(ReconcileScript(diff, _settings.BatchSize)), cancellationToken);
+            }
+            catch (FirewallCommandException)
+            {
+                // nft -f refuses the whole transaction for one bad element: one entry must not keep the others out.
+                return await Reconciliation.ApplyOneByOneAsync(diff, actual.Count,
+                    target => executor.RunAsync(Delete(target), cancellationToken),
+                    entry => executor.RunAsync(Add(entry), cancellationToken));
+            }
+        }
         return new ReconcileResult(diff.ToAdd.Count, diff.ToRemove.Count, actual.Count + diff.ToAdd.Count - diff.ToRemove.Count);
     }
 

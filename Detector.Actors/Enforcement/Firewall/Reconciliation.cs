@@ -3,11 +3,12 @@ using Detector.Domain;
 
 namespace Detector.Enforcement.Firewall;
 
-/// <summary>A ban the ledger wants in the kernel. ExpiresAt: event-time Unix seconds, null = permanent.</summary>
-public sealed record DesiredBan(IpKey Ip, long? ExpiresAt)
+/// <summary>A ban the ledger wants in the kernel: the banned IP and what the kernel blocks for it (the address, or
+/// its IPv6 prefix). ExpiresAt: event-time Unix seconds, null = permanent.</summary>
+public sealed record DesiredBan(IpKey Ip, long? ExpiresAt, BanTarget Target)
 {
-    public static IReadOnlyList<DesiredBan> From(IEnumerable<OffenderRecord> activeBans) =>
-        activeBans.Where(r => r.IsBanned).Select(r => new DesiredBan(r.Ip, r.ExpiresAt)).ToList();
+    /// <summary>A ban of the address alone.</summary>
+    public DesiredBan(IpKey ip, long? expiresAt) : this(ip, expiresAt, BanTarget.For(ip)) { }
 }
 
 /// <summary>A kernel entry to write: the target and its kernel timeout in seconds (null = no timeout).</summary>
@@ -23,7 +24,16 @@ public sealed record ReconcileDiff(IReadOnlyList<TargetEntry> ToAdd, IReadOnlyLi
 }
 
 /// <summary>What a reconcile did: entries added and removed, and how many entries Detector's own set/chain holds now.</summary>
-public sealed record ReconcileResult(int Added, int Removed, int Size);
+public sealed record ReconcileResult(int Added, int Removed, int Size)
+{
+    /// <summary>Entries the kernel refused when they were applied one by one after the bulk apply failed; every other
+    /// entry was applied. Empty (the same instance) when nothing was refused.</summary>
+    public IReadOnlyList<RejectedTarget> Rejected { get; init; } = Array.Empty<RejectedTarget>();
+}
+
+/// <summary>A kernel entry the backend refused during a reconcile (<paramref name="Adding"/>: it was to be added, else
+/// removed), with the command's error.</summary>
+public sealed record RejectedTarget(BanTarget Target, bool Adding, string Reason);
 
 /// <summary>The pure part of reconcile: desired bans at a time against what the kernel holds.</summary>
 public static class Reconciliation
@@ -33,14 +43,14 @@ public static class Reconciliation
 
     /// <summary>Active bans at <paramref name="now"/> grouped into kernel targets. A target's timeout is its longest
     /// remaining ban (permanent wins); bans already expired are not desired, whatever the ledger has yet to process.</summary>
-    public static IReadOnlyDictionary<BanTarget, long?> DesiredTargets(IEnumerable<DesiredBan> desired, long now, int ipv6PrefixLength)
+    public static IReadOnlyDictionary<BanTarget, long?> DesiredTargets(IEnumerable<DesiredBan> desired, long now)
     {
         var targets = new Dictionary<BanTarget, long?>();
         foreach (var ban in desired)
         {
             long? remaining = ban.ExpiresAt is { } expiresAt ? expiresAt - now : null;
             if (remaining <= 0) continue;
-            var target = BanTarget.For(ban.Ip, ipv6PrefixLength);
+            var target = ban.Target;
             if (targets.TryGetValue(target, out var existing))
                 targets[target] = existing is null || remaining is null ? null : Math.Max(existing.Value, remaining.Value);
             else targets[target] = remaining;
@@ -57,6 +67,30 @@ public static class Reconciliation
             .ToList();
         var toRemove = present.Where(t => !desired.ContainsKey(t)).Order().ToList();
         return toAdd.Count == 0 && toRemove.Count == 0 ? ReconcileDiff.Empty : new ReconcileDiff(toAdd, toRemove);
+    }
+
+    /// <summary>
+    /// The fallback when a bulk apply failed: <c>ipset restore</c> stops at the first line it refuses and <c>nft -f</c>
+    /// refuses the whole transaction, so one bad entry would otherwise keep every other ban out of the kernel. Applies
+    /// each removal and addition on its own and reports the ones refused.
+    /// </summary>
+    /// <param name="sizeBefore">Entries the set held before the reconcile.</param>
+    public static async Task<ReconcileResult> ApplyOneByOneAsync(
+        ReconcileDiff diff, int sizeBefore, Func<BanTarget, Task> remove, Func<TargetEntry, Task> add)
+    {
+        var rejected = new List<RejectedTarget>();
+        int removed = 0, added = 0;
+        foreach (var target in diff.ToRemove)
+        {
+            try { await remove(target); removed++; }
+            catch (FirewallCommandException e) { rejected.Add(new RejectedTarget(target, Adding: false, e.Message)); }
+        }
+        foreach (var entry in diff.ToAdd)
+        {
+            try { await add(entry); added++; }
+            catch (FirewallCommandException e) { rejected.Add(new RejectedTarget(entry.Target, Adding: true, e.Message)); }
+        }
+        return new ReconcileResult(added, removed, sizeBefore + added - removed) { Rejected = rejected };
     }
 
     /// <summary>Seconds for a kernel timeout: at least 1, at most what ipset accepts; null stays permanent.</summary>

@@ -29,8 +29,7 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
         new(new CommandExecutor(runner, new RetryPolicy(3, TimeSpan.Zero, TimeSpan.Zero), delay: (_, _) => Task.CompletedTask),
             IptablesTools.Plain, new FirewallSettings { Ipv6PrefixLength = ipv6Prefix });
 
-    private static OffenderRecord Banned(string ip, long? expiresAt) =>
-        new(IpKey.Parse(ip), 1, T0, T0, T0, expiresAt, "ip_zscore>3.0");
+    private static DesiredBan Banned(string ip, long? expiresAt) => new(IpKey.Parse(ip), expiresAt);
 
     [Fact]
     public void A_ban_that_keeps_failing_is_audited_as_BAN_FAILED_and_counted()
@@ -39,7 +38,7 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
         var firewall = Ipset(runner);
         var (actor, _, audit) = Start(firewall);
 
-        actor.Tell(new FirewallBan(Ip, TimeSpan.FromMinutes(10), T0));
+        actor.Tell(new FirewallBan(Ip, BanTarget.For(Ip), TimeSpan.FromMinutes(10), T0));
 
         var failed = audit.ExpectMsg<FirewallFailed>();
         Assert.Equal((FirewallOperation.Ban, Ip, 600L), (failed.Operation, failed.Ip, failed.BanDurationSeconds));
@@ -60,7 +59,7 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
     {
         var (actor, _, audit) = Start(Ipset(RecordingProcessRunner.Failing("ipset del", 2, "timeout | pipe")));
 
-        actor.Tell(new FirewallUnban(Ip, T0 + 600));
+        actor.Tell(new FirewallUnban(Ip, BanTarget.For(Ip), T0 + 600));
 
         var line = AuditEvent.Of(audit.ExpectMsg<FirewallFailed>());
         Assert.Equal("[2026-04-29T14:34:29Z] UNBAN_FAILED 203.0.113.9 | ipset del detector-v4 203.0.113.9 -exist exit 2: timeout / pipe | 0.0 req/s | - | -",
@@ -73,11 +72,11 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
         var firewall = Ipset(new RecordingProcessRunner());
         var (actor, ledger, audit) = Start(firewall);
 
-        actor.Tell(new FirewallBan(Ip, null, T0));
-        actor.Tell(new FirewallUnban(Ip, T0 + 1));
+        actor.Tell(new FirewallBan(Ip, BanTarget.For(Ip), null, T0));
+        actor.Tell(new FirewallUnban(Ip, BanTarget.For(Ip), T0 + 1));
         actor.Tell(ReconcileFirewall.Instance);
-        ledger.ExpectMsg<GetBans>();
-        ledger.Reply(new BansSnapshot([], T0 + 1));
+        ledger.ExpectMsg<GetDesiredBans>();
+        ledger.Reply(new DesiredBans([], T0 + 1));
         ExpectMsg<FirewallReconciled>();
 
         audit.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
@@ -96,8 +95,8 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
         var (actor, ledger, _) = Start(firewall);
 
         actor.Tell(ReconcileFirewall.Instance);
-        ledger.ExpectMsg<GetBans>();
-        ledger.Reply(new BansSnapshot([Banned("192.0.2.1", T0 + 600), Banned("192.0.2.2", null)], T0 + 100));
+        ledger.ExpectMsg<GetDesiredBans>();
+        ledger.Reply(new DesiredBans([Banned("192.0.2.1", T0 + 600), Banned("192.0.2.2", null)], T0 + 100));
 
         Assert.Equal(new FirewallReconciled(Added: 2, Removed: 1, Size: 2), ExpectMsg<FirewallReconciled>());
         var restore = Assert.Single(runner.Commands, c => c.Args.FirstOrDefault() == "restore");
@@ -110,25 +109,56 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
     public void A_failed_reconcile_is_audited_and_the_next_one_applies_again()
     {
         var failing = true;
-        var runner = new RecordingProcessRunner(c => failing && c.Args.FirstOrDefault() == "restore" ? new ProcessResult(1, "", "ipset v7.17: Error in line 1") : null);
+        // Reading the set fails (a refused entry alone no longer fails a reconcile: see the test above).
+        var runner = new RecordingProcessRunner(c => failing && c.Args.FirstOrDefault() == "save" ? new ProcessResult(1, "", "ipset v7.17: Kernel error received: Operation not permitted") : null);
         var (actor, ledger, audit) = Start(Ipset(runner));
-        var snapshot = new BansSnapshot([Banned("192.0.2.1", null)], T0);
+        var snapshot = new DesiredBans([Banned("192.0.2.1", null)], T0);
 
         actor.Tell(ReconcileFirewall.Instance);
-        ledger.ExpectMsg<GetBans>();
+        ledger.ExpectMsg<GetDesiredBans>();
         ledger.Reply(snapshot);
         ExpectMsg<FirewallReconcileFailed>();
         var failed = audit.ExpectMsg<FirewallFailed>();
         Assert.Equal((FirewallOperation.Reconcile, (IpKey?)null), (failed.Operation, failed.Ip));
         var line = AuditEvent.Of(failed);
         Assert.Equal(("RECONCILE_FAILED", "-", T0), (line.Action, line.Subject, line.At));
-        Assert.StartsWith("ipset restore -exist <1 lines> exit 1: ipset v7.17: Error in line 1", line.Condition);
+        Assert.StartsWith("ipset save detector-v4 exit 1: ipset v7.17: Kernel error received", line.Condition);
 
         failing = false;
         actor.Tell(ReconcileFirewall.Instance);
-        ledger.ExpectMsg<GetBans>();
+        ledger.ExpectMsg<GetDesiredBans>();
         ledger.Reply(snapshot);
         Assert.Equal(1, ExpectMsg<FirewallReconciled>().Added);
+    }
+
+    [Fact]
+    public void An_entry_the_kernel_refuses_is_audited_once_while_the_others_are_applied_at_every_reconcile()
+    {
+        var runner = new RecordingProcessRunner(c => string.Join(' ', [c.File, .. c.Args]) switch
+        {
+            "ipset restore -exist" => new ProcessResult(1, "", "ipset v7.17: Error in line 1: Null-valued element, cannot be stored in a hash type of set"),
+            var line when line.StartsWith("ipset add detector-v4 0.0.0.0 ") => new ProcessResult(1, "", "ipset v7.17: Null-valued element, cannot be stored in a hash type of set"),
+            _ => null,
+        });
+        var firewall = Ipset(runner);
+        var (actor, ledger, audit) = Start(firewall);
+        var bans = new DesiredBans([Banned("0.0.0.0", null), Banned("192.0.2.1", null)], T0);
+
+        foreach (var _ in Enumerable.Range(0, 3))
+        {
+            actor.Tell(ReconcileFirewall.Instance);
+            ledger.ExpectMsg<GetDesiredBans>();
+            ledger.Reply(bans);
+            var reconciled = ExpectMsg<FirewallReconciled>();
+            Assert.Equal(1, reconciled.Added);
+        }
+
+        var failed = audit.ExpectMsg<FirewallFailed>();
+        Assert.Equal((FirewallOperation.Ban, IpKey.Parse("0.0.0.0"), (long?)null), (failed.Operation, failed.Ip, failed.BanDurationSeconds));
+        Assert.Contains("Null-valued element", failed.Reason);
+        audit.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal(3, runner.Lines.Count(l => l.StartsWith("ipset add detector-v4 192.0.2.1 ")));
+        Assert.Equal(1, firewall.Stats.Snapshot().Failures);
     }
 
     [Fact]
@@ -139,13 +169,13 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
         var first = IpKey.Parse("2001:db8:0:1::a");
         var second = IpKey.Parse("2001:db8:0:1::b");
 
-        actor.Tell(new FirewallBan(first, null, T0));
-        actor.Tell(new FirewallBan(second, null, T0));
-        actor.Tell(new FirewallUnban(first, T0 + 1));
-        actor.Tell(new FirewallUnban(second, T0 + 2));
+        actor.Tell(new FirewallBan(first, BanTarget.For(first, 64), null, T0));
+        actor.Tell(new FirewallBan(second, BanTarget.For(second, 64), null, T0));
+        actor.Tell(new FirewallUnban(first, BanTarget.For(first, 64), T0 + 1));
+        actor.Tell(new FirewallUnban(second, BanTarget.For(second, 64), T0 + 2));
         actor.Tell(ReconcileFirewall.Instance);
-        ledger.ExpectMsg<GetBans>();
-        ledger.Reply(new BansSnapshot([], T0 + 2));
+        ledger.ExpectMsg<GetDesiredBans>();
+        ledger.Reply(new DesiredBans([], T0 + 2));
         ExpectMsg<FirewallReconciled>();
 
         Assert.Equal(
@@ -162,7 +192,7 @@ public sealed class FirewallActorSpecs : Akka.TestKit.Xunit.TestKit
     {
         var runner = new RecordingProcessRunner();
         var (actor, _, _) = Start(Ipset(runner));
-        actor.Tell(new FirewallBan(Ip, null, T0));
+        actor.Tell(new FirewallBan(Ip, BanTarget.For(Ip), null, T0));
         AwaitCondition(() => runner.Commands.Count == 1);
 
         Watch(actor);

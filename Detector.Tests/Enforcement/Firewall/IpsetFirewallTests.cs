@@ -23,8 +23,8 @@ public class IpsetFirewallTests
     {
         var (firewall, runner) = Build();
 
-        await firewall.BanAsync(V4, TimeSpan.FromMinutes(10), TestContext.Current.CancellationToken);
-        await firewall.BanAsync(V6, null, TestContext.Current.CancellationToken);
+        await firewall.BanAsync(BanTarget.For(V4), TimeSpan.FromMinutes(10), TestContext.Current.CancellationToken);
+        await firewall.BanAsync(BanTarget.For(V6), null, TestContext.Current.CancellationToken);
 
         Assert.Equal(
             [
@@ -39,7 +39,7 @@ public class IpsetFirewallTests
     {
         var (firewall, runner) = Build();
 
-        await firewall.UnbanAsync(V4, TestContext.Current.CancellationToken);
+        await firewall.UnbanAsync(BanTarget.For(V4), TestContext.Current.CancellationToken);
 
         Assert.Equal([new FirewallCommand("ipset", ["del", "detector-v4", "203.0.113.9", "-exist"])], runner.Commands);
     }
@@ -49,7 +49,7 @@ public class IpsetFirewallTests
     {
         var (firewall, runner) = Build();
 
-        await firewall.BanAsync(V4, TimeSpan.FromDays(60), TestContext.Current.CancellationToken);
+        await firewall.BanAsync(BanTarget.For(V4), TimeSpan.FromDays(60), TestContext.Current.CancellationToken);
 
         Assert.Equal("ipset add detector-v4 203.0.113.9 timeout 2147483 -exist", Assert.Single(runner.Lines));
     }
@@ -59,7 +59,7 @@ public class IpsetFirewallTests
     {
         var (firewall, runner) = Build(ipv6Prefix: 64);
 
-        await firewall.BanAsync(V6, TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
+        await firewall.BanAsync(BanTarget.For(V6, 64), TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
 
         Assert.Equal("ipset add detector-v6 2001:db8:1:2::/64 timeout 90 -exist", Assert.Single(runner.Lines));
         Assert.Equal("ipset create detector-v6 hash:net family inet6 timeout 0 maxelem 1048576", Line(firewall.CreateSet(v6: true)));

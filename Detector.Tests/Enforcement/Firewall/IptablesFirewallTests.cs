@@ -26,7 +26,7 @@ public class IptablesFirewallTests
             _ => RecordingProcessRunner.Ok, // DOCKER-USER exists
         });
 
-        await firewall.BanAsync(IpKey.Parse("203.0.113.9"), TimeSpan.FromMinutes(10), TestContext.Current.CancellationToken);
+        await firewall.BanAsync(BanTarget.For(IpKey.Parse("203.0.113.9")), TimeSpan.FromMinutes(10), TestContext.Current.CancellationToken);
 
         Assert.Equal(
             [
@@ -45,7 +45,7 @@ public class IptablesFirewallTests
         var (firewall, runner) = Build(c => Line(c).Contains(" -C ") ? new ProcessResult(1, "", "Bad rule") : RecordingProcessRunner.Ok,
             new FirewallSettings { HookDockerUser = false });
 
-        await firewall.BanAsync(IpKey.Parse("203.0.113.9"), TimeSpan.FromMinutes(10), TestContext.Current.CancellationToken);
+        await firewall.BanAsync(BanTarget.For(IpKey.Parse("203.0.113.9")), TimeSpan.FromMinutes(10), TestContext.Current.CancellationToken);
 
         Assert.Equal(
             [
@@ -60,7 +60,7 @@ public class IptablesFirewallTests
     {
         var (firewall, runner) = Build(c => Line(c).Contains("DOCKER-USER") ? new ProcessResult(1, "", "No chain") : null);
 
-        await firewall.BanAsync(IpKey.Parse("2001:db8::7"), null, TestContext.Current.CancellationToken);
+        await firewall.BanAsync(BanTarget.For(IpKey.Parse("2001:db8::7")), null, TestContext.Current.CancellationToken);
 
         Assert.Equal(
             [

@@ -18,8 +18,8 @@ public class NftablesFirewallTests
     {
         var (firewall, runner) = Build();
 
-        await firewall.BanAsync(IpKey.Parse("203.0.113.9"), TimeSpan.FromMinutes(30), TestContext.Current.CancellationToken);
-        await firewall.BanAsync(IpKey.Parse("2001:db8::5"), null, TestContext.Current.CancellationToken);
+        await firewall.BanAsync(BanTarget.For(IpKey.Parse("203.0.113.9")), TimeSpan.FromMinutes(30), TestContext.Current.CancellationToken);
+        await firewall.BanAsync(BanTarget.For(IpKey.Parse("2001:db8::5")), null, TestContext.Current.CancellationToken);
 
         Assert.Equal(
             [
@@ -34,7 +34,7 @@ public class NftablesFirewallTests
     {
         var (firewall, runner) = Build();
 
-        await firewall.UnbanAsync(IpKey.Parse("203.0.113.9"), TestContext.Current.CancellationToken);
+        await firewall.UnbanAsync(BanTarget.For(IpKey.Parse("203.0.113.9")), TestContext.Current.CancellationToken);
 
         Assert.Equal(
             [new FirewallCommand("nft", ["-f", "-"],

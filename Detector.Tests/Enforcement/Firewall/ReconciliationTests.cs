@@ -13,7 +13,7 @@ public class ReconciliationTests
     [Fact]
     public void Active_bans_missing_from_the_kernel_are_added_with_their_remaining_time()
     {
-        var desired = Reconciliation.DesiredTargets([new DesiredBan(IpKey.Parse("192.0.2.1"), Now + 90), new DesiredBan(IpKey.Parse("192.0.2.2"), null)], Now, 128);
+        var desired = Reconciliation.DesiredTargets([new DesiredBan(IpKey.Parse("192.0.2.1"), Now + 90), new DesiredBan(IpKey.Parse("192.0.2.2"), null)], Now);
 
         var diff = Reconciliation.Diff(desired, []);
 
@@ -25,7 +25,7 @@ public class ReconciliationTests
     public void Entries_the_ledger_does_not_know_or_whose_ban_has_expired_are_removed()
     {
         var desired = Reconciliation.DesiredTargets(
-            [new DesiredBan(IpKey.Parse("192.0.2.1"), Now + 90), new DesiredBan(IpKey.Parse("192.0.2.3"), Now)], Now, 128);
+            [new DesiredBan(IpKey.Parse("192.0.2.1"), Now + 90), new DesiredBan(IpKey.Parse("192.0.2.3"), Now)], Now);
 
         var diff = Reconciliation.Diff(desired, [T("192.0.2.1"), T("192.0.2.3"), T("198.51.100.7")]);
 
@@ -36,7 +36,7 @@ public class ReconciliationTests
     [Fact]
     public void A_kernel_that_already_matches_needs_nothing()
     {
-        var desired = Reconciliation.DesiredTargets([new DesiredBan(IpKey.Parse("2001:db8::1"), null)], Now, 128);
+        var desired = Reconciliation.DesiredTargets([new DesiredBan(IpKey.Parse("2001:db8::1"), null)], Now);
 
         Assert.True(Reconciliation.Diff(desired, [T("2001:db8::1")]).IsEmpty);
     }
@@ -46,12 +46,12 @@ public class ReconciliationTests
     {
         var desired = Reconciliation.DesiredTargets(
             [
-                new DesiredBan(IpKey.Parse("2001:db8:0:1::a"), Now + 60),
-                new DesiredBan(IpKey.Parse("2001:db8:0:1::b"), Now + 600),
-                new DesiredBan(IpKey.Parse("2001:db8:0:2::a"), Now + 60),
-                new DesiredBan(IpKey.Parse("2001:db8:0:2::b"), null),
-                new DesiredBan(IpKey.Parse("192.0.2.1"), Now + 60),
-            ], Now, 64);
+                new DesiredBan(IpKey.Parse("2001:db8:0:1::a"), Now + 60, T("2001:db8:0:1::a", 64)),
+                new DesiredBan(IpKey.Parse("2001:db8:0:1::b"), Now + 600, T("2001:db8:0:1::b", 64)),
+                new DesiredBan(IpKey.Parse("2001:db8:0:2::a"), Now + 60, T("2001:db8:0:2::a", 64)),
+                new DesiredBan(IpKey.Parse("2001:db8:0:2::b"), null, T("2001:db8:0:2::b", 64)),
+                new DesiredBan(IpKey.Parse("192.0.2.1"), Now + 60, T("192.0.2.1", 64)),
+            ], Now);
 
         Assert.Equal(
             new Dictionary<BanTarget, long?>

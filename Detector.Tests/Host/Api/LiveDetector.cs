@@ -22,7 +22,7 @@ public sealed class LiveDetector : IAsyncDisposable
 
     public const string Flooder = "203.0.113.77";
 
-    private LiveDetector(string? token)
+    private LiveDetector(string? token, Action<DetectorOptions>? configure, bool sqliteLedger)
     {
         LogPath = Path.Combine(_dir.FullName, "access.log");
         File.WriteAllText(LogPath, "");
@@ -36,9 +36,11 @@ public sealed class LiveDetector : IAsyncDisposable
             Options.Api.TokenFile = Path.Combine(_dir.FullName, "api-token");
             File.WriteAllText(Options.Api.TokenFile, token + "\n");
         }
+        configure?.Invoke(Options);
         Directory.CreateDirectory(Options.DataDir);
         _app = RunCommand.BuildApp(Options, new DetectorComposition(
-            PipelineRun.Live(fromStart: true), IpWindowHosting.Sharded, DetectorServices.AuditPath(Options)));
+            PipelineRun.Live(fromStart: true), IpWindowHosting.Sharded, DetectorServices.AuditPath(Options),
+            sqliteLedger ? Detector.Enforcement.Persistence.LedgerPersistence.SqliteInDataDir(Options.DataDir) : null));
         Http = new HttpClient { BaseAddress = new Uri(Options.Http.Url), Timeout = TimeSpan.FromSeconds(15) };
     }
 
@@ -48,11 +50,13 @@ public sealed class LiveDetector : IAsyncDisposable
     public WebApplication App => _app;
     public long LinesWritten => Interlocked.Read(ref _linesWritten);
 
-    public static async Task<LiveDetector> StartAsync(string? token = null)
+    /// <param name="configure">Changes to the options before the daemon is built.</param>
+    /// <param name="sqliteLedger">Keep the offender ledger in SQLite in the data dir, as <c>run</c> does (in memory otherwise).</param>
+    public static async Task<LiveDetector> StartAsync(string? token = null, Action<DetectorOptions>? configure = null, bool sqliteLedger = false)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var detector = new LiveDetector(token);
+            var detector = new LiveDetector(token, configure, sqliteLedger);
             try
             {
                 await detector._app.StartAsync(TestContext.Current.CancellationToken);

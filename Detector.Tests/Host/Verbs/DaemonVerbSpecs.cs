@@ -182,15 +182,20 @@ public sealed class DaemonVerbSpecs
         Assert.Empty(daemon.Requests);
     }
 
-    [Fact]
-    public async Task A_bad_duration_is_refused_locally()
+    [Theory]
+    [InlineData("ten minutes")]
+    [InlineData("3651d")]
+    [InlineData("999999999999h")]
+    [InlineData("0s")]
+    public async Task A_bad_duration_is_refused_locally(string duration)
     {
         await using var daemon = await LoopbackHttpServer.StartAsync(ServerReply.Ok());
 
-        var exit = await BanCommands.BanAsync(Connection(daemon.Url), "203.0.113.9", "ten minutes", json: false, _output, _error, Cancellation);
+        var exit = await BanCommands.BanAsync(Connection(daemon.Url), "203.0.113.9", duration, json: false, _output, _error, Cancellation);
 
         Assert.Equal(DaemonExitCode.Usage, exit);
         Assert.Contains("--duration", _error.ToString());
+        Assert.Contains("3650d", _error.ToString());
         Assert.Empty(daemon.Requests);
     }
 

@@ -48,11 +48,11 @@ public sealed class NetnsFirewallSpecs : IAsyncLifetime
         await firewall.PrepareAsync(ct);
         Assert.True(await Lab.CanConnectAsync(hostAddress), "before the ban the peer connects");
 
-        await firewall.BanAsync(peer, TimeSpan.FromMinutes(10), ct);
+        await firewall.BanAsync(BanTarget.For(peer), TimeSpan.FromMinutes(10), ct);
         Assert.False(await Lab.CanConnectAsync(hostAddress), "a banned peer cannot connect");
         Assert.Equal([BanTarget.For(peer)], await firewall.ListAsync(ct));
 
-        await firewall.UnbanAsync(peer, ct);
+        await firewall.UnbanAsync(BanTarget.For(peer), ct);
         Assert.True(await Lab.CanConnectAsync(hostAddress), "after the unban the peer connects again");
         Assert.Empty(await firewall.ListAsync(ct));
     }
@@ -131,6 +131,44 @@ public sealed class NetnsFirewallSpecs : IAsyncLifetime
 
         Assert.Equal(new ReconcileResult(Added: 1, Removed: 0, Size: 1), result);
         Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV4), "reconcile restored the ban");
+    }
+
+    [Fact]
+    public async Task Ipset_reconcile_applies_every_other_entry_when_the_kernel_refuses_one()
+    {
+        await Start("ipset", "iptables");
+        var firewall = Ipset();
+        DesiredBan[] desired = [new(IpKey.Parse("0.0.0.0"), null), new(PeerV4, null), new(IpKey.Parse("198.51.100.7"), Now + 600)];
+
+        var result = await firewall.ReconcileAsync(desired, Now, TestContext.Current.CancellationToken);
+
+        Assert.Equal((2, 0, 2), (result.Added, result.Removed, result.Size));
+        var rejected = Assert.Single(result.Rejected);
+        Assert.Equal((BanTarget.For(IpKey.Parse("0.0.0.0")), true), (rejected.Target, rejected.Adding));
+        Assert.Contains("Null-valued element", rejected.Reason);
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV4), "the peer's ban is in the kernel despite the refused entry");
+
+        await Lab.InHostAsync("ipset", "flush", "detector-v4");
+        var again = await firewall.ReconcileAsync(desired, Now + 1, TestContext.Current.CancellationToken);
+        Assert.Equal((2, 1), (again.Added, again.Rejected.Count));
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV4), "reconcile re-applied the good entries after the flush");
+    }
+
+    [Fact]
+    public async Task Nftables_reconcile_applies_every_other_entry_when_the_kernel_refuses_one()
+    {
+        await Start("nft");
+        var firewall = Nftables();
+        var v6 = IpKey.Parse("2001:db8:7::5");
+        // A prefix in a set made without the interval flag: nft refuses the element, and with it the whole transaction.
+        DesiredBan[] desired = [new(v6, null, BanTarget.For(v6, 64)), new(PeerV4, null)];
+
+        var result = await firewall.ReconcileAsync(desired, Now, TestContext.Current.CancellationToken);
+
+        Assert.Equal((1, 1), (result.Added, result.Rejected.Count));
+        Assert.Equal(BanTarget.For(v6, 64), result.Rejected[0].Target);
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV4), "the peer's ban is in the kernel despite the refused entry");
+        Assert.Equal([BanTarget.For(PeerV4)], await firewall.ListAsync(TestContext.Current.CancellationToken));
     }
 
     [Fact]
