@@ -12,6 +12,8 @@ public enum MalformedReason
     InvalidTime,
     InvalidStatus,
     LineTooLong,
+    /// <summary>A text line without the fields of its file's format in their places (a cut-off or foreign line).</summary>
+    NotInFormat,
 }
 
 public static class MalformedReasonNames
