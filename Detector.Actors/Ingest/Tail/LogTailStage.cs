@@ -53,6 +53,8 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
         private TailedFile? _file;
         private bool _startAtEnd;
         private bool _readSinceLastCheck;
+        // The last read found the end of the file: before reading again, check that the file was not rewritten.
+        private bool _atEndOfFile;
         private long? _replacementQuietSinceMs;
         private bool _reportedMissingPath;
         private string? _lastProblem;
@@ -88,6 +90,11 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
                         AwaitNextPoll();
                         return;
                     }
+                    if (_atEndOfFile)
+                    {
+                        _atEndOfFile = false;
+                        if (!_stage.StopAtEnd) RestartIfTruncated(_file!);
+                    }
 
                     var batch = ReadNext(out var endOfFile);
                     if (batch is not null)
@@ -104,6 +111,7 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
                     }
                     if (!CheckFileAtEnd(out var lastOfOldFile))
                     {
+                        _atEndOfFile = _file is not null;
                         AwaitNextPoll();
                         return;
                     }
@@ -192,14 +200,7 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
             var readSinceLastCheck = _readSinceLastCheck;
             _readSinceLastCheck = false;
 
-            if (file.Length < file.Position)
-            {
-                Log.Info("Log file {Path} was truncated at offset {Offset}; reading it again from the start", _path, file.Position);
-                file.Position = 0;
-                _assembler.Reset();
-                _stage.Counters.AddTruncation();
-                return true;
-            }
+            if (RestartIfTruncated(file)) return true;
             if (file.Identity is null) return false;
 
             var atPath = FileIdentity.OfPath(_path);
@@ -232,6 +233,21 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
             _stage.Counters.AddRotation();
             Log.Info("Log file {Path} was rotated; reading the new file from its start", _path);
             TryOpen();
+            return true;
+        }
+
+        /// <summary>
+        /// Shorter than our offset, or (same inode, larger) with other first bytes: truncated and written again. Read
+        /// it from the start. True if it was.
+        /// </summary>
+        private bool RestartIfTruncated(TailedFile file)
+        {
+            if (file.Length >= file.Position && file.HeadUnchanged()) return false;
+            Log.Info("Log file {Path} was truncated at offset {Offset}; reading it again from the start", _path, file.Position);
+            file.Position = 0;
+            file.ForgetHead();
+            _assembler.Reset();
+            _stage.Counters.AddTruncation();
             return true;
         }
 
