@@ -87,6 +87,7 @@ public sealed class LogParser
     /// <summary>Parses all lines of a batch; counts lines, entries and malformed.</summary>
     public EntryBatch Parse(LineBatch batch)
     {
+        if (batch.IsCaughtUp) return EntryBatch.CaughtUp;
         var entries = batch.Count == 0 ? [] : new AccessLogEntry[batch.Count];
         var count = 0;
         var newestMs = long.MinValue;

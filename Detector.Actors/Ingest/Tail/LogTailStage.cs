@@ -10,7 +10,9 @@ namespace Detector.Ingest.Tail;
 /// follow mode polls at end of file for new data, truncation (copytruncate) and a different file
 /// at the path (rename rotation, delete and recreate).
 /// </summary>
-internal sealed class LogTailStage(LogOptions options, IngestCounters counters, bool fromStart, bool stopAtEnd)
+/// <param name="signalCaughtUp">Push <see cref="LineBatch.CaughtUp"/> once each time the tail reaches the end of the file
+/// or waits for it to appear (follow mode, several files merged).</param>
+internal sealed class LogTailStage(string path, LogOptions options, IngestCounters counters, bool fromStart, bool stopAtEnd, bool signalCaughtUp)
     : GraphStage<SourceShape<LineBatch>>
 {
     /// <summary>
@@ -29,7 +31,9 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
     /// </summary>
     public static readonly TimeSpan RotationQuietPeriod = TimeSpan.FromSeconds(1);
 
+    private string Path { get; } = path;
     private LogOptions Options { get; } = options;
+    private bool SignalCaughtUp { get; } = signalCaughtUp;
     private IngestCounters Counters { get; } = counters;
     private bool FromStart { get; } = fromStart;
     private bool StopAtEnd { get; } = stopAtEnd;
@@ -58,11 +62,13 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
         private long? _replacementQuietSinceMs;
         private bool _reportedMissingPath;
         private string? _lastProblem;
+        // A caught-up marker was pushed and no line since.
+        private bool _signalledCaughtUp;
 
         public Logic(LogTailStage stage) : base(stage.Shape)
         {
             _stage = stage;
-            _path = stage.Options.Path;
+            _path = stage.Path;
             _pollInterval = TimeSpan.FromMilliseconds(Math.Max(1, stage.Options.PollIntervalMs));
             _assembler = new LineAssembler(stage.Options.MaxLineBytes, stage.Counters);
             SetHandler(stage.Out, onPull: Advance);
@@ -87,7 +93,7 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
                 {
                     if (_file is null && !TryOpen())
                     {
-                        AwaitNextPoll();
+                        if (!SignalCaughtUp()) AwaitNextPoll();
                         return;
                     }
                     if (_atEndOfFile)
@@ -99,6 +105,7 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
                     var batch = ReadNext(out var endOfFile);
                     if (batch is not null)
                     {
+                        _signalledCaughtUp = false;
                         Push(_stage.Out, batch);
                         return;
                     }
@@ -112,11 +119,12 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
                     if (!CheckFileAtEnd(out var lastOfOldFile))
                     {
                         _atEndOfFile = _file is not null;
-                        AwaitNextPoll();
+                        if (!SignalCaughtUp()) AwaitNextPoll();
                         return;
                     }
                     if (lastOfOldFile is not null)
                     {
+                        _signalledCaughtUp = false;
                         Push(_stage.Out, lastOfOldFile);
                         return;
                     }
@@ -179,6 +187,15 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
             if (endOfFile) return null;
             _readSinceLastCheck = true;
             return _assembler.Split(buffer, readOffset + read);
+        }
+
+        /// <summary>Pushes the caught-up marker once per stretch at the end; false when it is off or already sent.</summary>
+        private bool SignalCaughtUp()
+        {
+            if (!_stage.SignalCaughtUp || _signalledCaughtUp) return false;
+            _signalledCaughtUp = true;
+            Push(_stage.Out, LineBatch.CaughtUp);
+            return true;
         }
 
         private void FinishReplay()
