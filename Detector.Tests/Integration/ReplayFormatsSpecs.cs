@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Detector.Audit;
 using Detector.Configuration;
 using Detector.Domain;
@@ -68,41 +67,8 @@ public sealed class ReplayFormatsSpecs : IDisposable
         foreach (var line in File.ReadLines(json))
         {
             Assert.True(parser.TryParse(Encoding.UTF8.GetBytes(line), out var e));
-            if (e.Ip.IsV4) nginx.WriteLine(CombinedLine(e));
-            else caddyLog.WriteLine(CaddyLine(e));
+            if (e.Ip.IsV4) nginx.WriteLine(ServerLogLines.Write(e, LogFormat.Combined));
+            else caddyLog.WriteLine(ServerLogLines.Write(e, LogFormat.CaddyJson));
         }
-    }
-
-    private static string CombinedLine(AccessLogEntry e)
-    {
-        static string Escape(string s) => s.Replace("\\", "\\x5C", StringComparison.Ordinal).Replace("\"", "\\x22", StringComparison.Ordinal);
-        var time = DateTimeOffset.FromUnixTimeMilliseconds(e.TimeMs).ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture);
-        return $"{e.Ip} - - [{time}] \"{e.Method} {Escape(e.Path)} HTTP/1.1\" {e.Status} {e.Bytes} \"-\" \"{Escape(e.UserAgent)}\"";
-    }
-
-    private static string CaddyLine(AccessLogEntry e)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("level", "info");
-            w.WriteNumber("ts", e.TimeMs / 1000.0);
-            w.WriteString("logger", "http.log.access");
-            w.WriteStartObject("request");
-            w.WriteString("remote_ip", e.Ip.ToString());
-            w.WriteString("method", e.Method);
-            w.WriteString("uri", e.Path);
-            w.WriteStartObject("headers");
-            w.WriteStartArray("User-Agent");
-            w.WriteStringValue(e.UserAgent);
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteNumber("size", e.Bytes);
-            w.WriteNumber("status", e.Status);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }
