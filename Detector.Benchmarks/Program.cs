@@ -2,12 +2,14 @@ using BenchmarkDotNet.Running;
 using Detector.Benchmarks;
 
 // replay: end-to-end throughput of the detector process against a parse-only pass (see ReplayBenchmark).
+// parse: parse-only throughput per log format on the same traffic (see ParseBenchmark).
 // scenarios: the seeded detection-quality families (N seeds each); prints distributions, writes docs/detection-quality.md.
 // ban-latency: first flood request logged -> attacker's packets dropped, in the netns Docker-host topology (root).
 // micro:  BenchmarkDotNet micro-benchmarks, only on request; extra arguments go to BenchmarkDotNet.
 return args.FirstOrDefault() switch
 {
     "replay" => ReplayBenchmark.Run(ReplayOptions.Parse(args[1..])),
+    "parse" => ParseBenchmark.Run(ParseOptions.Parse(args[1..])),
     "ban-latency" => await BanLatencyBenchmark.RunAsync(BanLatencyOptions.Parse(args[1..])),
     "micro" => RunMicro(args[1..]),
     "scenarios" => await ScenarioSuite.RunAsync(args[1..]),
@@ -26,6 +28,9 @@ static int Usage()
         usage: dotnet run -c Release --project Detector.Benchmarks -- <verb>
           replay [--lines N] [--keep]   generate a synthetic log (default 1,000,000 lines), replay it through
                                         the detector process and compare with a parse-only pass
+          parse [--lines N] [--format F]... [--rounds 3]
+                                        parse-only lines/s per log format (json, combined, vhost_combined, caddy,
+                                        traefik_json, traefik_clf; all by default) on the replay log rewritten per format
           scenarios [--seeds 20] [--first-seed 1000] [--family NAME] [--original] [--parallel P] [--verbose]
                     [--generate-only] [--no-docs] [FILE]
                                         replay N seeds of every scenario family (reporting seeds from 1000; tuning seeds are
