@@ -43,5 +43,5 @@ public static class LogFiles
         return found.DistinctBy(System.IO.Path.GetFullPath).ToList();
     }
 
-    public static bool IsPattern(string entry) => System.IO.Path.GetFileName(entry).IndexOfAny(Wildcards) >= 0;
+    public static bool IsPattern(string entry) => entry.IndexOfAny(Wildcards) >= 0;
 }
