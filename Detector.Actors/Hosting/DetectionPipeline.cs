@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Akka;
 using Akka.Actor;
 using Akka.Hosting;
