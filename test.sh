@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 # OS packages the tests drive for real.
-PACKAGES=(procps nginx-light iproute2 iptables ipset nftables socat curl logrotate systemd docker-compose chromium)
+PACKAGES=(procps nginx-light apache2 caddy iproute2 iptables ipset nftables socat curl logrotate systemd docker-compose chromium)
 
 if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
   missing=()

@@ -4,6 +4,7 @@ using Detector.Benchmarks;
 // replay: end-to-end throughput of the detector process against a parse-only pass (see ReplayBenchmark).
 // replay-churn / live-churn: every request from a new address (issue 10): peak RSS, and live the API's latency and
 // the memory returned after quiet.
+// parse: parse-only throughput per log format on the same traffic (see ParseBenchmark).
 // scenarios: the seeded detection-quality families (N seeds each); prints distributions, writes docs/detection-quality.md.
 // ban-latency: first flood request logged -> attacker's packets dropped, in the netns Docker-host topology (root).
 // micro:  BenchmarkDotNet micro-benchmarks, only on request; extra arguments go to BenchmarkDotNet.
@@ -12,6 +13,7 @@ return args.FirstOrDefault() switch
     "replay" => ReplayBenchmark.Run(ReplayOptions.Parse(args[1..])),
     "replay-churn" => ReplayChurnBenchmark.Run(args[1..]),
     "live-churn" => await LiveChurnBenchmark.RunAsync(args[1..]),
+    "parse" => ParseBenchmark.Run(ParseOptions.Parse(args[1..])),
     "ban-latency" => await BanLatencyBenchmark.RunAsync(BanLatencyOptions.Parse(args[1..])),
     "micro" => RunMicro(args[1..]),
     "scenarios" => await ScenarioSuite.RunAsync(args[1..]),
@@ -37,6 +39,9 @@ static int Usage()
                                         the daemon following a log written in real time, each request from a new
                                         address: peak RSS (<= 1.5 GB), /api/status p99 (<= 1 s), no pipeline failure,
                                         RSS under 500 MB within the quiet minutes, the flooder banned
+          parse [--lines N] [--format F]... [--rounds 3]
+                                        parse-only lines/s per log format (json, combined, vhost_combined, caddy,
+                                        traefik_json, traefik_clf; all by default) on the replay log rewritten per format
           scenarios [--seeds 20] [--first-seed 1000] [--family NAME] [--original] [--parallel P] [--verbose]
                     [--generate-only] [--no-docs] [FILE]
                                         replay N seeds of every scenario family (reporting seeds from 1000; tuning seeds are

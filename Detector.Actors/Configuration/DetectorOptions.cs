@@ -26,6 +26,13 @@ public sealed partial class DetectorOptions
 public sealed partial class LogOptions
 {
     public string Path { get; set; } = "/var/log/nginx/detector.json.log";
+    /// <summary>
+    /// Several logs (<c>--log</c> repeated): paths or glob patterns (<c>*</c>, <c>?</c> in the file name), expanded at
+    /// start. When set, <see cref="Path"/> is not read.
+    /// </summary>
+    public List<string> Paths { get; set; } = [];
+    /// <summary>The lines' format; <see cref="LogFormat.Auto"/> detects it per file.</summary>
+    public LogFormat Format { get; set; } = LogFormat.Auto;
     /// <summary>Read the file from its start instead of following only new lines.</summary>
     public bool FromStart { get; set; }
     /// <summary>How often the tail looks for new data, rotation or a reappeared file.</summary>

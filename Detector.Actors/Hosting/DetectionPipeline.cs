@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Akka;
 using Akka.Actor;
 using Akka.Hosting;
@@ -31,13 +30,11 @@ public sealed class PipelineHandle(Task completion, UniqueKillSwitch killSwitch)
 }
 
 /// <summary>
-/// LogTail → parse (own stage) → clock + detection coordinator → actors. In live mode a wall-clock tick is
+/// LogSources (per file: LogTail → parse; several files merged in event time) → clock + detection coordinator → actors. In live mode a wall-clock tick is
 /// merged in so quiet seconds close and unbans happen on time.
 /// </summary>
 public static class DetectionPipeline
 {
-    private const int ParseParallelism = 2;
-
     private sealed record ClockTick
     {
         public static readonly ClockTick Instance = new();
@@ -60,27 +57,11 @@ public static class DetectionPipeline
             registry.Get<AuditWriter>());
         var clock = new EventClock(run.Mode, options.Clock, counters, wallClock);
         var coordinator = new DetectionCoordinator(options, actors, clock, stats);
-        var parsers = new ConcurrentBag<LogParser>();
-        LogParser RentParser() => parsers.TryTake(out var parser)
-            ? parser
-            : new LogParser(options.Log, counters, (reason, line) => logger.LogWarning("Malformed log line ({Reason}): {Line}", reason.Name(), line));
-        EntryBatch Parse(LineBatch lines)
-        {
-            var parser = RentParser();
-            try
-            {
-                return parser.Parse(lines).Classify();
-            }
-            finally
-            {
-                parsers.Add(parser);
-            }
-        }
-
         var stopAtEnd = run.Mode == ClockMode.Replay;
-        Source<object, NotUsed> input = LogTail.Create(options.Log, counters, run.FromStart, stopAtEnd)
-            // Parsing is the heaviest stage; batches are parsed on two threads and stay in order.
-            .SelectAsync(ParseParallelism, lines => Task.Run(() => Parse(lines)))
+        var files = LogFiles.Resolve(options.Log, out var problems);
+        foreach (var problem in problems) logger.LogWarning("{Problem}", problem);
+        Source<object, NotUsed> input = LogSources.Create(files, options.Log, counters, run.FromStart, stopAtEnd,
+                (reason, line) => logger.LogWarning("Malformed log line ({Reason}): {Line}", reason.Name(), line))
             .Select(batch => (object)batch);
         if (run.Mode == ClockMode.Live)
         {

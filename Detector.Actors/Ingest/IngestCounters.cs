@@ -1,3 +1,6 @@
+using Detector.Configuration;
+using Detector.Ingest.Formats;
+
 namespace Detector.Ingest;
 
 /// <summary>
@@ -13,6 +16,7 @@ public sealed class IngestCounters
     private long _truncations;
     private long _futureClamped;
     private long _newestEventMs;
+    private readonly List<(string Path, LogFormatChoice Format)> _files = [];
 
     public long Lines => Interlocked.Read(ref _lines);
     public long Entries => Interlocked.Read(ref _entries);
@@ -41,6 +45,20 @@ public sealed class IngestCounters
     {
         long seen;
         while (ms > (seen = Interlocked.Read(ref _newestEventMs)) && Interlocked.CompareExchange(ref _newestEventMs, ms, seen) != seen) { }
+    }
+
+    /// <summary>A file the pipeline follows, with its format (configured, or detected as its lines are read).</summary>
+    public LogFormatChoice RegisterFile(string path, LogFormat configured)
+    {
+        var choice = new LogFormatChoice(configured);
+        lock (_files) _files.Add((path, choice));
+        return choice;
+    }
+
+    /// <summary>The followed files and their formats now (<see cref="LogFormat.Auto"/>: no line has parsed yet).</summary>
+    public IReadOnlyList<(string Path, LogFormat Format)> Files
+    {
+        get { lock (_files) return _files.Select(f => (f.Path, f.Format.Format)).ToList(); }
     }
 
     public long Malformed(MalformedReason reason) => Interlocked.Read(ref _malformed[(int)reason]);

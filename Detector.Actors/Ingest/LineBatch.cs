@@ -14,6 +14,14 @@ public sealed class LineBatch(byte[] buffer, int[] starts, int[] lengths, int co
 
     public ReadOnlySpan<byte> Line(int index) => Buffer.AsSpan(Starts[index], Lengths[index]);
 
+    /// <summary>
+    /// No lines: the tail read to the end of its file (or waits for it to appear). Sent only when several files are
+    /// merged, so that a quiet file does not hold event time back (<see cref="Merge.EventTimeMerger"/>).
+    /// </summary>
+    public bool IsCaughtUp { get; private init; }
+
+    public static LineBatch CaughtUp { get; } = new([], [], [], 0) { IsCaughtUp = true };
+
     /// <summary>Convenience for tests and small inputs: one batch from whole lines.</summary>
     public static LineBatch FromLines(IEnumerable<string> lines)
     {
@@ -51,4 +59,9 @@ public sealed record EntryBatch(AccessLogEntry[] Entries, int Count)
         Counts = counts;
         return this;
     }
+
+    /// <summary>The file's tail is caught up (see <see cref="LineBatch.IsCaughtUp"/>); no entries.</summary>
+    public bool IsCaughtUp { get; private init; }
+
+    public static EntryBatch CaughtUp { get; } = new([], 0) { IsCaughtUp = true };
 }

@@ -15,6 +15,8 @@ public enum MalformedReason
     /// <summary>Parsed, but dated where the stream cannot be (<see cref="Clock.TimePlausibility"/>): counted by the clock,
     /// not the parser.</summary>
     ImplausibleTime,
+    /// <summary>A text line without the fields of its file's format in their places (a cut-off or foreign line).</summary>
+    NotInFormat,
 }
 
 public static class MalformedReasonNames

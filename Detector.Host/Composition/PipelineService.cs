@@ -32,7 +32,8 @@ public sealed class PipelineService(
     {
         await registry.GetAsync<EnforcementActor>(cancellationToken);
         var handle = DetectionPipeline.Start(system, registry, options.Value, run, counters, stats, wallClock, logger);
-        logger.LogInformation("Following {Path} ({Mode}, from {Start})", options.Value.Log.Path, run.Mode, run.FromStart ? "start" : "end");
+        logger.LogInformation("Following {Paths} ({Mode}, from {Start})", string.Join(", ", counters.Files.Select(f => f.Path)), run.Mode,
+            run.FromStart ? "start" : "end");
         _ = handle.Completion.ContinueWith(t =>
         {
             if (!t.IsFaulted) return;

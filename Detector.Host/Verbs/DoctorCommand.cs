@@ -4,6 +4,7 @@ using System.Text;
 using Detector.Configuration;
 using Detector.Enforcement.Firewall;
 using Detector.Host.Composition;
+using Detector.Domain;
 using Detector.Ingest;
 
 namespace Detector.Host.Verbs;
@@ -15,7 +16,7 @@ namespace Detector.Host.Verbs;
 /// </summary>
 public static class DoctorCommand
 {
-    private static readonly Option<string?> LogPath = new("--log") { Description = "Nginx JSON access log (Detector:Log:Path)." };
+    private static readonly Option<string[]> LogPath = CommonOptions.Logs("Access log to check (Detector:Log:Path); repeatable, patterns allowed.");
 
     public static Command Create()
     {
@@ -27,10 +28,10 @@ public static class DoctorCommand
         {
             var overrides = new Dictionary<string, string?>
             {
-                ["Detector:Log:Path"] = result.GetValue(LogPath),
                 ["Detector:DataDir"] = result.GetValue(CommonOptions.DataDir),
                 ["Detector:Enforcement:Firewall"] = result.GetValue(CommonOptions.Firewall),
             };
+            CommonOptions.AddLogs(overrides, result.GetValue(LogPath));
             if (!DetectorConfiguration.TryLoad(result.GetValue(CommonOptions.Config), overrides, Console.Error, out var options)) return 2;
             var errors = options.Validate();
             if (errors.Count > 0)
@@ -96,53 +97,85 @@ public static class DoctorCommand
         _ => [],
     };
 
+    /// <summary>Lines from the end of a log that doctor reads to detect its format.</summary>
+    private const int SampleLines = 200;
+
     private static void CheckLog(DoctorReport report, DetectorOptions options)
     {
-        var path = options.Log.Path;
+        var files = LogFiles.Resolve(options.Log, out var problems);
+        foreach (var problem in problems) report.Add("log", "pattern", problem, Level.Warning);
+        foreach (var path in files) CheckLogFile(report, options.Log, path, files.Count > 1 ? $"log {path}" : "log");
+    }
+
+    /// <summary>Exists and readable; its format (configured, or detected from its last lines); its last line that parses.</summary>
+    private static void CheckLogFile(DoctorReport report, LogOptions options, string path, string section)
+    {
         if (!File.Exists(path))
         {
-            report.Add("log", "path", $"{path}: does not exist yet (the daemon waits for it)", Level.Warning);
+            report.Add(section, "path", $"{path}: does not exist yet (the daemon waits for it)", Level.Warning);
             return;
         }
-        string? last;
+        IReadOnlyList<string> lines;
         try
         {
-            last = LastLine(path);
+            lines = LastLines(path, SampleLines);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            report.Add("log", "path", $"{path}: exists, not readable ({e.Message})", Level.Problem);
+            report.Add(section, "path", $"{path}: exists, not readable ({e.Message})", Level.Problem);
             return;
         }
-        report.Add("log", "path", $"{path}: exists, readable");
-        if (last is null)
+        report.Add(section, "path", $"{path}: exists, readable");
+        if (lines.Count == 0)
         {
-            report.Add("log", "last line", "the log is empty: nothing to check yet", Level.Warning);
+            report.Add(section, "last line", "the log is empty: nothing to check yet", Level.Warning);
             return;
         }
+
         var counters = new IngestCounters();
-        var parser = new LogParser(options.Log, counters);
-        if (parser.TryParse(Encoding.UTF8.GetBytes(last), out var entry))
+        var parser = new LogParser(options, counters);
+        AccessLogEntry? last = null;
+        foreach (var line in lines)
+            if (parser.TryParse(Encoding.UTF8.GetBytes(line), out var entry)) last = entry;
+
+        var configured = options.Format == LogFormat.Auto ? "detected" : "configured";
+        if (last is not { } parsed)
         {
-            var time = DateTimeOffset.FromUnixTimeMilliseconds(entry.TimeMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-            report.Add("log", "last line", $"parses: {entry.Ip} {entry.Method} {entry.Status} at {time}");
+            var reasons = string.Join(", ", counters.MalformedByReason().Select(r => r.Key));
+            report.Add(section, "format", options.Format == LogFormat.Auto
+                ? $"not recognised in the last {lines.Count} line(s) (accepted: {LogFormatNames.Accepted})"
+                : $"configured {options.Format.Name()}", Level.Warning);
+            report.Add(section, "last line", $"does not parse ({reasons}); see README, Log input", Level.Warning);
+            return;
         }
-        else
-        {
-            var reason = counters.MalformedByReason().FirstOrDefault().Key ?? "malformed";
-            report.Add("log", "last line", $"does not parse ({reason}); see deploy/nginx/detector-log-format.conf", Level.Warning);
-        }
+        report.Add(section, "format", $"{configured} {parser.Format.Name()}: {parser.Format.Describe()}");
+        var time = DateTimeOffset.FromUnixTimeMilliseconds(parsed.TimeMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        report.Add(section, "last line", $"parses: {parsed.Ip} {parsed.Method} {Shorten(parsed.Path)} {parsed.Status} {parsed.Bytes} B at {time}, agent {Shorten(parsed.UserAgent)}");
+        var malformed = counters.MalformedTotal;
+        if (malformed > 0)
+            report.Add(section, "malformed", $"{malformed} of the last {lines.Count} line(s) ({string.Join(", ", counters.MalformedByReason().Select(r => $"{r.Key}={r.Value}"))})",
+                Level.Warning);
     }
 
-    /// <summary>The last non-empty line, read from the file's end.</summary>
-    private static string? LastLine(string path)
+    /// <summary>Text from the log shown on a terminal: control characters replaced, at most 80 characters.</summary>
+    private static string Shorten(string text)
+    {
+        var clean = string.Concat(text.Take(80).Select(c => char.IsControl(c) || c is '\u202e' or '\u2028' or '\u2029' ? '?' : c));
+        return text.Length > 80 ? clean + "…" : clean;
+    }
+
+    /// <summary>The last non-empty lines (at most <paramref name="count"/>), read from the file's last 256 KiB.</summary>
+    private static IReadOnlyList<string> LastLines(string path, int count)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         var length = (int)Math.Min(stream.Length, 256 * 1024);
         stream.Seek(-length, SeekOrigin.End);
         var buffer = new byte[length];
         stream.ReadExactly(buffer);
-        return Encoding.UTF8.GetString(buffer).Split('\n').Select(l => l.TrimEnd('\r')).LastOrDefault(l => l.Length > 0);
+        var lines = Encoding.UTF8.GetString(buffer).Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+        // The first piece may be the end of a line cut by the 256 KiB window.
+        if (length < stream.Length && lines.Count > 1) lines.RemoveAt(0);
+        return lines.TakeLast(count).ToList();
     }
 
     private static void CheckDataDir(DoctorReport report, string dataDir)

@@ -20,7 +20,11 @@ namespace Detector.Host.Verbs;
 /// </summary>
 public static class ReplayCommand
 {
-    private static readonly Argument<string> LogPath = new("log") { Description = "Nginx JSON access log to replay." };
+    private static readonly Argument<string[]> LogPath = new("log")
+    {
+        Description = "Access log(s) to replay, any supported format; several are merged in event time (patterns allowed).",
+        Arity = ArgumentArity.OneOrMore,
+    };
     private static readonly Option<string> Audit = new("--audit") { Description = "Audit file to write (replaced).", DefaultValueFactory = _ => "replay-audit.log" };
     private static readonly Option<bool> Slack = new("--slack") { Description = "Also alert the configured Slack webhook (off by default: a replay would re-announce old bans)." };
     private static readonly Option<bool> Webhook = new("--webhook") { Description = "Also post events to the configured event webhook (off by default, like --slack)." };
@@ -35,7 +39,9 @@ public static class ReplayCommand
         {
             if (!DetectorConfiguration.TryLoad(result.GetValue(CommonOptions.Config), new Dictionary<string, string?>(), Console.Error, out var options))
                 return Task.FromResult(2);
-            options.Log.Path = result.GetValue(LogPath)!;
+            var logs = result.GetValue(LogPath)!;
+            if (logs.Length == 1 && !LogFiles.IsPattern(logs[0])) options.Log.Path = logs[0];
+            else options.Log.Paths = [.. logs];
             if (!result.GetValue(Slack)) options.Slack = new SlackOptions();
             if (!result.GetValue(Webhook)) options.Webhook = new EventWebhookOptions();
             return RunAsync(options, result.GetValue(Audit)!, Console.Out, cancellation);
@@ -48,7 +54,8 @@ public static class ReplayCommand
     {
         options.Enforcement.Firewall = FirewallBackend.DryRun;
         var errors = options.Validate();
-        if (!File.Exists(options.Log.Path)) errors = [.. errors, $"log file '{options.Log.Path}' does not exist."];
+        var files = LogFiles.Resolve(options.Log, out var problems);
+        errors = [.. errors, .. problems, .. files.Where(f => !File.Exists(f)).Select(f => $"log file '{f}' does not exist.")];
         if (errors.Count > 0)
         {
             foreach (var error in errors) Console.Error.WriteLine($"replay: {error}");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Detector.Configuration;
 using Detector.Pipeline;
 using Detector.Ingest;
 
@@ -14,6 +15,7 @@ public sealed class ReplaySummary(IngestCounters counters, DetectionStats stats,
     {
         var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
         var malformed = counters.MalformedByReason();
+        foreach (var (path, format) in counters.Files) Line(output, "log", $"{path} ({format.Name()})");
         Line(output, "lines", counters.Lines);
         Line(output, "entries", counters.Entries);
         Line(output, "malformed", malformed.Count == 0

@@ -12,12 +12,13 @@ namespace Detector.Host.Verbs;
 /// <summary><c>run</c>: the daemon. Follows the log, sharded IP windows on a self-joined cluster, HTTP on --http.</summary>
 public static class RunCommand
 {
-    private static readonly Option<string?> LogPath = new("--log") { Description = "Nginx JSON access log to follow (Detector:Log:Path)." };
+    private static readonly Option<string[]> LogPath = CommonOptions.Logs(
+        "Access log to follow (Detector:Log:Path); repeat it, or give a pattern such as /var/log/nginx/*.log, for several (Detector:Log:Paths).");
     private static readonly Option<bool> FromStart = new("--from-start") { Description = "Read the log from its beginning instead of its end." };
 
     public static Command Create()
     {
-        var command = new Command("run", "Run the detector daemon on a live Nginx JSON log.")
+        var command = new Command("run", "Run the detector daemon on live access logs (Nginx, Apache, Caddy, Traefik; format detected).")
         {
             LogPath, FromStart, CommonOptions.DataDir, CommonOptions.Firewall, CommonOptions.Http, CommonOptions.Config,
         };
@@ -25,12 +26,12 @@ public static class RunCommand
         {
             var overrides = new Dictionary<string, string?>
             {
-                ["Detector:Log:Path"] = result.GetValue(LogPath),
                 ["Detector:DataDir"] = result.GetValue(CommonOptions.DataDir),
                 ["Detector:Enforcement:Firewall"] = result.GetValue(CommonOptions.Firewall),
                 ["Detector:Http:Url"] = result.GetValue(CommonOptions.Http),
                 ["Detector:Log:FromStart"] = result.GetValue(FromStart) ? "true" : null,
             };
+            CommonOptions.AddLogs(overrides, result.GetValue(LogPath));
             if (!DetectorConfiguration.TryLoad(result.GetValue(CommonOptions.Config), overrides, Console.Error, out var options))
                 return Task.FromResult(2);
             return RunAsync(options, Console.Out, cancellation);
@@ -49,6 +50,7 @@ public static class RunCommand
             foreach (var error in errors) errorOutput.WriteLine($"configuration error: {error}");
             return 2;
         }
+        if (!CommonOptions.TryResolveLogs(options, "configuration error", out _)) return 2;
         if (DataDirectory.Check(options) is { } unwritable)
         {
             errorOutput.WriteLine($"cannot start: {unwritable}");

@@ -15,7 +15,7 @@ public class LogParserMalformedTests
     [InlineData("""{"remote_addr":"1.2.3.4","status":200,}""", MalformedReason.InvalidJson)]
     [InlineData("""{"remote_addr":"1.2.3.4","path":"/\x22"}""", MalformedReason.InvalidJson)]
     [InlineData("""{"a":1}{"b":2}""", MalformedReason.InvalidJson)]
-    [InlineData("""203.0.113.9 - - [29/Apr/2026:14:24:29 +0000] "GET / HTTP/1.1" 200 612""", MalformedReason.InvalidJson)]
+    [InlineData("""203.0.113.9 - - [29/Apr/2026:14:24:29 +0000] "GET / HTTP/1.1" 2000 612""", MalformedReason.InvalidStatus)]
     [InlineData("", MalformedReason.InvalidJson)]
     [InlineData("   ", MalformedReason.InvalidJson)]
     [InlineData("[1,2,3]", MalformedReason.NotAnObject)]

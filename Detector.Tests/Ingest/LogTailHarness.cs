@@ -19,9 +19,9 @@ internal sealed class LogTailHarness : IAsyncDisposable
     private ActorSystem? _system;
     private UniqueKillSwitch? _killSwitch;
 
-    public LogTailHarness(int maxLineBytes = 64 * 1024)
+    public LogTailHarness(int maxLineBytes = 64 * 1024, int pollIntervalMs = 20)
     {
-        Options = new LogOptions { Path = System.IO.Path.Combine(_dir, "access.log"), PollIntervalMs = 20, MaxLineBytes = maxLineBytes };
+        Options = new LogOptions { Path = System.IO.Path.Combine(_dir, "access.log"), PollIntervalMs = pollIntervalMs, MaxLineBytes = maxLineBytes };
     }
 
     public LogOptions Options { get; }

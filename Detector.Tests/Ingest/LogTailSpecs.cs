@@ -99,6 +99,28 @@ public sealed class LogTailSpecs
     }
 
     [Fact]
+    public async Task A_truncation_followed_within_one_poll_by_more_data_than_the_old_offset_is_read_from_the_start()
+    {
+        // A poll a second apart: the truncation and the rewrite below land between two polls, so the tail next sees a
+        // file larger than its offset with the same inode (issue 10: 200 of 200 lines were lost, nothing counted).
+        await using var tail = new LogTailHarness(pollIntervalMs: 1000);
+        tail.Append(Numbered("{\"time\":\"2026-04-29T14:00:00Z\",\"old\":", 1, 200));
+        tail.Follow();
+        await tail.AwaitLineCount(200);
+
+        var rewritten = Numbered("{\"time\":\"2026-04-29T15:00:00Z\",\"new\":", 1, 400);
+        using (var log = new FileStream(tail.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+        {
+            log.SetLength(0);
+            log.Write(System.Text.Encoding.UTF8.GetBytes(string.Concat(rewritten.Select(l => l + "\n"))));
+        }
+
+        var lines = await tail.AwaitLine(rewritten[^1]);
+        Assert.Equal(rewritten, lines.Skip(200));
+        Assert.Equal(1, tail.Counters.Truncations);
+    }
+
+    [Fact]
     public async Task Missing_file_is_followed_once_it_appears()
     {
         await using var tail = new LogTailHarness();

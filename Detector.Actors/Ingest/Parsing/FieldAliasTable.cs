@@ -25,6 +25,22 @@ internal sealed class FieldAliasTable
         (CanonicalField.Request, ["request"]),
     ];
 
+    /// <summary>
+    /// Traefik's JSON access log (https://doc.traefik.io/traefik/observability/access-logs/): <c>StartUTC</c> is when the
+    /// request started (the line's <c>time</c> is when it was written); the user agent is there only when the
+    /// <c>User-Agent</c> header is kept (<c>accessLog.fields.headers</c>).
+    /// </summary>
+    public static readonly IReadOnlyList<(CanonicalField Field, string[] Names)> Traefik =
+    [
+        (CanonicalField.Ip, ["ClientHost"]),
+        (CanonicalField.Time, ["StartUTC", "StartLocal", "time"]),
+        (CanonicalField.Method, ["RequestMethod"]),
+        (CanonicalField.Path, ["RequestPath"]),
+        (CanonicalField.Status, ["DownstreamStatus", "OriginStatus"]),
+        (CanonicalField.Bytes, ["DownstreamContentSize", "OriginContentSize"]),
+        (CanonicalField.UserAgent, ["request_User-Agent"]),
+    ];
+
     private struct Slot
     {
         public byte[]? Name;
@@ -46,12 +62,13 @@ internal sealed class FieldAliasTable
     private readonly RecentName[] _byPosition = new RecentName[32];
 
     /// <exception cref="ArgumentException">A FieldMap entry names an unknown canonical field.</exception>
-    public FieldAliasTable(IReadOnlyDictionary<string, string>? fieldMap)
+    /// <param name="defaults">The format's built-in names (<see cref="Defaults"/> when null).</param>
+    public FieldAliasTable(IReadOnlyDictionary<string, string>? fieldMap, IReadOnlyList<(CanonicalField Field, string[] Names)>? defaults = null)
     {
         var entries = new Dictionary<string, (CanonicalField Field, byte Priority)>(StringComparer.Ordinal);
-        foreach (var (field, names) in Defaults)
+        foreach (var (field, names) in defaults ?? Defaults)
             for (var i = 0; i < names.Length; i++)
-                entries[names[i]] = (field, (byte)(1 + i));
+                entries[AsciiLower(names[i])] = (field, (byte)(1 + i));
 
         foreach (var (name, target) in fieldMap ?? new Dictionary<string, string>())
         {

@@ -10,7 +10,9 @@ namespace Detector.Ingest.Tail;
 /// follow mode polls at end of file for new data, truncation (copytruncate) and a different file
 /// at the path (rename rotation, delete and recreate).
 /// </summary>
-internal sealed class LogTailStage(LogOptions options, IngestCounters counters, bool fromStart, bool stopAtEnd)
+/// <param name="signalCaughtUp">Push <see cref="LineBatch.CaughtUp"/> once each time the tail reaches the end of the file
+/// or waits for it to appear (follow mode, several files merged).</param>
+internal sealed class LogTailStage(string path, LogOptions options, IngestCounters counters, bool fromStart, bool stopAtEnd, bool signalCaughtUp)
     : GraphStage<SourceShape<LineBatch>>
 {
     /// <summary>
@@ -29,7 +31,9 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
     /// </summary>
     public static readonly TimeSpan RotationQuietPeriod = TimeSpan.FromSeconds(1);
 
+    private string Path { get; } = path;
     private LogOptions Options { get; } = options;
+    private bool SignalCaughtUp { get; } = signalCaughtUp;
     private IngestCounters Counters { get; } = counters;
     private bool FromStart { get; } = fromStart;
     private bool StopAtEnd { get; } = stopAtEnd;
@@ -53,14 +57,18 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
         private TailedFile? _file;
         private bool _startAtEnd;
         private bool _readSinceLastCheck;
+        // The last read found the end of the file: before reading again, check that the file was not rewritten.
+        private bool _atEndOfFile;
         private long? _replacementQuietSinceMs;
         private bool _reportedMissingPath;
         private string? _lastProblem;
+        // A caught-up marker was pushed and no line since.
+        private bool _signalledCaughtUp;
 
         public Logic(LogTailStage stage) : base(stage.Shape)
         {
             _stage = stage;
-            _path = stage.Options.Path;
+            _path = stage.Path;
             _pollInterval = TimeSpan.FromMilliseconds(Math.Max(1, stage.Options.PollIntervalMs));
             _assembler = new LineAssembler(stage.Options.MaxLineBytes, stage.Counters);
             SetHandler(stage.Out, onPull: Advance);
@@ -85,13 +93,19 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
                 {
                     if (_file is null && !TryOpen())
                     {
-                        AwaitNextPoll();
+                        if (!SignalCaughtUp()) AwaitNextPoll();
                         return;
+                    }
+                    if (_atEndOfFile)
+                    {
+                        _atEndOfFile = false;
+                        if (!_stage.StopAtEnd) RestartIfTruncated(_file!);
                     }
 
                     var batch = ReadNext(out var endOfFile);
                     if (batch is not null)
                     {
+                        _signalledCaughtUp = false;
                         Push(_stage.Out, batch);
                         return;
                     }
@@ -104,11 +118,13 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
                     }
                     if (!CheckFileAtEnd(out var lastOfOldFile))
                     {
-                        AwaitNextPoll();
+                        _atEndOfFile = _file is not null;
+                        if (!SignalCaughtUp()) AwaitNextPoll();
                         return;
                     }
                     if (lastOfOldFile is not null)
                     {
+                        _signalledCaughtUp = false;
                         Push(_stage.Out, lastOfOldFile);
                         return;
                     }
@@ -173,6 +189,15 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
             return _assembler.Split(buffer, readOffset + read);
         }
 
+        /// <summary>Pushes the caught-up marker once per stretch at the end; false when it is off or already sent.</summary>
+        private bool SignalCaughtUp()
+        {
+            if (!_stage.SignalCaughtUp || _signalledCaughtUp) return false;
+            _signalledCaughtUp = true;
+            Push(_stage.Out, LineBatch.CaughtUp);
+            return true;
+        }
+
         private void FinishReplay()
         {
             var lastLine = _assembler.Flush();
@@ -192,14 +217,7 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
             var readSinceLastCheck = _readSinceLastCheck;
             _readSinceLastCheck = false;
 
-            if (file.Length < file.Position)
-            {
-                Log.Info("Log file {Path} was truncated at offset {Offset}; reading it again from the start", _path, file.Position);
-                file.Position = 0;
-                _assembler.Reset();
-                _stage.Counters.AddTruncation();
-                return true;
-            }
+            if (RestartIfTruncated(file)) return true;
             if (file.Identity is null) return false;
 
             var atPath = FileIdentity.OfPath(_path);
@@ -232,6 +250,21 @@ internal sealed class LogTailStage(LogOptions options, IngestCounters counters, 
             _stage.Counters.AddRotation();
             Log.Info("Log file {Path} was rotated; reading the new file from its start", _path);
             TryOpen();
+            return true;
+        }
+
+        /// <summary>
+        /// Shorter than our offset, or (same inode, larger) with other first bytes: truncated and written again. Read
+        /// it from the start. True if it was.
+        /// </summary>
+        private bool RestartIfTruncated(TailedFile file)
+        {
+            if (file.Length >= file.Position && file.HeadUnchanged()) return false;
+            Log.Info("Log file {Path} was truncated at offset {Offset}; reading it again from the start", _path, file.Position);
+            file.Position = 0;
+            file.ForgetHead();
+            _assembler.Reset();
+            _stage.Counters.AddTruncation();
             return true;
         }
 

@@ -8,7 +8,15 @@ namespace Detector.Ingest.Tail;
 /// </summary>
 internal sealed class TailedFile : IDisposable
 {
+    /// <summary>
+    /// Bytes of the file's start kept as its fingerprint: most of a first line, whose time and address make a
+    /// rewritten file differ from the one we read.
+    /// </summary>
+    public const int HeadBytes = 256;
+
     private readonly SafeFileHandle _handle;
+    private readonly byte[] _head = new byte[HeadBytes];
+    private int _headLength;
 
     private TailedFile(SafeFileHandle handle, FileIdentity? identity)
     {
@@ -45,6 +53,28 @@ internal sealed class TailedFile : IDisposable
         Position += read;
         return read;
     }
+
+    /// <summary>
+    /// Whether the file's first bytes are still those seen before. A copytruncate followed, within one poll, by more
+    /// data than our offset leaves the size above it and the inode unchanged: only the content tells. While the
+    /// remembered head is shorter than <see cref="HeadBytes"/> it is extended from what the file holds now.
+    /// </summary>
+    public bool HeadUnchanged()
+    {
+        Span<byte> now = stackalloc byte[HeadBytes];
+        var read = RandomAccess.Read(_handle, now, 0);
+        var compared = Math.Min(read, _headLength);
+        if (compared < _headLength || !now[..compared].SequenceEqual(_head.AsSpan(0, compared))) return false;
+        if (read > _headLength)
+        {
+            now[..read].CopyTo(_head);
+            _headLength = read;
+        }
+        return true;
+    }
+
+    /// <summary>Forgets the fingerprint (the file was truncated and is read again from its start).</summary>
+    public void ForgetHead() => _headLength = 0;
 
     /// <summary>True if the byte just before <paramref name="offset"/> is a newline (or the offset is 0).</summary>
     public bool IsLineStart(long offset)

@@ -36,6 +36,41 @@ public class CommandLineSpecs
     }
 
     [Fact]
+    public void One_log_sets_the_path_and_several_logs_or_a_pattern_set_the_paths()
+    {
+        Dictionary<string, string?> one = new(), several = new(), pattern = new();
+        CommonOptions.AddLogs(one, ["/var/log/nginx/access.log"]);
+        CommonOptions.AddLogs(several, ["/var/log/nginx/a.log", "/var/log/caddy/b.log"]);
+        CommonOptions.AddLogs(pattern, ["/var/log/nginx/*.log"]);
+
+        Assert.Equal("/var/log/nginx/access.log", DetectorConfiguration.Bind(DetectorConfiguration.Build(null, one)).Log.Path);
+        Assert.Equal(["/var/log/nginx/a.log", "/var/log/caddy/b.log"], DetectorConfiguration.Bind(DetectorConfiguration.Build(null, several)).Log.Paths);
+        Assert.Equal(["/var/log/nginx/*.log"], DetectorConfiguration.Bind(DetectorConfiguration.Build(null, pattern)).Log.Paths);
+    }
+
+    [Theory]
+    [InlineData("nginx", LogFormat.Combined)]
+    [InlineData("caddy", LogFormat.CaddyJson)]
+    [InlineData("AUTO", LogFormat.Auto)]
+    public void Log_formats_bind_by_their_configuration_names(string text, LogFormat expected)
+    {
+        var configuration = DetectorConfiguration.Build(null, new Dictionary<string, string?> { ["Detector:Log:Format"] = text });
+
+        Assert.Equal(expected, DetectorConfiguration.Bind(configuration).Log.Format);
+    }
+
+    [Fact]
+    public void An_unknown_log_format_is_a_configuration_error_naming_the_key()
+    {
+        var error = new StringWriter();
+
+        var loaded = DetectorConfiguration.TryLoad(null, new Dictionary<string, string?> { ["Detector:Log:Format"] = "syslog" }, error, out _);
+
+        Assert.False(loaded);
+        Assert.StartsWith("configuration error: Detector:Log:Format: 'syslog' is not a log format", error.ToString());
+    }
+
+    [Fact]
     public void An_unknown_firewall_backend_is_a_configuration_error_naming_the_key()
     {
         var error = new StringWriter();

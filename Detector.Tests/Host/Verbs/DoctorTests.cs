@@ -58,7 +58,9 @@ public sealed class DoctorTests : IDisposable
         var output = new StringWriter();
         report.WriteTo(output);
         Assert.Contains("auto would use    ipset", output.ToString());
-        Assert.Contains("parses: 203.0.113.9 GET 200 at 2026-04-29T14:24:29Z", output.ToString());
+        Assert.Contains("parses: 203.0.113.9 GET / 200 0 B at 2026-04-29T14:24:29.123Z", output.ToString());
+        Assert.Contains("format            detected json", output.ToString());
+        Assert.Contains("1 of the last 2 line(s) (invalid_json=1)", output.ToString());
         Assert.Contains("jumped to from FORWARD", output.ToString());
         Assert.EndsWith("result: ok, Detector can enforce bans here" + Environment.NewLine, output.ToString());
     }
@@ -84,12 +86,31 @@ public sealed class DoctorTests : IDisposable
     [Fact]
     public void A_DOCKER_USER_chain_that_FORWARD_does_not_jump_to_and_an_unparsable_last_line_are_warnings()
     {
-        File.WriteAllText(Path.Combine(_dir.FullName, "access.log"), "127.0.0.1 - - [29/Apr/2026:14:24:29 +0000] \"GET / HTTP/1.1\" 200 5\n");
+        File.WriteAllText(Path.Combine(_dir.FullName, "access.log"), "GET / HTTP/1.1 200 5\n");
 
         var report = DoctorCommand.Diagnose(Options(FirewallBackend.Ipset), Host(true, true, false, "ipset", "iptables"));
 
         Assert.True(report.CanEnforce);
         Assert.Contains(report.Lines, l => l is { Item: "DOCKER-USER", Level: DoctorCommand.Level.Warning });
         Assert.Contains(report.Lines, l => l is { Item: "last line", Level: DoctorCommand.Level.Warning } && l.Text.Contains("invalid_json"));
+    }
+
+    [Fact]
+    public void Each_log_shows_its_detected_format_and_a_parsed_line()
+    {
+        var nginx = Path.Combine(_dir.FullName, "cloud.access.log");
+        var caddy = Path.Combine(_dir.FullName, "caddy.access.log");
+        File.WriteAllText(nginx, "203.0.113.9 - - [29/Apr/2026:14:24:29 +0000] \"PROPFIND /remote.php/dav/ HTTP/1.1\" 207 1834 \"-\" \"mirall/3.12\"\n");
+        File.WriteAllText(caddy, """{"ts":1777472669.5,"request":{"remote_ip":"2001:db8::9","method":"GET","uri":"/login","headers":{"User-Agent":["curl/8"]}},"status":401,"size":12}""" + "\n");
+        var options = Options(FirewallBackend.Ipset);
+        options.Log.Paths = [Path.Combine(_dir.FullName, "*.access.log")];
+
+        var report = DoctorCommand.Diagnose(options, Host(true, false, false, "ipset", "iptables"));
+
+        Assert.Contains(report.Lines, l => l.Section == $"log {nginx}" && l.Item == "format" && l.Text.StartsWith("detected combined", StringComparison.Ordinal));
+        Assert.Contains(report.Lines, l => l.Section == $"log {nginx}" && l.Text == "parses: 203.0.113.9 PROPFIND /remote.php/dav/ 207 1834 B at 2026-04-29T14:24:29.000Z, agent mirall/3.12");
+        Assert.Contains(report.Lines, l => l.Section == $"log {caddy}" && l.Item == "format" && l.Text.StartsWith("detected caddy", StringComparison.Ordinal));
+        Assert.Contains(report.Lines, l => l.Section == $"log {caddy}" && l.Text == "parses: 2001:db8::9 GET /login 401 12 B at 2026-04-29T14:24:29.500Z, agent curl/8");
+        Assert.True(report.CanEnforce);
     }
 }

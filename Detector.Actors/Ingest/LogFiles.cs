@@ -1,0 +1,47 @@
+using Detector.Configuration;
+
+namespace Detector.Ingest;
+
+/// <summary>
+/// Which files the detector follows: <see cref="LogOptions.Paths"/> when set (<c>--log</c> repeated), else
+/// <see cref="LogOptions.Path"/>. An entry with <c>*</c> or <c>?</c> in its file name is a pattern, expanded once at
+/// start to the matching files, sorted (one file per virtual host); a file created later that matches needs a restart.
+/// </summary>
+public static class LogFiles
+{
+    private static readonly char[] Wildcards = ['*', '?'];
+
+    /// <param name="problems">Patterns that match nothing or have wildcards outside the file name.</param>
+    public static IReadOnlyList<string> Resolve(LogOptions options, out IReadOnlyList<string> problems)
+    {
+        var found = new List<string>();
+        var errors = new List<string>();
+        var entries = options.Paths.Count > 0 ? options.Paths : [options.Path];
+        foreach (var entry in entries)
+        {
+            if (!IsPattern(entry))
+            {
+                found.Add(entry);
+                continue;
+            }
+            var directory = System.IO.Path.GetDirectoryName(entry);
+            var pattern = System.IO.Path.GetFileName(entry);
+            if (string.IsNullOrEmpty(directory)) directory = ".";
+            if (directory.IndexOfAny(Wildcards) >= 0)
+            {
+                errors.Add($"log pattern '{entry}': wildcards are allowed in the file name only.");
+                continue;
+            }
+            var matches = Directory.Exists(directory)
+                ? Directory.EnumerateFiles(directory, pattern, new EnumerationOptions { MatchType = MatchType.Simple, RecurseSubdirectories = false })
+                    .Order(StringComparer.Ordinal).ToList()
+                : [];
+            if (matches.Count == 0) errors.Add($"log pattern '{entry}' matches no file.");
+            found.AddRange(matches);
+        }
+        problems = errors;
+        return found.DistinctBy(System.IO.Path.GetFullPath).ToList();
+    }
+
+    public static bool IsPattern(string entry) => entry.IndexOfAny(Wildcards) >= 0;
+}
