@@ -26,7 +26,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     // the rest in _minuteStart); only a minute that proves heavy is tallied (most addresses' minutes are light and
     // could never make one repetitive).
     private string? _firstPath;
-    private string[]? _minuteStart;
+    private HeldPath[]? _minuteStart;
     private PathTally? _pathTally;
     private PathTally? _routeTally;
     private List<PathMinute>? _pathMinutes;
@@ -82,7 +82,11 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     {
         var counts = Open;
         if (counts.Requests == 0) return counts;
-        (_pending ??= new List<(long, SecondCounts)>(1)).Add((second, counts));
+        // One slot at the first flush (under address churn most tracks flush once); at the second, room for a few
+        // seconds: growing one by one costs the coordinator, the pipeline's one serial stage, a copy per doubling.
+        _pending ??= new List<(long, SecondCounts)>(1);
+        if (_pending.Count == 1) _pending.EnsureCapacity(8);
+        _pending.Add((second, counts));
         MinuteRequests += counts.Requests;
         MinuteErrors += counts.Errors;
         LastSeen = second;
@@ -124,14 +128,14 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
         if (n < minPathMinute)
         {
             if (n == 0) _firstPath = path;
-            else (_minuteStart ??= new string[minPathMinute])[n] = path;
+            else (_minuteStart ??= new HeldPath[minPathMinute])[n].Path = path;
             return;
         }
         // The minute has proved heavy: what it asked for so far is tallied now, the rest as it comes.
         _pathTally ??= new PathTally();
         _routeTally ??= new PathTally(byRoute: true);
         PathTally.AddRequest(_pathTally, _routeTally, _firstPath!);
-        for (var i = 1; i < minPathMinute; i++) PathTally.AddRequest(_pathTally, _routeTally, _minuteStart![i]);
+        for (var i = 1; i < minPathMinute; i++) PathTally.AddRequest(_pathTally, _routeTally, _minuteStart![i].Path);
         PathTally.AddRequest(_pathTally, _routeTally, path);
     }
 
@@ -145,6 +149,13 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
         (_pathMinutes ??= new List<PathMinute>(2)).Add(new PathMinute(second, _pathTally.ToArray(), _routeTally!.ToArray(), _pathTally.Total));
         _pathTally.Clear();
         _routeTally.Clear();
+    }
+
+    /// <summary>A held path in an array of structs: storing it needs no covariance check, which a store into a
+    /// string[] does (on the coordinator, for every request of every light minute).</summary>
+    private struct HeldPath
+    {
+        public string Path;
     }
 
     /// <summary>Up to three distinct values, inline (no list per track).</summary>
