@@ -42,19 +42,7 @@ public class IpRuleLowestFiringRateTests
         var ip = IpKey.Parse("192.0.2.1");
         for (var i = 0; i < 20_000; i++)
         {
-            var options = new DetectionOptions
-            {
-                ZScoreThreshold = 1 + random.NextDouble() * 4,
-                RateMultiplier = 1.5 + random.NextDouble() * 8,
-                ErrorSurgeTightenFactor = 1 + random.NextDouble() * 3,
-                ErrorSurgeMinErrors = random.Next(0, 30),
-                SustainedRate = random.Next(3) == 0 ? 0 : random.NextDouble() * 3,
-                SurgeContributorRate = random.Next(3) == 0 ? 0 : random.NextDouble() * 3,
-                AuthFailureMinCount = random.Next(0, 60),
-                NotFoundMinCount = random.Next(0, 60),
-                ClientErrorMinShare = random.NextDouble(),
-                SharedBarRaise = 1 + random.NextDouble() * 5,
-            };
+            var options = RandomDetectionOptions.Draw(random, sharedBar: true);
             var baseline = Baselines.Ip(random.NextDouble() * 5, random.NextDouble() * 5, random.NextDouble() * 0.2);
             var surge = random.Next(2) == 0;
             var rateBound = IpRule.LowestFiringRate(baseline, options, siteSurge: surge);

@@ -37,18 +37,7 @@ public sealed class IpBatcherTests
         var verdicts = 0;
         for (var run = 0; run < 10; run++)
         {
-            var options = new DetectionOptions
-            {
-                ZScoreThreshold = 1 + random.NextDouble() * 4,
-                RateMultiplier = 1.5 + random.NextDouble() * 8,
-                ErrorSurgeTightenFactor = 1 + random.NextDouble() * 3,
-                ErrorSurgeMinErrors = random.Next(0, 30),
-                SustainedRate = random.Next(3) == 0 ? 0 : random.NextDouble() * 3,
-                SurgeContributorRate = random.Next(3) == 0 ? 0 : random.NextDouble() * 3,
-                AuthFailureMinCount = random.Next(0, 60),
-                NotFoundMinCount = random.Next(0, 60),
-                ClientErrorMinShare = random.NextDouble(),
-            };
+            var options = RandomDetectionOptions.Draw(random);
             BaselineSnapshot NewBaseline() => Baselines.Ip(random.NextDouble() * 3, random.NextDouble() * 3, random.NextDouble() * 0.2);
             var baseline = NewBaseline();
             var batcher = new IpBatcher(options, live, baseline);
