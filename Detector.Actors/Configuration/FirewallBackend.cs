@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 
 namespace Detector.Configuration;
 
@@ -64,19 +63,4 @@ public static class FirewallBackends
 }
 
 /// <summary>Lets the configuration binder read <see cref="FirewallBackend"/> by its configuration names.</summary>
-public sealed class FirewallBackendConverter : TypeConverter
-{
-    public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) =>
-        sourceType == typeof(string) || base.CanConvertFrom(context, sourceType);
-
-    public override object? ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value) =>
-        value is string text ? FirewallBackends.Parse(text) : base.ConvertFrom(context, culture, value);
-
-    public override bool CanConvertTo(ITypeDescriptorContext? context, Type? destinationType) =>
-        destinationType == typeof(string) || base.CanConvertTo(context, destinationType);
-
-    public override object? ConvertTo(ITypeDescriptorContext? context, CultureInfo? culture, object? value, Type destinationType) =>
-        value is FirewallBackend backend && destinationType == typeof(string)
-            ? backend.Name()
-            : base.ConvertTo(context, culture, value, destinationType);
-}
+public sealed class FirewallBackendConverter() : NamedEnumConverter<FirewallBackend>(FirewallBackends.Parse, FirewallBackends.Name);

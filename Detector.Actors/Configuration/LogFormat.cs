@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 
 namespace Detector.Configuration;
 
@@ -80,19 +79,4 @@ public static class LogFormatNames
 }
 
 /// <summary>Lets the configuration binder read <see cref="LogFormat"/> by its configuration names.</summary>
-public sealed class LogFormatConverter : TypeConverter
-{
-    public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType) =>
-        sourceType == typeof(string) || base.CanConvertFrom(context, sourceType);
-
-    public override object? ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value) =>
-        value is string text ? LogFormatNames.Parse(text) : base.ConvertFrom(context, culture, value);
-
-    public override bool CanConvertTo(ITypeDescriptorContext? context, Type? destinationType) =>
-        destinationType == typeof(string) || base.CanConvertTo(context, destinationType);
-
-    public override object? ConvertTo(ITypeDescriptorContext? context, CultureInfo? culture, object? value, Type destinationType) =>
-        value is LogFormat format && destinationType == typeof(string)
-            ? format.Name()
-            : base.ConvertTo(context, culture, value, destinationType);
-}
+public sealed class LogFormatConverter() : NamedEnumConverter<LogFormat>(LogFormatNames.Parse, LogFormatNames.Name);
