@@ -26,10 +26,7 @@ internal sealed class CaddyJsonParser(EntryStrings strings) : IFormatParser
     public MalformedReason? Parse(ReadOnlySpan<byte> line, out AccessLogEntry entry)
     {
         entry = default;
-        line = JsonText.Trim(line);
-        if (line.IsEmpty) return MalformedReason.InvalidJson;
-        if (line[0] != '{') return JsonText.IsJsonValue(line) ? MalformedReason.NotAnObject : MalformedReason.InvalidJson;
-        if (line[^1] != '}') return MalformedReason.InvalidJson;
+        if (JsonText.ObjectFraming(ref line) is { } framing) return framing;
 
         Array.Fill(_lengths, -1);
         var reader = new Utf8JsonReader(line, ReaderOptions);

@@ -19,11 +19,7 @@ internal sealed class JsonLineParser(FieldAliasTable aliases, EntryStrings strin
     public MalformedReason? Parse(ReadOnlySpan<byte> line, out AccessLogEntry entry)
     {
         entry = default;
-        line = JsonText.Trim(line);
-        if (line.IsEmpty) return MalformedReason.InvalidJson;
-        if (line[0] != '{') return JsonText.IsJsonValue(line) ? MalformedReason.NotAnObject : MalformedReason.InvalidJson;
-        // A line cut off mid-write (the usual bad line) fails here, without the cost of a reader exception.
-        if (line[^1] != '}') return MalformedReason.InvalidJson;
+        if (JsonText.ObjectFraming(ref line) is { } framing) return framing;
 
         var fields = new LineFields();
         return CollectFields(line, ref fields) ?? BuildEntry(ref fields, out entry);
@@ -146,8 +142,19 @@ internal static class JsonText
         return line[start..end];
     }
 
+    /// <summary>Trims the line (<see cref="Trim"/>); null when it is framed as one JSON object, else why not: another
+    /// JSON value, or not JSON. A line cut off mid-write (the usual bad line) fails here, without the cost of a reader
+    /// exception.</summary>
+    public static MalformedReason? ObjectFraming(ref ReadOnlySpan<byte> line)
+    {
+        line = Trim(line);
+        if (line.IsEmpty) return MalformedReason.InvalidJson;
+        if (line[0] != '{') return IsJsonValue(line) ? MalformedReason.NotAnObject : MalformedReason.InvalidJson;
+        return line[^1] != '}' ? MalformedReason.InvalidJson : null;
+    }
+
     /// <summary>True when the line is one complete JSON value (used only for lines that are not objects).</summary>
-    public static bool IsJsonValue(ReadOnlySpan<byte> line)
+    private static bool IsJsonValue(ReadOnlySpan<byte> line)
     {
         if (line[0] is not ((byte)'[' or (byte)'"' or (byte)'-' or (byte)'t' or (byte)'f' or (byte)'n') && (uint)(line[0] - '0') > 9)
             return false;
