@@ -34,7 +34,7 @@ public sealed class AlertPolicy
     private readonly TimeSpan _cooldown;
     private readonly int _burstThreshold;
     private readonly TimeSpan _burstWindow;
-    private readonly Dictionary<(string Action, IpKey? Ip), Cooldown> _cooldowns = [];
+    private readonly Dictionary<(string Action, string? Subject), Cooldown> _cooldowns = [];
     private OpenBurst? _burst;
     private DateTimeOffset? _lastSummarizedWindowEnd;
     private readonly Queue<BanBurst> _ready = new();
@@ -102,16 +102,17 @@ public sealed class AlertPolicy
         _ready.Enqueue(new BanBurst(burst.Listed, burst.Total, burst.Held, _burstWindow, burst.Continuing));
     }
 
-    /// <summary>Identical alerts: the same action about the same IP (or about the site, without one).</summary>
-    private static (string, IpKey?) KeyOf(DetectorEvent e) => (AuditAction.Of(e), e switch
+    /// <summary>Identical alerts: the same action about the same IP or account (or about the site, without one).</summary>
+    private static (string, string?) KeyOf(DetectorEvent e) => (AuditAction.Of(e), e switch
     {
-        BanImposed b => b.Ip,
-        BanLifted u => u.Ip,
-        BanIneffective i => i.Ip,
-        AnomalyAllowlisted a => a.Ip,
-        BanRefused r => r.Ip,
-        BanNarrowed n => n.Ip,
-        FirewallFailed f => f.Ip,
+        BanImposed b => b.Ip.ToString(),
+        BanLifted u => u.Ip.ToString(),
+        BanIneffective i => i.Ip.ToString(),
+        AnomalyAllowlisted a => a.Ip.ToString(),
+        BanRefused r => r.Ip.ToString(),
+        BanNarrowed n => n.Ip.ToString(),
+        FirewallFailed f => f.Ip?.ToString(),
+        AccountAttacked a => "account:" + a.AccountId,
         _ => null,
     });
 

@@ -11,15 +11,16 @@ namespace Detector.Alerts;
 /// </summary>
 public sealed class EventWebhookActor : ReceiveActor
 {
-    public EventWebhookActor(IReadOnlyCollection<string> actions, string node, Outbox<EventWebhookMessage> outbox)
+    public EventWebhookActor(IReadOnlyCollection<string> actions, string node, Outbox<EventWebhookMessage> outbox, bool includeAccountNames = false)
     {
         var wanted = new HashSet<string>(actions, StringComparer.OrdinalIgnoreCase);
-        Receive<DetectorEvent>(e => wanted.Contains(AuditAction.Of(e)), e => outbox.Enqueue(EventWebhookMessage.Of(e, node, Guid.NewGuid())));
+        Receive<DetectorEvent>(e => wanted.Contains(AuditAction.Of(e)),
+            e => outbox.Enqueue(EventWebhookMessage.Of(e, node, Guid.NewGuid(), includeAccountNames)));
         Receive<DetectorEvent>(_ => { });
     }
 
-    public static Props Props(IReadOnlyCollection<string> actions, string node, Outbox<EventWebhookMessage> outbox) =>
-        Akka.Actor.Props.Create(() => new EventWebhookActor(actions, node, outbox));
+    public static Props Props(IReadOnlyCollection<string> actions, string node, Outbox<EventWebhookMessage> outbox, bool includeAccountNames = false) =>
+        Akka.Actor.Props.Create(() => new EventWebhookActor(actions, node, outbox, includeAccountNames));
 
     protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DetectorEvent));
 

@@ -19,8 +19,11 @@ public sealed record EventWebhookMessage(string Action, string DeliveryId, byte[
     /// Strings from the log (a condition names no path, but a subject or reason could carry anything) are JSON-escaped
     /// by the writer, control and non-ASCII characters included.
     /// </summary>
-    public static EventWebhookMessage Of(DetectorEvent e, string node, Guid deliveryId)
+    /// <param name="includeAccountNames">Keep an attacked account's name (<see cref="AccountAttacked"/>); else the
+    /// body names it only by its pseudonym.</param>
+    public static EventWebhookMessage Of(DetectorEvent e, string node, Guid deliveryId, bool includeAccountNames = false)
     {
+        if (e is AccountAttacked attacked && !includeAccountNames) e = attacked.WithoutAccountName();
         var audit = AuditEvent.Of(e);
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer))
@@ -52,6 +55,13 @@ public sealed record EventWebhookMessage(string Action, string DeliveryId, byte[
                     break;
                 case GlobalAlertRaised alert:
                     WriteMeanStd(json, alert.Mean, alert.Std);
+                    break;
+                case AccountAttacked account:
+                    json.WriteString("account_id", account.AccountId);
+                    if (account.Account is { } name) json.WriteString("account", name);
+                    json.WriteNumber("failures", account.Failures);
+                    json.WriteNumber("addresses", account.Addresses);
+                    json.WriteNumber("networks", account.Networks);
                     break;
             }
             json.WriteEndObject();

@@ -18,7 +18,8 @@ public sealed record SlackAlertSettings(
     TimeSpan DetailsTimeout,
     int LadderSteps,
     IActorRef? IpWindows,
-    ISurgeBreadthSource? Surge);
+    ISurgeBreadthSource? Surge,
+    bool IncludeAccountNames = false);
 
 /// <summary>
 /// Turns the detector events the audit writer publishes into Slack messages in the outbox; which ones is configured
@@ -88,6 +89,7 @@ public sealed class SlackAlertActor : ReceiveActor, IWithUnboundedStash, IWithTi
     private void Alert(DetectorEvent e)
     {
         SendDueSummaries();
+        if (e is AccountAttacked attacked && !_settings.IncludeAccountNames) e = attacked.WithoutAccountName();
         var decision = _policy.Decide(e, _clock.GetUtcNow());
         switch (decision.Outcome)
         {

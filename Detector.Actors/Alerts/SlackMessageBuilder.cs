@@ -27,6 +27,7 @@ public static class SlackMessageBuilder
         BanImposed ban => Ban(ban, context),
         BanLifted unban => Unban(unban, context),
         GlobalAlertRaised alert => GlobalSurge(alert, context),
+        AccountAttacked attacked => AccountAttack(attacked, context),
         Domain.BanIneffective ineffective => BanIneffective(ineffective, context),
         FirewallFailed { Operation: FirewallOperation.Ban, Ip: { } ip } failed => FirewallFailure(failed, ip, context, "ban"),
         FirewallFailed { Operation: FirewallOperation.Unban, Ip: { } ip } failed => FirewallFailure(failed, ip, context, "unban"),
@@ -121,6 +122,18 @@ public static class SlackMessageBuilder
         return Build("ALERT global", text,
             Header(":rotating_light: Global traffic surge"),
             Fields(fields),
+            Context(ContextLine(e, context)));
+    }
+
+    /// <summary>The account by its pseudonym; its name (escaped) only when the event still carries it (configured).</summary>
+    private static SlackMessage AccountAttack(AccountAttacked e, AlertContext context)
+    {
+        var account = e.Account is null ? $"`{e.AccountId}`" : $"`{Code(UntrustedText.Neutralise(Truncate(e.Account, MaxSampleLength)))}` ({e.AccountId})";
+        var text = $":rotating_light: Account {account} attacked from {e.Networks} networks: {e.Failures} failed logins from " +
+                   $"{e.Addresses} addresses in {Seconds(TimeSpan.FromSeconds(e.WindowSeconds))}, at most {e.MaxPerAddress} from any one (`{Code(e.Condition)}`).";
+        return Build($"ALERT account:{e.AccountId}", text,
+            Header(":rotating_light: Distributed attack on an account"),
+            Section(text),
             Context(ContextLine(e, context)));
     }
 

@@ -31,6 +31,7 @@ public static class AuditAction
         BanLifted => Unban,
         BaselineRecomputed => Baseline,
         GlobalAlertRaised => Alert,
+        AccountAttacked => Alert,
         AnomalyAllowlisted => Allowlisted,
         Domain.BanIneffective => BanIneffective,
         Domain.BanRefused => BanRefused,
@@ -66,6 +67,12 @@ public sealed partial record AuditEvent
         // The prefix given up; the last field says which exemption it covered.
         BanNarrowed n => new(n.At, AuditAction.BanNarrowed, n.Ip.ToString(), "prefix=" + n.Prefix, 0, None, n.Exemption),
         GlobalAlertRaised g => new(g.At, AuditAction.Alert, "global", g.Condition, g.Rate, MeanStd(g.Mean, g.Std), None),
+        // The subject is the account's pseudonym (what its campaign's bans name); the last field the name itself,
+        // quoted and escaped, or "withheld" in messages that leave the host.
+        AccountAttacked a => new(a.At, AuditAction.Alert, "account:" + a.AccountId, a.Condition, a.Rate,
+            string.Create(CultureInfo.InvariantCulture,
+                $"failures={a.Failures} addresses={a.Addresses} networks={a.Networks} max_per_address={a.MaxPerAddress}"),
+            a.Account is null ? "user=withheld" : "user=" + AccountNames.ForAudit(a.Account)),
         BaselineRecomputed r => BaselineLine(r.Snapshot, r.Rate),
         FirewallFailed f => new(f.At, AuditAction.Of(f), f.Ip?.ToString() ?? None, f.Reason, 0, None,
             f.Operation == FirewallOperation.Ban ? DurationText(f.BanDurationSeconds) : None),

@@ -42,6 +42,8 @@ public sealed partial class LogOptions
         if (!Enum.IsDefined(Format)) yield return $"Detector:Log:Format '{Format}' is not a log format ({LogFormatNames.Accepted}).";
         for (var i = 0; i < Paths.Count; i++)
             if (string.IsNullOrWhiteSpace(Paths[i])) yield return $"Detector:Log:Paths:{i} is empty.";
+        for (var i = 0; i < NextcloudLogs.Count; i++)
+            if (string.IsNullOrWhiteSpace(NextcloudLogs[i])) yield return $"Detector:Log:NextcloudLogs:{i} is empty.";
     }
 }
 
@@ -79,6 +81,13 @@ public sealed partial class DetectionOptions
         if (GlobalMinAnomalousSeconds < 1) yield return "Detector:Detection:GlobalMinAnomalousSeconds must be at least 1.";
         if (MaxTrackedAddresses < 100) yield return "Detector:Detection:MaxTrackedAddresses must be at least 100.";
         if (MaxIpEntities < 0) yield return "Detector:Detection:MaxIpEntities must not be negative.";
+        if (AccountWindowSeconds is < 60 or > 86_400) yield return "Detector:Detection:AccountWindowSeconds must be between 60 and 86400.";
+        if (AccountMinFailedLogins < 0 || CampaignMinAuthFailures < 0)
+            yield return "Detector:Detection:AccountMinFailedLogins and CampaignMinAuthFailures must not be negative (0 turns a rule off).";
+        // One network is one client, not a campaign: the per-address rules judge it.
+        if (AccountMinNetworks < 2) yield return "Detector:Detection:AccountMinNetworks must be at least 2.";
+        if (MaxTrackedAccounts < 100 || MaxTrackedLoginAddresses < 100)
+            yield return "Detector:Detection:MaxTrackedAccounts and MaxTrackedLoginAddresses must be at least 100.";
         if (RepetitiveMinRequests < 0 || RepetitiveRouteMinRequests < 0)
             yield return "Detector:Detection:RepetitiveMinRequests and RepetitiveRouteMinRequests must not be negative (0 turns a rule off).";
         if (RepetitiveMinShare is <= 0 or > 1 || RepetitiveRouteMinShare is <= 0 or > 1)

@@ -43,6 +43,12 @@ public sealed partial class LogOptions
     public Dictionary<string, string> FieldMap { get; set; } = new();
     /// <summary>At most this many malformed lines per minute are written to the log as samples.</summary>
     public int MalformedSamplesPerMinute { get; set; } = 10;
+    /// <summary>
+    /// Nextcloud's own logs (<c>nextcloud.log</c>, <c>--nextcloud-log</c>): paths or patterns like <see cref="Paths"/>.
+    /// Read for failed logins (per address and per account), merged with the access logs in event time; never
+    /// counted as traffic. Empty: none.
+    /// </summary>
+    public List<string> NextcloudLogs { get; set; } = [];
 }
 
 public sealed partial class ClockOptions
@@ -147,6 +153,25 @@ public sealed partial class DetectionOptions
     /// <summary>Cap on IP window entities created for traffic that could not change a verdict (live: the minute's
     /// refresh of quiet addresses). Addresses that could fire, are banned or have a full queue get one regardless.</summary>
     public int MaxIpEntities { get; set; } = 20_000;
+
+    // Nextcloud's failed logins (Log:NextcloudLogs), judged per account by Detection.LoginCampaigns.
+
+    /// <summary>The event-time window over which an account's failed logins are counted.</summary>
+    public int AccountWindowSeconds { get; set; } = 900;
+    /// <summary>An account with at least this many failed logins in the window, from at least
+    /// <see cref="AccountMinNetworks"/> networks, is under a distributed attack (an ALERT naming it). 0 turns it off.</summary>
+    public int AccountMinFailedLogins { get; set; } = 12;
+    /// <summary>Distinct networks (an IPv4 address, an IPv6 /64) the failures must come from: one person's devices
+    /// (home, phone, office) stay below it however often a stale password is retried.</summary>
+    public int AccountMinNetworks { get; set; } = 6;
+    /// <summary>An address in such a campaign with at least this many 401/403/429 answers in the access log within
+    /// the window is banned with both reasons. 0 turns the combined ban off (the ALERT stays).</summary>
+    public int CampaignMinAuthFailures { get; set; } = 3;
+    /// <summary>Accounts with failed logins kept in memory; beyond it the one idle longest is forgotten.</summary>
+    public int MaxTrackedAccounts { get; set; } = 10_000;
+    /// <summary>Addresses kept with their recent failed logins and access-log auth failures; beyond it the one idle
+    /// longest is forgotten.</summary>
+    public int MaxTrackedLoginAddresses { get; set; } = 50_000;
     public int RepetitiveRouteMinRequests { get; set; } = 600;
 
     /// <summary>Which site-wide rule raises GLOBAL alerts: <see cref="GlobalRuleKind.Causes"/> (by cause against
@@ -263,6 +288,9 @@ public sealed partial class SlackOptions : IDeliveryRetryOptions
     public int DetailsTimeoutMs { get; set; } = 500;
     /// <summary>On shutdown, queued messages get this long to go out.</summary>
     public double ShutdownDrainSeconds { get; set; } = 3;
+    /// <summary>Name attacked accounts in messages. Off: an account is shown by its pseudonym (<c>acct-…</c>, as in
+    /// the audit's BAN conditions); the audit log keeps the name.</summary>
+    public bool IncludeAccountNames { get; set; }
 }
 
 /// <summary>Ban events out: one signed JSON POST per event, for a SIEM, a chat bridge or another bouncer.</summary>
@@ -291,6 +319,8 @@ public sealed partial class EventWebhookOptions : IDeliveryRetryOptions
     public double TotalTimeoutSeconds { get; set; } = 180;
     /// <summary>On shutdown, queued events get this long to go out.</summary>
     public double ShutdownDrainSeconds { get; set; } = 3;
+    /// <summary>Name attacked accounts in the body (as <see cref="SlackOptions.IncludeAccountNames"/>).</summary>
+    public bool IncludeAccountNames { get; set; }
 }
 
 /// <summary>The HTTP API's token (daemon) and, for the CLI verbs, where the daemon is.</summary>

@@ -87,3 +87,21 @@ public sealed record BanRefused(long At, IpKey Ip, BanSource Source, string Exem
 /// <summary>A ban's configured IPv6 prefix (<paramref name="Prefix"/>, "2001:db8::/64") would have covered an exempt
 /// address (<paramref name="Exemption"/>), so only <paramref name="Ip"/> itself is blocked. Audited once per ban.</summary>
 public sealed record BanNarrowed(long At, IpKey Ip, string Prefix, string Exemption) : DetectorEvent(At);
+
+/// <summary>
+/// An account attacked from many networks (a distributed password-guessing or credential-stuffing campaign), once per
+/// campaign: <paramref name="Failures"/> failed logins in the last <paramref name="WindowSeconds"/> from
+/// <paramref name="Addresses"/> addresses in <paramref name="Networks"/> networks, at most
+/// <paramref name="MaxPerAddress"/> from any one. <paramref name="Account"/> is the login name as logged (untrusted;
+/// null once withheld, <see cref="WithoutAccountName"/>); <paramref name="AccountId"/> its pseudonym
+/// (<see cref="AccountNames.Pseudonym"/>), which bans of the campaign's addresses name.
+/// </summary>
+public sealed record AccountAttacked(long At, string? Account, string AccountId, string Condition, int Failures, int Addresses,
+    int Networks, int MaxPerAddress, int WindowSeconds) : DetectorEvent(At)
+{
+    /// <summary>The same event without the name: what leaves the host unless configured otherwise.</summary>
+    public AccountAttacked WithoutAccountName() => this with { Account = null };
+
+    /// <summary>Failed logins per second over the window.</summary>
+    public double Rate => (double)Failures / WindowSeconds;
+}

@@ -56,11 +56,12 @@ public static class DetectionPipeline
             registry.Get<EnforcementActor>(),
             registry.Get<AuditWriter>());
         var clock = new EventClock(run.Mode, options.Clock, counters, wallClock);
-        var coordinator = new DetectionCoordinator(options, actors, clock, stats);
+        var coordinator = new DetectionCoordinator(options, actors, clock, stats, counters.Nextcloud);
         var stopAtEnd = run.Mode == ClockMode.Replay;
         var files = LogFiles.Resolve(options.Log, out var problems);
-        foreach (var problem in problems) logger.LogWarning("{Problem}", problem);
-        Source<object, NotUsed> input = LogSources.Create(files, options.Log, counters, run.FromStart, stopAtEnd,
+        var nextcloud = LogFiles.ResolveNextcloud(options.Log, out var nextcloudProblems);
+        foreach (var problem in problems.Concat(nextcloudProblems)) logger.LogWarning("{Problem}", problem);
+        Source<object, NotUsed> input = LogSources.Create(files, nextcloud, options.Log, counters, run.FromStart, stopAtEnd,
                 (reason, line) => logger.LogWarning("Malformed log line ({Reason}): {Line}", reason.Name(), line))
             .Select(batch => (object)batch);
         if (run.Mode == ClockMode.Live)

@@ -45,6 +45,6 @@ public static class EventWebhookHostingExtensions
             var outbox = resolver.GetService<Outbox<EventWebhookMessage>>();
             if (outbox is null) return;
             registry.Register<EventWebhookActor>(
-                system.ActorOf(EventWebhookActor.Props(options.EffectiveActions, Environment.MachineName, outbox), "event-webhook"));
+                system.ActorOf(EventWebhookActor.Props(options.EffectiveActions, Environment.MachineName, outbox, options.IncludeAccountNames), "event-webhook"));
         });
 }

@@ -53,7 +53,8 @@ public static class SlackAlertsHostingExtensions
                 TimeSpan.FromMilliseconds(options.DetailsTimeoutMs),
                 enforcement.EffectiveLadder.Count,
                 registry.TryGet<IpWindowActor>(out var windows) ? windows : null,
-                resolver.GetService<ISurgeBreadthSource>());
+                resolver.GetService<ISurgeBreadthSource>(),
+                options.IncludeAccountNames);
             var clock = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
             registry.Register<SlackAlertActor>(
                 system.ActorOf(SlackAlertActor.Props(settings, outbox, resolver.GetService<SlackDeliveryStats>(), clock), "slack-alerts"));

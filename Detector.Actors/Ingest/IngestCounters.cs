@@ -1,5 +1,6 @@
 using Detector.Configuration;
 using Detector.Ingest.Formats;
+using Detector.Ingest.Nextcloud;
 
 namespace Detector.Ingest;
 
@@ -17,6 +18,9 @@ public sealed class IngestCounters
     private long _futureClamped;
     private long _newestEventMs;
     private readonly List<(string Path, LogFormatChoice Format)> _files = [];
+
+    /// <summary>What the Nextcloud logs held (none: all zero).</summary>
+    public NextcloudCounters Nextcloud { get; } = new();
 
     public long Lines => Interlocked.Read(ref _lines);
     public long Entries => Interlocked.Read(ref _entries);

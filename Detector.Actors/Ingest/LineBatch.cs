@@ -60,6 +60,22 @@ public sealed record EntryBatch(AccessLogEntry[] Entries, int Count)
         return this;
     }
 
+    /// <summary>Failed logins read from a Nextcloud log (<see cref="Nextcloud.NextcloudLogParser"/>), in file order;
+    /// such a batch has no entries. They merge with the access logs' entries in event time and are never traffic.</summary>
+    public LoginFailure[]? Logins { get; private init; }
+
+    public static EntryBatch OfLogins(LoginFailure[] logins) => new([], 0) { Logins = logins };
+
+    /// <summary>How many entries, or failed logins, the batch holds.</summary>
+    public int Size => Logins?.Length ?? Count;
+
+    /// <summary>The event time (Unix ms) of the <paramref name="index"/>-th entry or failed login.</summary>
+    public long TimeAt(int index) => Logins is { } logins ? logins[index].TimeMs : Entries[index].TimeMs;
+
+    /// <summary>The entries or failed logins [<paramref name="start"/>, <paramref name="end"/>) as a batch of their own.</summary>
+    public EntryBatch Slice(int start, int end) =>
+        Logins is { } logins ? OfLogins(logins[start..end]) : new EntryBatch(Entries[start..end], end - start);
+
     /// <summary>The file's tail is caught up (see <see cref="LineBatch.IsCaughtUp"/>); no entries.</summary>
     public bool IsCaughtUp { get; private init; }
 

@@ -12,11 +12,17 @@ public static class LogFiles
     private static readonly char[] Wildcards = ['*', '?'];
 
     /// <param name="problems">Patterns that match nothing or have wildcards outside the file name.</param>
-    public static IReadOnlyList<string> Resolve(LogOptions options, out IReadOnlyList<string> problems)
+    public static IReadOnlyList<string> Resolve(LogOptions options, out IReadOnlyList<string> problems) =>
+        Expand(options.Paths.Count > 0 ? options.Paths : [options.Path], out problems);
+
+    /// <summary>The Nextcloud logs of <see cref="LogOptions.NextcloudLogs"/>, expanded the same way.</summary>
+    public static IReadOnlyList<string> ResolveNextcloud(LogOptions options, out IReadOnlyList<string> problems) =>
+        Expand(options.NextcloudLogs, out problems);
+
+    private static IReadOnlyList<string> Expand(IReadOnlyList<string> entries, out IReadOnlyList<string> problems)
     {
         var found = new List<string>();
         var errors = new List<string>();
-        var entries = options.Paths.Count > 0 ? options.Paths : [options.Path];
         foreach (var entry in entries)
         {
             if (!IsPattern(entry))

@@ -4,6 +4,7 @@ using Akka.Streams.Dsl;
 using Detector.Configuration;
 using Detector.Ingest.Formats;
 using Detector.Ingest.Merge;
+using Detector.Ingest.Nextcloud;
 
 namespace Detector.Ingest;
 
@@ -18,13 +19,17 @@ public static class LogSources
     public const int ParseParallelism = 2;
 
     /// <param name="files">From <see cref="LogFiles.Resolve"/>.</param>
+    /// <param name="nextcloudFiles">Nextcloud's own logs (<see cref="LogFiles.ResolveNextcloud"/>): their failed
+    /// logins join the stream in event time as batches of <see cref="EntryBatch.Logins"/>.</param>
     /// <param name="sample">Receives sampled malformed lines (reason, preview).</param>
-    public static Source<EntryBatch, NotUsed> Create(IReadOnlyList<string> files, LogOptions options, IngestCounters counters,
-        bool fromStart, bool stopAtEnd, Action<MalformedReason, string>? sample)
+    public static Source<EntryBatch, NotUsed> Create(IReadOnlyList<string> files, IReadOnlyList<string> nextcloudFiles, LogOptions options,
+        IngestCounters counters, bool fromStart, bool stopAtEnd, Action<MalformedReason, string>? sample)
     {
         if (files.Count == 0) throw new ArgumentException("no log file to follow", nameof(files));
-        var merged = files.Count > 1;
-        var sources = files.Select(path => File(path, options, counters, fromStart, stopAtEnd, merged, sample)).ToList();
+        var merged = files.Count + nextcloudFiles.Count > 1;
+        var sources = files.Select(path => File(path, options, counters, fromStart, stopAtEnd, merged, sample))
+            .Concat(nextcloudFiles.Select(path => NextcloudFile(path, options, counters, fromStart, stopAtEnd)))
+            .ToList();
         if (!merged) return sources[0];
         return Source.Combine(sources[0], sources[1], n => new EventTimeMergeStage(n), sources.Skip(2).ToArray());
     }
@@ -48,5 +53,14 @@ public static class LogSources
         }
         return LogTail.Create(path, options, counters, fromStart, stopAtEnd, signalCaughtUp)
             .SelectAsync(ParseParallelism, lines => Task.Run(() => Parse(lines)));
+    }
+
+    /// <summary>A Nextcloud log: its own tail (always merged, so it signals when caught up), one parser; its lines are
+    /// few and picked out by a prefix, so one thread is plenty.</summary>
+    private static Source<EntryBatch, NotUsed> NextcloudFile(string path, LogOptions options, IngestCounters counters, bool fromStart,
+        bool stopAtEnd)
+    {
+        var parser = new NextcloudLogParser(options.MaxLineBytes > 0 ? options.MaxLineBytes : int.MaxValue, counters.Nextcloud);
+        return LogTail.Create(path, options, counters, fromStart, stopAtEnd, signalCaughtUp: true).Select(parser.Parse);
     }
 }

@@ -8,6 +8,7 @@ using Detector.Domain;
 using Detector.Enforcement;
 using Detector.Ingest;
 using Detector.Ingest.Clock;
+using Detector.Ingest.Nextcloud;
 using Detector.IpWindows;
 
 namespace Detector.Pipeline;
@@ -40,6 +41,9 @@ public sealed class DetectionCoordinator
     private readonly RecentTalkers _talkers;
     private readonly Func<IpKey, bool> _isBanned;
     private readonly BusiestSources _busiestSources;
+    /// <summary>Failed logins from Nextcloud's log; null without one (<see cref="LogOptions.NextcloudLogs"/>).</summary>
+    private readonly LoginCampaigns? _logins;
+    private readonly NextcloudCounters? _nextcloudCounters;
 
     /// <summary>Null until the first second closes and enforcement has said which bans it recovered.</summary>
     private BanMirror? _bans;
@@ -49,7 +53,9 @@ public sealed class DetectionCoordinator
     private SecondCounts _bannedInOpenSecond;
     private long _sliceId;
 
-    public DetectionCoordinator(DetectorOptions options, DetectionActors actors, EventClock clock, DetectionStats stats)
+    /// <param name="nextcloudCounters">Where failed logins turned down for their time are counted; null: nowhere.</param>
+    public DetectionCoordinator(DetectorOptions options, DetectionActors actors, EventClock clock, DetectionStats stats,
+        NextcloudCounters? nextcloudCounters = null)
     {
         _options = options;
         _actors = actors;
@@ -65,10 +71,46 @@ public sealed class DetectionCoordinator
         _isBanned = ip => _bans!.IsBanned(ip);
         _busiestSources = measure => _talkers.Busiest(options.Detection.GlobalVolumeBusiestSources, measure, _isBanned);
         UseBaseline(_site.Baseline);
+        if (options.Log.NextcloudLogs.Count > 0) _logins = new LoginCampaigns(options.Detection);
+        _nextcloudCounters = nextcloudCounters;
+        _minPlausibleMs = new DateTimeOffset(options.Clock.MinPlausibleYear, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        _maxPlausibleMs = new DateTimeOffset(options.Clock.MaxPlausibleYear, 12, 31, 23, 59, 59, 999, TimeSpan.Zero).ToUnixTimeMilliseconds();
     }
 
-    /// <summary>Adds a parsed batch to the open second(s), closing every second the watermark has passed.</summary>
-    public Task ProcessAsync(EntryBatch batch) => PlaceAsync(_clock.Observe(batch));
+    private readonly long _minPlausibleMs, _maxPlausibleMs;
+
+    /// <summary>Adds a parsed batch to the open second(s), closing every second the watermark has passed; a batch of
+    /// Nextcloud's failed logins goes to the account rule instead.</summary>
+    public Task ProcessAsync(EntryBatch batch) =>
+        batch.Logins is { } logins ? ProcessLoginsAsync(logins) : PlaceAsync(_clock.Observe(batch));
+
+    /// <summary>
+    /// Failed logins, merged with the access log in event time, are counted per account and address
+    /// (<see cref="LoginCampaigns"/>); a campaign's start is audited as an ALERT at once. They are not traffic: they
+    /// move no second. A time outside the plausible years, or a jump of more than MaxForwardJumpHours past the open
+    /// second, is turned down (counted <c>implausible_time</c>); live, a time ahead of the open second is taken as it.
+    /// </summary>
+    private Task ProcessLoginsAsync(LoginFailure[] logins)
+    {
+        if (_logins is null) return Task.CompletedTask;
+        var started = _cutter.IsStarted;
+        var open = started ? _cutter.OpenSecond : 0;
+        var jumpMs = _options.Clock.MaxForwardJumpHours > 0 ? _options.Clock.MaxForwardJumpHours * 3_600_000L : long.MaxValue;
+        foreach (var login in logins)
+        {
+            var failure = login;
+            if (failure.TimeMs < _minPlausibleMs || failure.TimeMs > _maxPlausibleMs
+                || (started && failure.TimeMs - open * 1000 > jumpMs))
+            {
+                _nextcloudCounters?.AddMalformed(MalformedReason.ImplausibleTime);
+                continue;
+            }
+            if (started && _clock.Mode == ClockMode.Live && failure.TimeMs >= (open + 1) * 1000)
+                failure = failure with { TimeMs = open * 1000 };
+            if (_logins.AddFailure(failure) is { } attacked) _actors.Audit.Tell(attacked);
+        }
+        return Task.CompletedTask;
+    }
 
     private async Task PlaceAsync(EntryBatch batch)
     {
@@ -156,7 +198,8 @@ public sealed class DetectionCoordinator
     private long FirstSecondToClose()
     {
         var open = _cutter.OpenSecond;
-        if (_bans is null || _batcher.HasOpenTraffic || _bannedInOpenSecond != default || !_site.IsQuietFrom(open)) return open;
+        if (_bans is null || _batcher.HasOpenTraffic || _bannedInOpenSecond != default || !_site.IsQuietFrom(open)
+            || _logins?.HasPending == true) return open;
         return Math.Min(_batcher.NextMinuteEnd(open), Math.Max(open, _bans.FirstSecondWithExpiryDue));
     }
 
@@ -170,6 +213,7 @@ public sealed class DetectionCoordinator
         foreach (var closed in _batcher.CloseSecond(second, _isBanned, _site.InEpisode))
         {
             _talkers.Add(second, closed.Ip, closed.Counts);
+            _logins?.AddAccessAuthFailures(closed.Ip, second, closed.Counts.AuthFailures);
             if (!closed.Banned) continue;
             site -= closed.Counts;
             if (bans.Observe(closed.Ip, second, closed.Counts.Requests) is { } ineffective)
@@ -265,12 +309,13 @@ public sealed class DetectionCoordinator
         if (replies is not null)
             foreach (var reply in replies)
                 if (reply.Verdict is not null && !bans.IsBanned(reply.Ip)) (offenders ??= []).Add(reply);
+        var verdicts = offenders?.Select(o => o.Verdict!).ToList() ?? [];
+        if (_logins is not null) AddCampaignVerdicts(now, verdicts);
 
         // Live, enforcement is asked every second (manual bans, expiries); a replay asks only when there is work.
-        if (offenders is null && !bans.ExpiryDue(now) && _clock.Mode == ClockMode.Replay) return default;
+        if (verdicts.Count == 0 && !bans.ExpiryDue(now) && _clock.Mode == ClockMode.Replay) return default;
 
-        offenders?.Sort((a, b) => a.Ip.CompareTo(b.Ip));
-        var verdicts = offenders?.Select(o => o.Verdict!).ToList() ?? [];
+        verdicts.Sort((a, b) => a.Ip.CompareTo(b.Ip));
         var applied = await _actors.Enforcement.Ask<EnforcementApplied>(
             new ApplyVerdicts(now, verdicts, _site.Baseline), ReplyTimeout);
         bans.Apply(applied.Events, applied.NextExpiry);
@@ -291,6 +336,22 @@ public sealed class DetectionCoordinator
             }
         }
         return removed;
+    }
+
+    /// <summary>
+    /// Account campaigns in the verdicts: a per-IP verdict against an address of a campaign names it too; an address of a
+    /// campaign that reached the campaign's access-log bar (<see cref="LoginCampaigns.TakeVerdicts"/>) and has no
+    /// verdict of its own is added, unless it is banned already.
+    /// </summary>
+    private void AddCampaignVerdicts(long now, List<IpVerdict> verdicts)
+    {
+        var logins = _logins!;
+        for (var i = 0; i < verdicts.Count; i++)
+            if (logins.CampaignOf(verdicts[i].Ip, now) is { } id)
+                verdicts[i] = verdicts[i] with { Condition = verdicts[i].Condition + LoginCampaigns.CampaignSuffix(id) };
+        if (!logins.HasPending) return;
+        foreach (var verdict in logins.TakeVerdicts(now, _site.Baseline))
+            if (!_bans!.IsBanned(verdict.Ip) && !verdicts.Exists(v => v.Ip == verdict.Ip)) verdicts.Add(verdict);
     }
 
     /// <summary>The aligned minute ending at <paramref name="now"/>: per-IP minute rates to the baseline, idle IPs'

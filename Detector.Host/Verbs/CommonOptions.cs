@@ -25,12 +25,27 @@ public static class CommonOptions
         for (var i = 0; i < logs.Count; i++) overrides[$"Detector:Log:Paths:{i}"] = logs[i];
     }
 
-    /// <summary>The files the options name, or the problems (a pattern matching nothing) printed and false.</summary>
+    /// <summary><c>--nextcloud-log PATH</c>, repeatable, patterns allowed: Nextcloud's own <c>nextcloud.log</c>.</summary>
+    public static Option<string[]> NextcloudLogs() => new("--nextcloud-log")
+    {
+        Description = "Nextcloud's own log (data/nextcloud.log) for failed logins per address and account (Detector:Log:NextcloudLogs); repeatable, patterns allowed.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>Sets <c>Detector:Log:NextcloudLogs</c> from the flags.</summary>
+    public static void AddNextcloudLogs(IDictionary<string, string?> overrides, IReadOnlyList<string>? logs)
+    {
+        for (var i = 0; i < (logs?.Count ?? 0); i++) overrides[$"Detector:Log:NextcloudLogs:{i}"] = logs![i];
+    }
+
+    /// <summary>The access logs the options name, or the problems (a pattern matching nothing, in them or in the
+    /// Nextcloud logs) printed and false.</summary>
     public static bool TryResolveLogs(Configuration.DetectorOptions options, string verb, out IReadOnlyList<string> files)
     {
         files = Ingest.LogFiles.Resolve(options.Log, out var problems);
-        foreach (var problem in problems) Console.Error.WriteLine($"{verb}: {problem}");
-        return problems.Count == 0;
+        Ingest.LogFiles.ResolveNextcloud(options.Log, out var nextcloudProblems);
+        foreach (var problem in problems.Concat(nextcloudProblems)) Console.Error.WriteLine($"{verb}: {problem}");
+        return problems.Count == 0 && nextcloudProblems.Count == 0;
     }
 
     public static readonly Option<string?> Firewall = new("--firewall") { Description = "Firewall backend: auto, ipset, nftables, iptables or dry-run (Detector:Enforcement:Firewall)." };

@@ -6,6 +6,7 @@ using Detector.Enforcement.Firewall;
 using Detector.Host.Composition;
 using Detector.Domain;
 using Detector.Ingest;
+using Detector.Ingest.Nextcloud;
 
 namespace Detector.Host.Verbs;
 
@@ -17,12 +18,13 @@ namespace Detector.Host.Verbs;
 public static class DoctorCommand
 {
     private static readonly Option<string[]> LogPath = CommonOptions.Logs("Access log to check (Detector:Log:Path); repeatable, patterns allowed.");
+    private static readonly Option<string[]> NextcloudLog = CommonOptions.NextcloudLogs();
 
     public static Command Create()
     {
         var command = new Command("doctor", "Check the host: firewall backend, DOCKER-USER, privileges, log path and format, data dir.")
         {
-            LogPath, CommonOptions.DataDir, CommonOptions.Firewall, CommonOptions.Config,
+            LogPath, NextcloudLog, CommonOptions.DataDir, CommonOptions.Firewall, CommonOptions.Config,
         };
         command.SetAction(async (result, cancellation) =>
         {
@@ -32,6 +34,7 @@ public static class DoctorCommand
                 ["Detector:Enforcement:Firewall"] = result.GetValue(CommonOptions.Firewall),
             };
             CommonOptions.AddLogs(overrides, result.GetValue(LogPath));
+            CommonOptions.AddNextcloudLogs(overrides, result.GetValue(NextcloudLog));
             if (!DetectorConfiguration.TryLoad(result.GetValue(CommonOptions.Config), overrides, Console.Error, out var options)) return 2;
             var errors = options.Validate();
             if (errors.Count > 0)
@@ -105,6 +108,52 @@ public static class DoctorCommand
         var files = LogFiles.Resolve(options.Log, out var problems);
         foreach (var problem in problems) report.Add("log", "pattern", problem, Level.Warning);
         foreach (var path in files) CheckLogFile(report, options.Log, path, files.Count > 1 ? $"log {path}" : "log");
+        var nextcloud = LogFiles.ResolveNextcloud(options.Log, out var nextcloudProblems);
+        foreach (var problem in nextcloudProblems) report.Add("nextcloud log", "pattern", problem, Level.Warning);
+        foreach (var path in nextcloud) CheckNextcloudLog(report, options.Log, path, nextcloud.Count > 1 ? $"nextcloud log {path}" : "nextcloud log");
+    }
+
+    /// <summary>Exists and readable; its last lines read as Nextcloud's JSON log; its last failed login.</summary>
+    private static void CheckNextcloudLog(DoctorReport report, LogOptions options, string path, string section)
+    {
+        if (!File.Exists(path))
+        {
+            report.Add(section, "path", $"{path}: does not exist yet (the daemon waits for it)", Level.Warning);
+            return;
+        }
+        IReadOnlyList<string> lines;
+        try
+        {
+            lines = LastLines(path, SampleLines);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            report.Add(section, "path", $"{path}: exists, not readable ({e.Message})", Level.Problem);
+            return;
+        }
+        report.Add(section, "path", $"{path}: exists, readable");
+        var counters = new NextcloudCounters();
+        var parser = new NextcloudLogParser(options.MaxLineBytes, counters);
+        LoginFailure? last = null;
+        foreach (var line in lines)
+        {
+            if (parser.Parse(Encoding.UTF8.GetBytes(line), out var kind, out var failure) is { } reason) counters.AddMalformed(reason);
+            else if (kind == NextcloudLine.FailedLogin) last = failure;
+        }
+        var read = lines.Count - (int)counters.MalformedTotal;
+        report.Add(section, "format", $"{read} of the last {lines.Count} line(s) read as Nextcloud's JSON log",
+            read == 0 && lines.Count > 0 ? Level.Warning : Level.Ok);
+        if (last is { } login)
+        {
+            var time = DateTimeOffset.FromUnixTimeMilliseconds(login.TimeMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            report.Add(section, "last failed login", $"from {login.Ip} at {time}, account {AccountNames.Pseudonym(login.Account.ToLowerInvariant())}");
+        }
+        else
+        {
+            report.Add(section, "last failed login", $"none in the last {lines.Count} line(s) (Nextcloud logs them at loglevel 2, warning, or lower)");
+        }
+        if (counters.MalformedTotal > 0)
+            report.Add(section, "malformed", string.Join(", ", counters.MalformedByReason().Select(r => $"{r.Key}={r.Value}")), Level.Warning);
     }
 
     /// <summary>Exists and readable; its format (configured, or detected from its last lines); its last line that parses.</summary>

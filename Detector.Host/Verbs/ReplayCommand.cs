@@ -25,6 +25,7 @@ public static class ReplayCommand
         Description = "Access log(s) to replay, any supported format; several are merged in event time (patterns allowed).",
         Arity = ArgumentArity.OneOrMore,
     };
+    private static readonly Option<string[]> NextcloudLog = CommonOptions.NextcloudLogs();
     private static readonly Option<string> Audit = new("--audit") { Description = "Audit file to write (replaced).", DefaultValueFactory = _ => "replay-audit.log" };
     private static readonly Option<bool> Slack = new("--slack") { Description = "Also alert the configured Slack webhook (off by default: a replay would re-announce old bans)." };
     private static readonly Option<bool> Webhook = new("--webhook") { Description = "Also post events to the configured event webhook (off by default, like --slack)." };
@@ -33,7 +34,7 @@ public static class ReplayCommand
     {
         var command = new Command("replay", "Replay a log through the whole pipeline in event time (dry-run firewall).")
         {
-            LogPath, Audit, Slack, Webhook, CommonOptions.Config,
+            LogPath, NextcloudLog, Audit, Slack, Webhook, CommonOptions.Config,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -42,6 +43,7 @@ public static class ReplayCommand
             var logs = result.GetValue(LogPath)!;
             if (logs.Length == 1 && !LogFiles.IsPattern(logs[0])) options.Log.Path = logs[0];
             else options.Log.Paths = [.. logs];
+            if (result.GetValue(NextcloudLog) is { Length: > 0 } nextcloud) options.Log.NextcloudLogs = [.. nextcloud];
             if (!result.GetValue(Slack)) options.Slack = new SlackOptions();
             if (!result.GetValue(Webhook)) options.Webhook = new EventWebhookOptions();
             return RunAsync(options, result.GetValue(Audit)!, Console.Out, cancellation);
@@ -55,7 +57,9 @@ public static class ReplayCommand
         options.Enforcement.Firewall = FirewallBackend.DryRun;
         var errors = options.Validate();
         var files = LogFiles.Resolve(options.Log, out var problems);
-        errors = [.. errors, .. problems, .. files.Where(f => !File.Exists(f)).Select(f => $"log file '{f}' does not exist.")];
+        var nextcloud = LogFiles.ResolveNextcloud(options.Log, out var nextcloudProblems);
+        errors = [.. errors, .. problems, .. nextcloudProblems,
+            .. files.Concat(nextcloud).Where(f => !File.Exists(f)).Select(f => $"log file '{f}' does not exist.")];
         if (errors.Count > 0)
         {
             foreach (var error in errors) Console.Error.WriteLine($"replay: {error}");

@@ -27,6 +27,13 @@ public sealed class ReplaySummary(IngestCounters counters, DetectionStats stats,
         Line(output, "bans", stats.Bans);
         Line(output, "unbans", stats.Unbans);
         Line(output, "alerts", stats.Alerts);
+        var nextcloud = counters.Nextcloud;
+        if (nextcloud.Total > 0)
+        {
+            var bad = nextcloud.MalformedByReason();
+            Line(output, "nextcloud_failed_logins", nextcloud.FailedLogins);
+            Line(output, "nextcloud_malformed", bad.Count == 0 ? "0" : $"{nextcloud.MalformedTotal} ({string.Join(", ", bad.Select(m => $"{m.Key}={m.Value}"))})");
+        }
         var addresses = stats.Addresses;
         Line(output, "addresses_peak", addresses.PeakTracked);
         Line(output, "addresses_evicted", addresses.Evicted);

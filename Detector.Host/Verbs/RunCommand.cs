@@ -14,13 +14,14 @@ public static class RunCommand
 {
     private static readonly Option<string[]> LogPath = CommonOptions.Logs(
         "Access log to follow (Detector:Log:Path); repeat it, or give a pattern such as /var/log/nginx/*.log, for several (Detector:Log:Paths).");
+    private static readonly Option<string[]> NextcloudLog = CommonOptions.NextcloudLogs();
     private static readonly Option<bool> FromStart = new("--from-start") { Description = "Read the log from its beginning instead of its end." };
 
     public static Command Create()
     {
         var command = new Command("run", "Run the detector daemon on live access logs (Nginx, Apache, Caddy, Traefik; format detected).")
         {
-            LogPath, FromStart, CommonOptions.DataDir, CommonOptions.Firewall, CommonOptions.Http, CommonOptions.Config,
+            LogPath, NextcloudLog, FromStart, CommonOptions.DataDir, CommonOptions.Firewall, CommonOptions.Http, CommonOptions.Config,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -32,6 +33,7 @@ public static class RunCommand
                 ["Detector:Log:FromStart"] = result.GetValue(FromStart) ? "true" : null,
             };
             CommonOptions.AddLogs(overrides, result.GetValue(LogPath));
+            CommonOptions.AddNextcloudLogs(overrides, result.GetValue(NextcloudLog));
             if (!DetectorConfiguration.TryLoad(result.GetValue(CommonOptions.Config), overrides, Console.Error, out var options))
                 return Task.FromResult(2);
             return RunAsync(options, Console.Out, cancellation);

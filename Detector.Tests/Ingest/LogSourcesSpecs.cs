@@ -37,7 +37,7 @@ public sealed class LogSourcesSpecs : IAsyncDisposable
     {
         var files = LogFiles.Resolve(options, out var problems);
         Assert.Empty(problems);
-        var (killSwitch, done) = LogSources.Create(files, options, new IngestCounters(), fromStart: true, stopAtEnd, sample: null)
+        var (killSwitch, done) = LogSources.Create(files, [], options, new IngestCounters(), fromStart: true, stopAtEnd, sample: null)
             .ViaMaterialized(KillSwitches.Single<EntryBatch>(), Keep.Right)
             .ToMaterialized(Sink.ForEach<EntryBatch>(b => { foreach (var e in b.Span) _entries.Enqueue(e); }), Keep.Both)
             .Run(_system.Materializer());

@@ -45,7 +45,7 @@ public sealed class EventTimeMerger
             return;
         }
         _caughtUp[input] = false;
-        if (batch.Count == 0) return;
+        if (batch.Size == 0) return;
         _current[input] = batch;
         _next[input] = 0;
     }
@@ -77,15 +77,12 @@ public sealed class EventTimeMerger
         var batch = _current[chosen]!;
         var start = _next[chosen];
         var end = start + 1;
-        while (end < batch.Count && batch.Entries[end].TimeMs <= limit) end++;
+        while (end < batch.Size && batch.TimeAt(end) <= limit) end++;
 
-        if (end == batch.Count) _current[chosen] = null;
+        if (end == batch.Size) _current[chosen] = null;
         else _next[chosen] = end;
-        if (start == 0 && end == batch.Count) return batch;
-        var run = new AccessLogEntry[end - start];
-        Array.Copy(batch.Entries, start, run, 0, run.Length);
-        return new EntryBatch(run, run.Length);
+        return start == 0 && end == batch.Size ? batch : batch.Slice(start, end);
     }
 
-    private long Head(int input) => _current[input]!.Entries[_next[input]].TimeMs;
+    private long Head(int input) => _current[input]!.TimeAt(_next[input]);
 }

@@ -1,0 +1,27 @@
+namespace Detector.Ingest.Nextcloud;
+
+/// <summary>
+/// What the Nextcloud logs held, by kind of line, and the lines that could not be read, by reason. Thread-safe; kept
+/// apart from the access-log counters, whose lines are traffic (lines = entries + malformed holds there).
+/// </summary>
+public sealed class NextcloudCounters
+{
+    private readonly long[] _lines = new long[Enum.GetValues<NextcloudLine>().Length];
+    private readonly long[] _malformed = new long[Enum.GetValues<MalformedReason>().Length];
+
+    public void Add(NextcloudLine kind) => Interlocked.Increment(ref _lines[(int)kind]);
+    public void AddMalformed(MalformedReason reason) => Interlocked.Increment(ref _malformed[(int)reason]);
+
+    public long Lines(NextcloudLine kind) => Interlocked.Read(ref _lines[(int)kind]);
+    public long Malformed(MalformedReason reason) => Interlocked.Read(ref _malformed[(int)reason]);
+    public long FailedLogins => Lines(NextcloudLine.FailedLogin);
+    public long Total => _lines.Sum(l => Interlocked.Read(ref l)) + MalformedTotal;
+    public long MalformedTotal => _malformed.Sum(m => Interlocked.Read(ref m));
+
+    /// <summary>Non-zero malformed counts by reason name, in enum order.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> MalformedByReason() =>
+        Enum.GetValues<MalformedReason>()
+            .Select(r => KeyValuePair.Create(r.Name(), Malformed(r)))
+            .Where(kv => kv.Value > 0)
+            .ToList();
+}
