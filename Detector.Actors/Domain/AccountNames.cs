@@ -23,19 +23,19 @@ public static class AccountNames
     }
 
     /// <summary>
-    /// The name in double quotes for the audit line: <see cref="UntrustedText.Neutralise"/>, then every character that
-    /// could end the quoted text or the line's field (<c>"</c>, <c>\</c>, <c>|</c>) or hide in it (any white space
-    /// but a plain space) written as its code, <c>\u007C</c>, as the neutraliser does for control characters.
+    /// The name in double quotes for the audit line: every character that could end the quoted text or the line's field
+    /// (<c>"</c>, <c>\</c>, <c>|</c>) or hide in it (any white space but a plain space) written as its code,
+    /// <c>\u007C</c>, then <see cref="UntrustedText.Neutralise"/> for control and format characters. A backslash in the
+    /// result always starts such a code.
     /// </summary>
     public static string ForAudit(string account)
     {
-        var neutral = UntrustedText.Neutralise(account);
-        var builder = new StringBuilder(neutral.Length + 2).Append('"');
-        foreach (var c in neutral)
+        var builder = new StringBuilder(account.Length + 2).Append('"');
+        foreach (var c in account)
         {
             if (c is '"' or '\\' or '|' || (char.IsWhiteSpace(c) && c != ' ')) builder.Append($"\\u{(int)c:X4}");
             else builder.Append(c);
         }
-        return builder.Append('"').ToString();
+        return UntrustedText.Neutralise(builder.Append('"').ToString());
     }
 }

@@ -66,6 +66,27 @@ public sealed class SlackDeliverySpecs
         Assert.Equal(4, webhook.Requests.Count);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_attacked_account_is_named_only_when_configured(bool includeAccountNames)
+    {
+        await using var webhook = await LoopbackHttpServer.StartAsync(ServerReply.Ok());
+        var options = SlackHarness.Options(webhook.Url);
+        options.IncludeAccountNames = includeAccountNames;
+        await using var slack = await SlackHarness.StartAsync(options);
+
+        slack.Publish(new AccountAttacked(0, "alice<!channel>", AccountNames.Pseudonym("alice<!channel>"), "account_failed_logins>=12/900s_networks>=6",
+            40, 17, 15, 3, 900));
+
+        await webhook.WaitForRequestsAsync(1);
+        var body = webhook.Requests[0].Body;
+        Assert.Contains(AccountNames.Pseudonym("alice<!channel>"), body);
+        Assert.Contains("attacked from 15 networks", body);
+        Assert.Equal(includeAccountNames, body.Contains("alice", StringComparison.Ordinal));
+        Assert.DoesNotContain("<!channel>", body);
+    }
+
     [Fact]
     public async Task Server_errors_are_retried_with_backoff_then_counted_failed()
     {

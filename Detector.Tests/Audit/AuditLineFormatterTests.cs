@@ -77,6 +77,18 @@ public class AuditLineFormatterTests
             "[2026-04-29T14:24:29Z] BAN_REFUSED 203.0.113.9 | manual | 0.0 req/s | - | allowlist=203.0.113.0/24"
         },
         {
+            "account attacked", new AccountAttacked(T, "alice", "acct-2bd806c9", "account_failed_logins>=12/900s_networks>=6", 40, 17, 15, 3, 900),
+            "[2026-04-29T14:24:29Z] ALERT account:acct-2bd806c9 | account_failed_logins>=12/900s_networks>=6 | 0.0 req/s | failures=40 addresses=17 networks=15 max_per_address=3 | user=\"alice\""
+        },
+        {
+            "account attacked, hostile name", new AccountAttacked(T, "a | b\"\\\u202E\n\u00A0", "acct-00000000", "c", 900, 1, 1, 1, 900),
+            "[2026-04-29T14:24:29Z] ALERT account:acct-00000000 | c | 1.0 req/s | failures=900 addresses=1 networks=1 max_per_address=1 | user=\"a \\u007C b\\u0022\\u005C\\u202E\\u000A\\u00A0\""
+        },
+        {
+            "account attacked, name withheld", new AccountAttacked(T, "alice", "acct-2bd806c9", "c", 12, 6, 6, 2, 900).WithoutAccountName(),
+            "[2026-04-29T14:24:29Z] ALERT account:acct-2bd806c9 | c | 0.0 req/s | failures=12 addresses=6 networks=6 max_per_address=2 | user=withheld"
+        },
+        {
             "narrowed", new BanNarrowed(T, IpKey.Parse("2001:db8:0:1::66"), "2001:db8:0:1::/64", "host_address"),
             "[2026-04-29T14:24:29Z] BAN_NARROWED 2001:db8:0:1::66 | prefix=2001:db8:0:1::/64 | 0.0 req/s | - | host_address"
         },
