@@ -1,3 +1,4 @@
+using Detector.Domain;
 using Detector.Configuration;
 using Detector.Enforcement.Firewall;
 using Detector.Host.Verbs;
@@ -63,6 +64,28 @@ public sealed class DoctorTests : IDisposable
         Assert.Contains("1 of the last 2 line(s) (invalid_json=1)", output.ToString());
         Assert.Contains("jumped to from FORWARD", output.ToString());
         Assert.EndsWith("result: ok, Detector can enforce bans here" + Environment.NewLine, output.ToString());
+    }
+
+    [Fact]
+    public void A_nextcloud_log_shows_how_its_lines_read_and_its_last_failed_login_without_the_name()
+    {
+        File.WriteAllText(Path.Combine(_dir.FullName, "access.log"),
+            "{\"remote_addr\":\"203.0.113.9\",\"msec\":\"1777472669.123\",\"request_method\":\"GET\",\"request_uri\":\"/\",\"status\":\"200\"}\n");
+        var nextcloud = Path.Combine(_dir.FullName, "nextcloud.log");
+        File.WriteAllText(nextcloud,
+            "{\"reqId\":\"a\",\"level\":2,\"time\":\"2026-04-29T14:24:29+00:00\",\"remoteAddr\":\"2001:db8::5\",\"user\":\"--\",\"app\":\"core\",\"message\":\"Login failed: 'alice' (Remote IP: '2001:db8::5')\"}\n" +
+            "{\"reqId\":\"b\",\"level\":1,\"time\":\"2026-04-29T14:24:30+00:00\",\"remoteAddr\":\"192.0.2.1\",\"user\":\"bob\",\"app\":\"files\",\"message\":\"Something else\"}\n" +
+            "{\"reqId\":\"c\",\"time\":\"2026-04-29T14:24:31+00:00\",\"message\":\"Login failed: 'carol'\"}\n");
+        var options = Options(FirewallBackend.DryRun);
+        options.Log.NextcloudLogs = [nextcloud];
+
+        var output = new StringWriter();
+        DoctorCommand.Diagnose(options, Host(false)).WriteTo(output);
+
+        Assert.Contains("2 of the last 3 line(s) read as Nextcloud's JSON log", output.ToString());
+        Assert.Contains($"from 2001:db8::5 at 2026-04-29T14:24:29Z, account {AccountNames.Pseudonym("alice")}", output.ToString());
+        Assert.Contains("missing_ip=1", output.ToString());
+        Assert.DoesNotContain("alice", output.ToString());
     }
 
     [Fact]

@@ -31,6 +31,22 @@ public sealed class EventTimeMergerTests
     }
 
     [Fact]
+    public void Failed_logins_from_a_nextcloud_log_merge_with_entries_in_event_time()
+    {
+        var merger = new EventTimeMerger(2);
+        merger.Offer(0, Batch(1, 4, 6));
+        merger.Offer(1, EntryBatch.OfLogins(new long[] { 2, 3, 5 }.Select(s => new LoginFailure(s * 1000L, IpKey.Parse("192.0.2.9"), "alice")).ToArray()));
+
+        var runs = new List<EntryBatch>();
+        merger.Complete(0);
+        merger.Complete(1);
+        while (merger.TryTake() is { } run) runs.Add(run);
+
+        Assert.Equal(new long[][] { [1], [2, 3], [4], [5], [6] }, runs.Select(r => Enumerable.Range(0, r.Size).Select(i => r.TimeAt(i) / 1000).ToArray()));
+        Assert.Equal([false, true, false, true, false], runs.Select(r => r.Logins is not null));
+    }
+
+    [Fact]
     public void A_caught_up_input_does_not_hold_time_back_and_joins_again_when_it_has_lines()
     {
         var merger = new EventTimeMerger(2);
