@@ -48,6 +48,22 @@ public class CommandLineSpecs
         Assert.Equal(["/var/log/nginx/*.log"], DetectorConfiguration.Bind(DetectorConfiguration.Build(null, pattern)).Log.Paths);
     }
 
+    [Fact]
+    public void Nextcloud_logs_bind_from_the_flags_and_an_empty_one_is_an_error()
+    {
+        Dictionary<string, string?> overrides = new();
+        CommonOptions.AddNextcloudLogs(overrides, ["/var/www/nextcloud/data/nextcloud.log", "/srv/*/data/nextcloud.log"]);
+
+        var options = DetectorConfiguration.Bind(DetectorConfiguration.Build(null, overrides));
+        Assert.Equal(["/var/www/nextcloud/data/nextcloud.log", "/srv/*/data/nextcloud.log"], options.Log.NextcloudLogs);
+        Assert.Empty(options.Validate());
+
+        options.Log.NextcloudLogs.Add(" ");
+        options.Detection.AccountMinNetworks = 1;
+        Assert.Contains(options.Validate(), e => e.StartsWith("Detector:Log:NextcloudLogs:2 is empty", StringComparison.Ordinal));
+        Assert.Contains(options.Validate(), e => e.StartsWith("Detector:Detection:AccountMinNetworks", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("nginx", LogFormat.Combined)]
     [InlineData("caddy", LogFormat.CaddyJson)]
