@@ -106,8 +106,17 @@ public sealed class LoginCampaigns
         return null;
     }
 
+    private const string CampaignMarker = "+account_campaign";
+
     /// <summary>The suffix a verdict against a campaign's address carries: "+account_campaign:acct-…".</summary>
-    public static string CampaignSuffix(string accountId) => "+account_campaign:" + accountId;
+    public static string CampaignSuffix(string accountId) => CampaignMarker + ":" + accountId;
+
+    /// <summary>A condition without the campaign's account ("…+account_campaign"), for counting bans by rule.</summary>
+    public static string WithoutAccount(string condition)
+    {
+        var at = condition.IndexOf(CampaignMarker + ":", StringComparison.Ordinal);
+        return at < 0 ? condition : condition[..(at + CampaignMarker.Length)];
+    }
 
     /// <summary>
     /// Verdicts for the pending addresses that take part in a campaign and reached <c>CampaignMinAuthFailures</c> in

@@ -107,7 +107,9 @@ public sealed class DetectionCoordinator
             }
             if (started && _clock.Mode == ClockMode.Live && failure.TimeMs >= (open + 1) * 1000)
                 failure = failure with { TimeMs = open * 1000 };
-            if (_logins.AddFailure(failure) is { } attacked) _actors.Audit.Tell(attacked);
+            if (_logins.AddFailure(failure) is not { } attacked) continue;
+            _stats.AddAccountAlert();
+            _actors.Audit.Tell(attacked);
         }
         return Task.CompletedTask;
     }

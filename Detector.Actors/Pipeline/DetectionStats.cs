@@ -3,6 +3,8 @@ using Detector.Baseline;
 using Detector.Enforcement;
 using Detector.Domain;
 
+using Detector.Detection;
+
 namespace Detector.Pipeline;
 
 /// <summary>What the detection side did, for the status API, metrics and the replay summary. Thread-safe reads.</summary>
@@ -27,6 +29,9 @@ public sealed class DetectionStats
     public long Bans => Interlocked.Read(ref _bans);
     public long Unbans => Interlocked.Read(ref _unbans);
     public long Alerts => Interlocked.Read(ref _alerts);
+    /// <summary>Accounts attacked from many networks (Nextcloud's log), one per campaign.</summary>
+    public long AccountAlerts => Interlocked.Read(ref _accountAlerts);
+    private long _accountAlerts;
     public long LateClamped => Interlocked.Read(ref _lateClamped);
     /// <summary>Lines older than the lateness tolerance: counted, not detected on.</summary>
     public long TooLate => Interlocked.Read(ref _tooLate);
@@ -67,13 +72,15 @@ public sealed class DetectionStats
     internal void AddBan(IpBanned banned, int ladderSteps)
     {
         Interlocked.Increment(ref _bans);
-        var key = new BanTierRule(Math.Clamp(banned.Offence, 1, Math.Max(1, ladderSteps)), banned.Condition);
+        // The rule without a campaign's account: a metric label per attacked account would grow without bound.
+        var key = new BanTierRule(Math.Clamp(banned.Offence, 1, Math.Max(1, ladderSteps)), LoginCampaigns.WithoutAccount(banned.Condition));
         // Only the coordinator writes; readers see whole snapshots.
         Volatile.Write(ref _bansByTierAndRule, _bansByTierAndRule.SetItem(key, _bansByTierAndRule.GetValueOrDefault(key) + 1));
     }
 
     internal void AddUnban() => Interlocked.Increment(ref _unbans);
     internal void AddAlert() => Interlocked.Increment(ref _alerts);
+    internal void AddAccountAlert() => Interlocked.Increment(ref _accountAlerts);
     internal void AddLateClamped(long n) => Interlocked.Add(ref _lateClamped, n);
     internal void AddTooLate(long n) => Interlocked.Add(ref _tooLate, n);
     internal void SetGlobalRate(double rate) => Volatile.Write(ref _globalRate, rate);

@@ -35,6 +35,8 @@ public sealed class DetectorMetrics
         var bans = f.CreateCounter("detector_bans_total", "Bans applied, by ladder tier and rule.", "tier", "rule");
         var unbans = f.CreateCounter("detector_unbans_total", "Bans lifted (expired or manual).");
         var alerts = f.CreateCounter("detector_global_alerts_total", "Site-wide anomaly episodes.");
+        var accountAlerts = f.CreateCounter("detector_account_alerts_total", "Accounts attacked from many networks (Nextcloud's log), one per campaign.");
+        var failedLogins = f.CreateCounter("detector_nextcloud_failed_logins_total", "Failed logins read from Nextcloud's log.");
         var activeBans = f.CreateGauge("detector_active_bans", "IPs banned now according to the offender ledger.");
         var setSize = f.CreateGauge("detector_firewall_set_size", "Entries in Detector's firewall set, as last read from the kernel.");
         var firewallFailures = f.CreateCounter("detector_firewall_failures_total", "Firewall commands that failed.");
@@ -64,6 +66,8 @@ public sealed class DetectorMetrics
             foreach (var (key, count) in detection.BansByTierAndRule) bans.WithLabels(key.Tier.ToString(), key.Rule).IncTo(count);
             unbans.IncTo(detection.Unbans);
             alerts.IncTo(detection.Alerts);
+            accountAlerts.IncTo(detection.AccountAlerts);
+            failedLogins.IncTo(ingest.Nextcloud.FailedLogins);
             var fw = firewall.Snapshot();
             setSize.Set(fw.SetSize);
             firewallFailures.IncTo(fw.Failures);

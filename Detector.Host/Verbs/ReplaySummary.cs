@@ -32,6 +32,7 @@ public sealed class ReplaySummary(IngestCounters counters, DetectionStats stats,
         {
             var bad = nextcloud.MalformedByReason();
             Line(output, "nextcloud_failed_logins", nextcloud.FailedLogins);
+            Line(output, "account_alerts", stats.AccountAlerts);
             Line(output, "nextcloud_malformed", bad.Count == 0 ? "0" : $"{nextcloud.MalformedTotal} ({string.Join(", ", bad.Select(m => $"{m.Key}={m.Value}"))})");
         }
         var addresses = stats.Addresses;

@@ -107,6 +107,7 @@ public sealed class LoginCampaignsTests
         Assert.Equal(3.0 / 900, verdict.Rate, 6);
         Assert.False(campaigns.HasPending);
         Assert.Equal(id, campaigns.CampaignOf(IpKey.Parse(V4(4)), T0 + 22));
+        Assert.Equal("ip_auth_failures>=3/900s+account_campaign", LoginCampaigns.WithoutAccount(verdict.Condition));
         Assert.Null(campaigns.CampaignOf(IpKey.Parse("192.0.2.99"), T0 + 22));
     }
 

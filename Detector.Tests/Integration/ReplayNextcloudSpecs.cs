@@ -60,6 +60,7 @@ public sealed class ReplayNextcloudSpecs : IDisposable
         Assert.DoesNotContain(audit, e => e.Subject == Mistyper.ToString() || e.Subject == $"account:{AccountNames.Pseudonym("bob")}");
 
         Assert.Contains("nextcloud_failed_logins: 23", summary.ToString());
+        Assert.Contains("account_alerts: 1", summary.ToString());
         Assert.Contains("nextcloud_malformed: 1 (missing_ip=1)", summary.ToString());
     }
 

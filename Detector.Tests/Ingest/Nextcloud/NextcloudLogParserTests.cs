@@ -102,10 +102,14 @@ public sealed class NextcloudLogParserTests
     }
 
     [Fact]
-    public void A_user_of_two_dashes_is_no_account_the_name_comes_from_the_message()
+    public void The_account_comes_from_the_message_whatever_the_user_field_says()
     {
-        var (_, _, failure) = Parse(Line("\"Login failed: '' (Remote IP: '203.0.113.9')\""));
+        // "user" is whoever is logged in for the request: "--" for a failed login, or someone else entirely.
+        var line = """{"time":"2026-04-29T14:24:29+00:00","remoteAddr":"203.0.113.9","user":"bob","message":"Login failed: 'alice' (Remote IP: '203.0.113.9')"}""";
+        Assert.Equal("alice", Parse(line).Failure.Account);
 
+        var (reason, _, failure) = Parse(Line("\"Login failed: '' (Remote IP: '203.0.113.9')\""));
+        Assert.Null(reason);
         Assert.Equal("", failure.Account);
     }
 
