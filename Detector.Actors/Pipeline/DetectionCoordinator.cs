@@ -102,7 +102,7 @@ public sealed class DetectionCoordinator
             if (failure.TimeMs < _minPlausibleMs || failure.TimeMs > _maxPlausibleMs
                 || (started && failure.TimeMs - open * 1000 > jumpMs))
             {
-                _nextcloudCounters?.AddMalformed(MalformedReason.ImplausibleTime);
+                _nextcloudCounters?.RejectImplausibleTime();
                 continue;
             }
             if (started && _clock.Mode == ClockMode.Live && failure.TimeMs >= (open + 1) * 1000)

@@ -61,7 +61,7 @@ public sealed class ReplayNextcloudSpecs : IDisposable
 
         Assert.Contains("nextcloud_failed_logins: 23", summary.ToString());
         Assert.Contains("account_alerts: 1", summary.ToString());
-        Assert.Contains("nextcloud_malformed: 1 (missing_ip=1)", summary.ToString());
+        Assert.Contains("nextcloud_malformed: 3 (missing_ip=1, implausible_time=2)", summary.ToString());
     }
 
     /// <summary>
@@ -96,7 +96,11 @@ public sealed class ReplayNextcloudSpecs : IDisposable
         lines.Add((other, "", """{"reqId":"x","level":2,"time":"2026-04-29T13:08:00+00:00","remoteAddr":"","user":"--","app":"core","message":"Login failed: 'eve'"}"""));
         lines.Sort((a, b) => a.At.CompareTo(b.At));
         File.WriteAllLines(accessPath, lines.Where(l => l.Access.Length > 0).Select(l => l.Access));
-        File.WriteAllLines(nextcloudPath, lines.Select(l => l.Nextcloud));
+        // Last, two failed logins dated where no login can be: turned down, neither blinding nor stalling anything.
+        File.WriteAllLines(nextcloudPath, lines.Select(l => l.Nextcloud).Concat([
+            Nextcloud(DateTimeOffset.Parse("9999-12-31T23:59:59Z", CultureInfo.InvariantCulture), "198.51.100.1", "Login failed: 'alice' (Remote IP: '198.51.100.1')", "GET", "/"),
+            Nextcloud(DateTimeOffset.UnixEpoch, "198.51.100.2", "Login failed: 'alice' (Remote IP: '198.51.100.2')", "GET", "/"),
+        ]));
     }
 
     private static string Access(DateTimeOffset at, string ip, string method, string path, int status) =>

@@ -12,6 +12,14 @@ public sealed class NextcloudCounters
     public void Add(NextcloudLine kind) => Interlocked.Increment(ref _lines[(int)kind]);
     public void AddMalformed(MalformedReason reason) => Interlocked.Increment(ref _malformed[(int)reason]);
 
+    /// <summary>A failed login the coordinator turned down for its time: no longer a failed login but malformed
+    /// (<c>implausible_time</c>), so every line is still counted once.</summary>
+    public void RejectImplausibleTime()
+    {
+        Interlocked.Decrement(ref _lines[(int)NextcloudLine.FailedLogin]);
+        AddMalformed(MalformedReason.ImplausibleTime);
+    }
+
     public long Lines(NextcloudLine kind) => Interlocked.Read(ref _lines[(int)kind]);
     public long Malformed(MalformedReason reason) => Interlocked.Read(ref _malformed[(int)reason]);
     public long FailedLogins => Lines(NextcloudLine.FailedLogin);
