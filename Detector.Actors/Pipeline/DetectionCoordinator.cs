@@ -44,6 +44,8 @@ public sealed class DetectionCoordinator
     /// <summary>Failed logins from Nextcloud's log; null without one (<see cref="LogOptions.NextcloudLogs"/>).</summary>
     private readonly LoginCampaigns? _logins;
     private readonly NextcloudCounters? _nextcloudCounters;
+    /// <summary>Failed logins dated outside [MinPlausibleYear, MaxPlausibleYear] are turned down (Unix ms).</summary>
+    private readonly long _minPlausibleMs, _maxPlausibleMs;
 
     /// <summary>Null until the first second closes and enforcement has said which bans it recovered.</summary>
     private BanMirror? _bans;
@@ -76,8 +78,6 @@ public sealed class DetectionCoordinator
         _minPlausibleMs = new DateTimeOffset(options.Clock.MinPlausibleYear, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         _maxPlausibleMs = new DateTimeOffset(options.Clock.MaxPlausibleYear, 12, 31, 23, 59, 59, 999, TimeSpan.Zero).ToUnixTimeMilliseconds();
     }
-
-    private readonly long _minPlausibleMs, _maxPlausibleMs;
 
     /// <summary>Adds a parsed batch to the open second(s), closing every second the watermark has passed; a batch of
     /// Nextcloud's failed logins goes to the account rule instead.</summary>
