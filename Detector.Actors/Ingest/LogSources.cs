@@ -60,6 +60,7 @@ public static class LogSources
     private static Source<EntryBatch, NotUsed> NextcloudFile(string path, LogOptions options, IngestCounters counters, bool fromStart,
         bool stopAtEnd)
     {
+        counters.Nextcloud.RegisterFile(path);
         var parser = new NextcloudLogParser(options.MaxLineBytes > 0 ? options.MaxLineBytes : int.MaxValue, counters.Nextcloud);
         return LogTail.Create(path, options, counters, fromStart, stopAtEnd, signalCaughtUp: true).Select(parser.Parse);
     }

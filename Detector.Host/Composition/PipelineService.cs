@@ -32,7 +32,8 @@ public sealed class PipelineService(
     {
         await registry.GetAsync<EnforcementActor>(cancellationToken);
         var handle = DetectionPipeline.Start(system, registry, options.Value, run, counters, stats, wallClock, logger);
-        logger.LogInformation("Following {Paths} ({Mode}, from {Start})", string.Join(", ", counters.Files.Select(f => f.Path)), run.Mode,
+        logger.LogInformation("Following {Paths} ({Mode}, from {Start})",
+            string.Join(", ", counters.Files.Select(f => f.Path).Concat(counters.Nextcloud.Files.Select(f => $"{f} (Nextcloud)"))), run.Mode,
             run.FromStart ? "start" : "end");
         _ = handle.Completion.ContinueWith(t =>
         {

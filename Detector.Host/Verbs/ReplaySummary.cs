@@ -16,6 +16,7 @@ public sealed class ReplaySummary(IngestCounters counters, DetectionStats stats,
         var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
         var malformed = counters.MalformedByReason();
         foreach (var (path, format) in counters.Files) Line(output, "log", $"{path} ({format.Name()})");
+        foreach (var path in counters.Nextcloud.Files) Line(output, "nextcloud_log", path);
         Line(output, "lines", counters.Lines);
         Line(output, "entries", counters.Entries);
         Line(output, "malformed", malformed.Count == 0
@@ -28,7 +29,7 @@ public sealed class ReplaySummary(IngestCounters counters, DetectionStats stats,
         Line(output, "unbans", stats.Unbans);
         Line(output, "alerts", stats.Alerts);
         var nextcloud = counters.Nextcloud;
-        if (nextcloud.Total > 0)
+        if (nextcloud.Files.Count > 0)
         {
             var bad = nextcloud.MalformedByReason();
             Line(output, "nextcloud_failed_logins", nextcloud.FailedLogins);

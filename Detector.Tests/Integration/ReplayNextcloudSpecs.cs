@@ -59,6 +59,7 @@ public sealed class ReplayNextcloudSpecs : IDisposable
         Assert.DoesNotContain(bans, b => b.Condition.Contains("account_campaign", StringComparison.Ordinal) && b.Subject != BothLogs.ToString());
         Assert.DoesNotContain(audit, e => e.Subject == Mistyper.ToString() || e.Subject == $"account:{AccountNames.Pseudonym("bob")}");
 
+        Assert.Contains($"nextcloud_log: {nextcloud}", summary.ToString());
         Assert.Contains("nextcloud_failed_logins: 23", summary.ToString());
         Assert.Contains("account_alerts: 1", summary.ToString());
         Assert.Contains("nextcloud_malformed: 3 (missing_ip=1, implausible_time=2)", summary.ToString());

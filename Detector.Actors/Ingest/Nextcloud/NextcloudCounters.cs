@@ -2,12 +2,25 @@ namespace Detector.Ingest.Nextcloud;
 
 /// <summary>
 /// What the Nextcloud logs held, by kind of line, and the lines that could not be read, by reason. Thread-safe; kept
-/// apart from the access-log counters, whose lines are traffic (lines = entries + malformed holds there).
+/// apart from the access-log counters, whose lines are traffic (lines = entries + malformed holds there). Every
+/// line is counted once: by its kind, or by why it is malformed.
 /// </summary>
 public sealed class NextcloudCounters
 {
     private readonly long[] _lines = new long[Enum.GetValues<NextcloudLine>().Length];
     private readonly long[] _malformed = new long[Enum.GetValues<MalformedReason>().Length];
+    private readonly List<string> _files = [];
+
+    /// <summary>The Nextcloud logs the pipeline follows.</summary>
+    public IReadOnlyList<string> Files
+    {
+        get { lock (_files) return _files.ToList(); }
+    }
+
+    public void RegisterFile(string path)
+    {
+        lock (_files) _files.Add(path);
+    }
 
     public void Add(NextcloudLine kind) => Interlocked.Increment(ref _lines[(int)kind]);
     public void AddMalformed(MalformedReason reason) => Interlocked.Increment(ref _malformed[(int)reason]);
@@ -23,7 +36,6 @@ public sealed class NextcloudCounters
     public long Lines(NextcloudLine kind) => Interlocked.Read(ref _lines[(int)kind]);
     public long Malformed(MalformedReason reason) => Interlocked.Read(ref _malformed[(int)reason]);
     public long FailedLogins => Lines(NextcloudLine.FailedLogin);
-    public long Total => _lines.Sum(l => Interlocked.Read(ref l)) + MalformedTotal;
     public long MalformedTotal => _malformed.Sum(m => Interlocked.Read(ref m));
 
     /// <summary>Non-zero malformed counts by reason name, in enum order.</summary>
