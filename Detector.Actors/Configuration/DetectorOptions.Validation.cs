@@ -39,6 +39,7 @@ public sealed partial class LogOptions
     {
         if (MaxLineBytes < 256) yield return "Detector:Log:MaxLineBytes must be at least 256.";
         if (PollIntervalMs < 10) yield return "Detector:Log:PollIntervalMs must be at least 10.";
+        if (RescanSeconds < 0) yield return "Detector:Log:RescanSeconds must not be negative (0: patterns are matched at start only).";
         if (!Enum.IsDefined(Format)) yield return $"Detector:Log:Format '{Format}' is not a log format ({LogFormatNames.Accepted}).";
         for (var i = 0; i < Paths.Count; i++)
             if (string.IsNullOrWhiteSpace(Paths[i])) yield return $"Detector:Log:Paths:{i} is empty.";

@@ -28,9 +28,12 @@ public sealed partial class LogOptions
     public string Path { get; set; } = "/var/log/nginx/detector.json.log";
     /// <summary>
     /// Several logs (<c>--log</c> repeated): paths or glob patterns (<c>*</c>, <c>?</c> in the file name), expanded at
-    /// start. When set, <see cref="Path"/> is not read.
+    /// start and, live, every <see cref="RescanSeconds"/>. When set, <see cref="Path"/> is not read.
     /// </summary>
     public List<string> Paths { get; set; } = [];
+    /// <summary>Live: how often the patterns are matched again for files created since (a new virtual host), which
+    /// are then followed from their start. 0: only at start.</summary>
+    public int RescanSeconds { get; set; } = 10;
     /// <summary>The lines' format; <see cref="LogFormat.Auto"/> detects it per file.</summary>
     public LogFormat Format { get; set; } = LogFormat.Auto;
     /// <summary>Read the file from its start instead of following only new lines.</summary>

@@ -5,7 +5,8 @@ namespace Detector.Ingest;
 /// <summary>
 /// Which files the detector follows: <see cref="LogOptions.Paths"/> when set (<c>--log</c> repeated), else
 /// <see cref="LogOptions.Path"/>. An entry with <c>*</c> or <c>?</c> in its file name is a pattern, expanded once at
-/// start to the matching files, sorted (one file per virtual host); a file created later that matches needs a restart.
+/// start to the matching files, sorted (one file per virtual host); live, a file created later that matches is picked up
+/// by <see cref="LogFileWatcher"/>.
 /// </summary>
 public static class LogFiles
 {

@@ -30,9 +30,31 @@ public static class LogSources
         var sources = files.Select(path => File(path, options, counters, fromStart, stopAtEnd, merged, sample))
             .Concat(nextcloudFiles.Select(path => NextcloudFile(path, options, counters, fromStart, stopAtEnd)))
             .ToList();
-        if (!merged) return sources[0];
-        return Source.Combine(sources[0], sources[1], n => new EventTimeMergeStage(n), sources.Skip(2).ToArray());
+        var source = merged ? Source.Combine(sources[0], sources[1], n => new EventTimeMergeStage(n), sources.Skip(2).ToArray()) : sources[0];
+        return stopAtEnd || options.RescanSeconds <= 0 || !LogFileWatcher.Applies(options)
+            ? source
+            : source.Merge(FilesCreatedLater(files, options, counters, sample));
     }
+
+    /// <summary>
+    /// Live: files that match a pattern after the start (<see cref="LogFileWatcher"/>, every RescanSeconds), each
+    /// followed from its start with its own tail and parsers. They join the stream as their batches come, not through
+    /// the event-time merge, whose inputs are fixed when it starts: live, that is what the merge does for a file that
+    /// has caught up anyway (its lines join at their own time, a poll behind), and a new file starts caught up.
+    /// </summary>
+    private static Source<EntryBatch, NotUsed> FilesCreatedLater(IReadOnlyList<string> files, LogOptions options, IngestCounters counters,
+        Action<MalformedReason, string>? sample)
+    {
+        var watcher = new LogFileWatcher(options, files);
+        var interval = TimeSpan.FromSeconds(options.RescanSeconds);
+        return Source.Tick(interval, interval, NotUsed.Instance)
+            .MapMaterializedValue(_ => NotUsed.Instance)
+            .SelectMany(_ => watcher.NewFiles())
+            .MergeMany(MaxFilesCreatedLater, path => File(path, options, counters, fromStart: true, stopAtEnd: false, signalCaughtUp: false, sample));
+    }
+
+    /// <summary>Files picked up while running that are followed at once; more wait for a slot.</summary>
+    private const int MaxFilesCreatedLater = 1024;
 
     private static Source<EntryBatch, NotUsed> File(string path, LogOptions options, IngestCounters counters, bool fromStart,
         bool stopAtEnd, bool signalCaughtUp, Action<MalformedReason, string>? sample)

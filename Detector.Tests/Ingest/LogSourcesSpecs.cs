@@ -88,6 +88,23 @@ public sealed class LogSourcesSpecs : IAsyncDisposable
             paths.Where(p => p.StartsWith("/b/", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task Following_a_pattern_picks_up_a_file_created_later_and_reads_it_from_its_start()
+    {
+        File.WriteAllLines(PathOf("a.access.log"), Enumerable.Range(0, 10).Select(i => Combined($"a/{i}", i)));
+        _ = Run(new LogOptions { Paths = [PathOf("*.access.log")], PollIntervalMs = 20, RescanSeconds = 1 }, stopAtEnd: false);
+        await Until(() => _entries.Count == 10, "a's lines");
+
+        // A virtual host added while running: what it wrote before the next rescan is read too, then what follows.
+        File.WriteAllLines(PathOf("b.access.log"), Enumerable.Range(0, 5).Select(i => Caddy($"b/{i}", 20 + i)));
+        await Until(() => _entries.Count == 15, "the new file's first lines");
+        File.AppendAllLines(PathOf("b.access.log"), [Caddy("b/5", 30)]);
+        File.AppendAllLines(PathOf("a.access.log"), [Combined("a/10", 31)]);
+        await Until(() => _entries.Count == 17, "both files' next lines");
+
+        Assert.Equal(17, _entries.Select(e => e.Path).Distinct().Count());
+    }
+
     private static async Task Until(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
