@@ -67,7 +67,7 @@ public sealed partial record AuditEvent
         BanNarrowed n => new(n.At, AuditAction.BanNarrowed, n.Ip.ToString(), "prefix=" + n.Prefix, 0, None, n.Exemption),
         GlobalAlertRaised g => new(g.At, AuditAction.Alert, "global", g.Condition, g.Rate, MeanStd(g.Mean, g.Std), None),
         BaselineRecomputed r => BaselineLine(r.Snapshot, r.Rate),
-        FirewallFailed f => new(f.At, AuditAction.Of(f), f.Ip?.ToString() ?? None, f.Reason, 0, None,
+        FirewallFailed f => new(f.At, AuditAction.Of(f), f.Ip?.ToString() ?? None, f.Condition, 0, None,
             f.Operation == FirewallOperation.Ban ? DurationText(f.BanDurationSeconds) : None),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not a detector event"),
     };
