@@ -52,8 +52,10 @@ public static class DoctorCommand
         var report = new DoctorReport();
         var p = host.Privileges;
         var netAdmin = p.NetAdmin ? "CAP_NET_ADMIN yes" : "CAP_NET_ADMIN no";
+        // Only a kernel backend needs CAP_NET_ADMIN; the nginx backend alone writes files and signals Nginx.
+        var kernel = options.Enforcement.Firewall & ~FirewallBackend.Nginx;
         report.Add("firewall", "privileges", $"{(p.IsRoot ? "root" : $"uid {p.EffectiveUid?.ToString(CultureInfo.InvariantCulture) ?? "?"}")}, {netAdmin}",
-            p.NetAdmin ? Level.Ok : Level.Problem);
+            p.NetAdmin || kernel == 0 ? Level.Ok : Level.Problem);
         report.Add("firewall", "tools", string.Join(", ", FirewallHost.ToolNames.Select(t => $"{t} {(host.Has(t) ? "yes" : "no")}")));
         var flavor = host.Iptables.Flavor switch
         {
@@ -73,7 +75,6 @@ public static class DoctorCommand
 
         var configured = options.Enforcement.Firewall.Name();
         report.Add("firewall", "auto would use", host.AutoBackend.Name());
-        var kernel = options.Enforcement.Firewall & ~FirewallBackend.Nginx;
         if (kernel != 0)
         {
             var effective = kernel == FirewallBackend.Auto ? host.AutoBackend : kernel;
