@@ -31,6 +31,8 @@ public sealed class NginxFirewall : IBatchedFirewall
         _reload = reload;
     }
 
+    public INginxReload Reload => _reload;
+
     public string Name => FirewallBackend.Nginx.Name();
     public FirewallStats Stats { get; } = new(FirewallBackend.Nginx.Name());
     public TimeSpan FlushDelay => TimeSpan.FromMilliseconds(_options.ReloadDelayMs);
