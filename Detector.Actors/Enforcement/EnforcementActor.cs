@@ -213,10 +213,6 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
     public static Props Props(EnforcementSetup setup, IReadOnlyList<(string Name, Func<IActorRef, Props> Props)> firewalls, IActorRef audit) =>
         Akka.Actor.Props.Create(() => new EnforcementActor(setup, firewalls, audit));
 
-    /// <summary>One backend's firewall actor under the name <c>firewall</c>.</summary>
-    public static Props Props(EnforcementSetup setup, Func<IActorRef, Props> firewall, IActorRef audit) =>
-        Props(setup, [("firewall", firewall)], audit);
-
     private void TellFirewalls(object message)
     {
         foreach (var firewall in _firewalls) firewall.Tell(message, ActorRefs.NoSender);

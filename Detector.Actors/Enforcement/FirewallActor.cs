@@ -138,7 +138,7 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         try
         {
             await _batched.FlushAsync();
-            foreach (var _ in changes) _firewall.Stats.CountApplied();
+            _firewall.Stats.CountApplied(changes.Count);
         }
         catch (Exception e)
         {
@@ -164,7 +164,7 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
             var result = await _firewall.ReconcileAsync(desired, now);
             _firewall.Stats.Reconciled(result, _settings.Clock.GetUtcNow());
             // A batched backend's reconcile flushed every change told before it.
-            foreach (var _ in _unflushed) _firewall.Stats.CountApplied();
+            _firewall.Stats.CountApplied(_unflushed.Count);
             _unflushed = [];
             AuditRejectedOnce(result.Rejected, desired, now);
             if (result.Added > 0 || result.Removed > 0)

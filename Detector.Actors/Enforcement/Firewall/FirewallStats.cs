@@ -29,9 +29,9 @@ public sealed class FirewallStats
 
     public string Backend { get; }
 
-    public void CountApplied()
+    public void CountApplied(int count = 1)
     {
-        lock (_gate) _applied++;
+        lock (_gate) _applied += count;
     }
 
     public void CountFailure(string error, DateTimeOffset at)
