@@ -26,13 +26,12 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces, int? ans
     }
 
     private readonly Dictionary<IpKey, Watch> _bans = new();
-    // Lines of banned addresses answered with AnswerStatus in the open second, by address.
+    // Lines of banned addresses answered with the ban's status in the open second, by address.
     private readonly Dictionary<IpKey, long> _answered = new();
 
     public long GraceSeconds { get; } = graceSeconds;
     public bool FirewallEnforces { get; } = firewallEnforces;
-    /// <summary>The status Nginx answers banned clients with, when it enforces bans; null otherwise.</summary>
-    public int? AnswerStatus { get; } = answerStatus;
+    // The status Nginx answers banned clients with when it enforces bans; -1 (no status) otherwise.
     private readonly int _answerStatus = answerStatus ?? -1;
     public int Count => _bans.Count;
 
