@@ -30,7 +30,7 @@ public sealed class SeveralBackendsSpecs : IDisposable
         var nginx = new NginxFirewall(options.Enforcement.Nginx, NginxReloads.From(options.Enforcement.Nginx, new CommandExecutor(nginxRunner)));
         await using var harness = await PipelineHarness.StartAsync(options, firewalls: [ipset, nginx]);
 
-        var result = await harness.Enforcement.Ask<ManualActionResult>(new BanManually(Attacker, TimeSpan.FromMinutes(10), Now), TimeSpan.FromSeconds(10));
+        var result = await harness.Enforcement.Ask<ManualActionResult>(new BanManually(Attacker, TimeSpan.FromMinutes(10), Now), TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.True(result.Changed);
 
         await Eventually.True(() => File.Exists(nginx.BansPath) && File.ReadAllText(nginx.BansPath).Contains("203.0.113.9/32 1;"),

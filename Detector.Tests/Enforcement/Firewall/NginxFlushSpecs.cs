@@ -26,6 +26,8 @@ public sealed class NginxFlushSpecs() : Akka.TestKit.Xunit.TestKit("akka.schedul
 
     private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
 
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     private (IActorRef Actor, TestProbe Audit, NginxFirewall Nginx) Start(RecordingProcessRunner runner, bool nameBackend = false)
     {
         var options = new NginxBanOptions { Directory = _dir, ReloadDelayMs = (int)Delay.TotalMilliseconds };
@@ -42,7 +44,7 @@ public sealed class NginxFlushSpecs() : Akka.TestKit.Xunit.TestKit("akka.schedul
     }
 
     /// <summary>Every message told before has been handled (an async handler holds the mailbox until it is done).</summary>
-    private static Task Settled(IActorRef actor) => actor.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10));
+    private static Task Settled(IActorRef actor) => actor.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10), Ct);
 
     private static FirewallBan Ban(int i) =>
         new(IpKey.Parse($"203.0.113.{i}"), BanTarget.For(IpKey.Parse($"203.0.113.{i}")), TimeSpan.FromMinutes(10), T0);
@@ -63,7 +65,7 @@ public sealed class NginxFlushSpecs() : Akka.TestKit.Xunit.TestKit("akka.schedul
         Scheduler.Advance(TimeSpan.FromMilliseconds(1));
         await Settled(actor);
         Assert.Equal(["nginx -s reload"], runner.Lines);
-        Assert.Equal(20, (await nginx.ListAsync(TestContext.Current.CancellationToken)).Count);
+        Assert.Equal(20, (await nginx.ListAsync(Ct)).Count);
         Assert.Equal(20, nginx.Stats.Snapshot().Applied);
 
         actor.Tell(new FirewallUnban(Ban(1).Ip, Ban(1).Target, T0 + 600));
@@ -72,8 +74,8 @@ public sealed class NginxFlushSpecs() : Akka.TestKit.Xunit.TestKit("akka.schedul
         Scheduler.Advance(Delay);
         await Settled(actor);
         Assert.Equal(2, runner.Commands.Count);
-        Assert.DoesNotContain(Ban(1).Target, await nginx.ListAsync(TestContext.Current.CancellationToken));
-        audit.ExpectNoMsg(TimeSpan.Zero);
+        Assert.DoesNotContain(Ban(1).Target, await nginx.ListAsync(Ct));
+        audit.ExpectNoMsg(TimeSpan.Zero, Ct);
     }
 
     [Fact]
@@ -88,7 +90,7 @@ public sealed class NginxFlushSpecs() : Akka.TestKit.Xunit.TestKit("akka.schedul
         await Settled(actor);
         Scheduler.Advance(Delay);
 
-        var lines = new[] { audit.ExpectMsg<FirewallFailed>(), audit.ExpectMsg<FirewallFailed>() }.Select(f => AuditEvent.Of(f).Format()).ToList();
+        var lines = new[] { audit.ExpectMsg<FirewallFailed>(cancellationToken: Ct), audit.ExpectMsg<FirewallFailed>(cancellationToken: Ct) }.Select(f => AuditEvent.Of(f).Format()).ToList();
         Assert.Equal(
             "[2026-04-29T14:24:29Z] BAN_FAILED 203.0.113.1 | nginx: nginx -s reload exit 1: nginx: [error] invalid PID number \"\" in \"/run/nginx.pid\" | 0.0 req/s | - | 600s",
             lines[0]);
@@ -100,9 +102,9 @@ public sealed class NginxFlushSpecs() : Akka.TestKit.Xunit.TestKit("akka.schedul
         var ledger = CreateTestProbe();
         var reconciling = Sys.ActorOf(FirewallActor.Props(nginx, ledger, audit, new FirewallActorSettings { ReconcileAtStart = false, ReconcileInterval = null }));
         reconciling.Tell(ReconcileFirewall.Instance, TestActor);
-        ledger.ExpectMsg<GetDesiredBans>();
+        ledger.ExpectMsg<GetDesiredBans>(cancellationToken: Ct);
         ledger.Reply(new DesiredBans([new DesiredBan(Ban(1).Ip, T0 + 600), new DesiredBan(Ban(2).Ip, T0 + 600)], T0 + 1));
-        Assert.Equal(new FirewallReconciled(0, 0, 2), ExpectMsg<FirewallReconciled>());
+        Assert.Equal(new FirewallReconciled(0, 0, 2), ExpectMsg<FirewallReconciled>(cancellationToken: Ct));
         Assert.Equal(2, runner.Commands.Count);
     }
 }

@@ -125,7 +125,7 @@ public sealed class NginxBanBehindCdnSpecs : IAsyncDisposable
         Assert.Equal(200, await ThroughCdnAsync(Banned));
 
         var decided = Stopwatch.StartNew();
-        var ban = await harness.Enforcement.Ask<ManualActionResult>(new BanManually(IpKey.Parse(Banned), TimeSpan.FromMinutes(10), Now), AskTimeout);
+        var ban = await harness.Enforcement.Ask<ManualActionResult>(new BanManually(IpKey.Parse(Banned), TimeSpan.FromMinutes(10), Now), AskTimeout, TestContext.Current.CancellationToken);
         Assert.True(ban.Changed, ban.Message);
         await UntilAsync(Banned, 403);
         var tookEffect = decided.Elapsed;
@@ -133,12 +133,12 @@ public sealed class NginxBanBehindCdnSpecs : IAsyncDisposable
         Assert.Equal(200, await ThroughCdnAsync(Other));
 
         // An IPv6 client is banned by its /64: a neighbour in that prefix is refused too, one outside it is not.
-        await harness.Enforcement.Ask<ManualActionResult>(new BanManually(IpKey.Parse("2001:db8:0:1::66"), TimeSpan.FromMinutes(10), Now), AskTimeout);
+        await harness.Enforcement.Ask<ManualActionResult>(new BanManually(IpKey.Parse("2001:db8:0:1::66"), TimeSpan.FromMinutes(10), Now), AskTimeout, TestContext.Current.CancellationToken);
         await UntilAsync("2001:db8:0:1::77", 403);
         Assert.Equal(200, await ThroughCdnAsync("2001:db8:0:2::66"));
 
         // The ban expires in event time: the ledger lifts it, the file drops it, Nginx is reloaded.
-        var expired = await harness.Enforcement.Ask<EnforcementApplied>(new ApplyVerdicts(Now + 600, [], Baseline), AskTimeout);
+        var expired = await harness.Enforcement.Ask<EnforcementApplied>(new ApplyVerdicts(Now + 600, [], Baseline), AskTimeout, TestContext.Current.CancellationToken);
         Assert.Contains(expired.Events, e => e is IpUnbanned { Reason: "expired" } u && u.Ip == IpKey.Parse(Banned));
         await UntilAsync(Banned, 200);
         Assert.Equal(200, await ThroughCdnAsync(Other));
@@ -164,13 +164,13 @@ public sealed class NginxBanBehindCdnSpecs : IAsyncDisposable
         await using var harness = await StartDetectorAsync(nginx, NginxReloads.From(nginx, new CommandExecutor(new ProcessRunner())));
 
         var decided = Stopwatch.StartNew();
-        await harness.Enforcement.Ask<ManualActionResult>(new BanManually(IpKey.Parse(Banned), TimeSpan.FromMinutes(10), Now), AskTimeout);
+        await harness.Enforcement.Ask<ManualActionResult>(new BanManually(IpKey.Parse(Banned), TimeSpan.FromMinutes(10), Now), AskTimeout, TestContext.Current.CancellationToken);
         await UntilAsync(Banned, 0);
         Assert.True(decided.Elapsed < TimeSpan.FromSeconds(1), $"the ban took {decided.Elapsed.TotalMilliseconds:F0} ms to show at Nginx");
         Assert.Equal(200, await ThroughCdnAsync(Other));
 
         // An operator's unban lifts it the same way.
-        await harness.Enforcement.Ask<ManualActionResult>(new UnbanManually(IpKey.Parse(Banned), Now + 30), AskTimeout);
+        await harness.Enforcement.Ask<ManualActionResult>(new UnbanManually(IpKey.Parse(Banned), Now + 30), AskTimeout, TestContext.Current.CancellationToken);
         await UntilAsync(Banned, 200);
         Assert.Contains(444, Parse(File.ReadAllLines(_server.PathIn("access.log"))).Where(e => e.Ip == IpKey.Parse(Banned)).Select(e => e.Status));
     }
