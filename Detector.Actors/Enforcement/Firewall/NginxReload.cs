@@ -44,28 +44,37 @@ public sealed partial class SignalReload(string pidFile, string procRoot = "/pro
 
     public Task ReloadAsync(CancellationToken cancellationToken = default)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(pidFile);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new NginxBackendException($"nginx reload: cannot read the pid file {pidFile}: {e.Message}");
-        }
+        var text = ReadStart(pidFile)
+            ?? throw new NginxBackendException($"nginx reload: cannot read the pid file {pidFile}");
         if (!int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0)
             throw new NginxBackendException($"nginx reload: the pid file {pidFile} does not hold a process id");
-        var comm = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "comm");
         if (Directory.Exists(procRoot))
         {
-            var name = File.Exists(comm) ? File.ReadAllText(comm).Trim() : null;
-            if (name is null) throw new NginxBackendException($"nginx reload: no process {pid} (from {pidFile})");
+            var name = ReadStart(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "comm"))?.Trim()
+                ?? throw new NginxBackendException($"nginx reload: no process {pid} (from {pidFile})");
             if (!name.StartsWith("nginx", StringComparison.Ordinal))
                 throw new NginxBackendException($"nginx reload: process {pid} (from {pidFile}) is {name}, not nginx");
         }
         if (Kill(pid, SigHup) != 0)
             throw new NginxBackendException($"nginx reload: kill -HUP {pid} (from {pidFile}) failed: {Marshal.GetLastPInvokeErrorMessage()}");
         return Task.CompletedTask;
+    }
+
+    /// <summary>The first bytes of a small file (a pid, a process name: bounded whatever the file holds); null when it
+    /// cannot be read (missing, a process that just ended, no permission).</summary>
+    private static string? ReadStart(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            var buffer = new byte[64];
+            var read = file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            return System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

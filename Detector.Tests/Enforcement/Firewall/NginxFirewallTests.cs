@@ -121,7 +121,7 @@ public sealed class NginxFirewallTests : IDisposable
         var reload = new SignalReload(pidFile);
 
         var missing = await Assert.ThrowsAsync<NginxBackendException>(() => reload.ReloadAsync(Ct));
-        Assert.StartsWith($"nginx reload: cannot read the pid file {pidFile}", missing.Message);
+        Assert.Equal($"nginx reload: cannot read the pid file {pidFile}", missing.Message);
 
         await File.WriteAllTextAsync(pidFile, "1; rm -rf /\n", Ct);
         Assert.Equal($"nginx reload: the pid file {pidFile} does not hold a process id",
