@@ -40,8 +40,6 @@ public sealed partial class SignalReload(string pidFile, string procRoot = "/pro
 {
     private const int SigHup = 1;
 
-    public string PidFile => pidFile;
-
     public Task ReloadAsync(CancellationToken cancellationToken = default)
     {
         var text = ReadStart(pidFile)
