@@ -31,7 +31,7 @@ public static class SlackMessageBuilder
         Domain.BanIneffective ineffective => BanIneffective(ineffective, context),
         FirewallFailed { Operation: FirewallOperation.Ban, Ip: { } ip } failed => FirewallFailure(failed, ip, context, "ban"),
         FirewallFailed { Operation: FirewallOperation.Unban, Ip: { } ip } failed => FirewallFailure(failed, ip, context, "unban"),
-        FirewallFailed failed => Generic(failed, failed.Ip?.ToString() ?? AuditEvent.None, failed.Reason, 0, context),
+        FirewallFailed failed => Generic(failed, failed.Ip?.ToString() ?? AuditEvent.None, failed.Condition, 0, context),
         AnomalyAllowlisted allowlisted => Generic(allowlisted, allowlisted.Ip.ToString(), allowlisted.Verdict.Condition, allowlisted.Verdict.Rate, context),
         BanRefused refused => Generic(refused, refused.Ip.ToString(), $"{AuditEvent.Of(refused).Condition}: {refused.Exemption}", 0, context),
         BanNarrowed narrowed => Generic(narrowed, narrowed.Ip.ToString(), $"prefix={narrowed.Prefix}: {narrowed.Exemption}", 0, context),
@@ -148,7 +148,7 @@ public static class SlackMessageBuilder
 
     private static SlackMessage FirewallFailure(FirewallFailed e, IpKey ip, AlertContext context, string operation)
     {
-        var text = $":x: Firewall failed to {operation} {Escape(ip.ToString())}: {Escape(e.Reason)}. Detector retries; see /api/status.";
+        var text = $":x: Firewall failed to {operation} {Escape(ip.ToString())}: {Escape(e.Condition)}. Detector retries; see /api/status.";
         return Build($"{AuditAction.Of(e)} {ip}", text,
             Header($":x: Firewall {operation} failed for {ip}"),
             Section(text),

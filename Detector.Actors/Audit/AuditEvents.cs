@@ -74,7 +74,7 @@ public sealed partial record AuditEvent
                 $"failures={a.Failures} addresses={a.Addresses} networks={a.Networks} max_per_address={a.MaxPerAddress}"),
             a.Account is null ? "user=withheld" : "user=" + AccountNames.ForAudit(a.Account)),
         BaselineRecomputed r => BaselineLine(r.Snapshot, r.Rate),
-        FirewallFailed f => new(f.At, AuditAction.Of(f), f.Ip?.ToString() ?? None, f.Reason, 0, None,
+        FirewallFailed f => new(f.At, AuditAction.Of(f), f.Ip?.ToString() ?? None, f.Condition, 0, None,
             f.Operation == FirewallOperation.Ban ? DurationText(f.BanDurationSeconds) : None),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not a detector event"),
     };

@@ -131,12 +131,25 @@ public sealed partial class EnforcementOptions
             errors.Add($"Detector:Enforcement:Ladder: {e.Message}");
         }
         // Binding already rejects a name that is not a backend; this catches a value cast in code.
-        if (!Enum.IsDefined(Firewall))
-            errors.Add($"Detector:Enforcement:Firewall '{Firewall}' is not a backend ({FirewallBackends.NameList}).");
+        if (!Firewall.IsValid())
+            errors.Add($"Detector:Enforcement:Firewall '{Firewall}' is not a backend or a list of backends that can run together ({FirewallBackends.NameList}).");
+        if (Firewall.HasFlag(FirewallBackend.Nginx)) errors.AddRange(Nginx.Validate());
         if (Ipv6PrefixLength is < 16 or > 128) errors.Add("Detector:Enforcement:Ipv6PrefixLength must be between 16 and 128.");
         if (HistoryRetentionDays < 1) errors.Add("Detector:Enforcement:HistoryRetentionDays must be at least 1.");
         if (IneffectiveGraceSeconds < 0) errors.Add("Detector:Enforcement:IneffectiveGraceSeconds must not be negative.");
         return errors;
+    }
+}
+
+public sealed partial class NginxBanOptions
+{
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Directory)) yield return "Detector:Enforcement:Nginx:Directory must be set.";
+        if (Status is < 400 or > 499) yield return "Detector:Enforcement:Nginx:Status must be a 4xx status (403, or 444 to close the connection).";
+        if (string.IsNullOrWhiteSpace(PidFile) && EffectiveReloadCommand.Any(string.IsNullOrWhiteSpace))
+            yield return "Detector:Enforcement:Nginx:ReloadCommand must not hold empty arguments.";
+        if (ReloadDelayMs is < 0 or > 10_000) yield return "Detector:Enforcement:Nginx:ReloadDelayMs must be between 0 and 10000.";
     }
 }
 

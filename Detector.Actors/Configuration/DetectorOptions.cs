@@ -233,8 +233,10 @@ public sealed partial class EnforcementOptions
     /// ladder's longest finite step).</summary>
     public int HistoryRetentionDays { get; set; } = 30;
     /// <summary>Where bans go (auto: what the host supports, dry-run when not privileged). The shipped appsettings.json
-    /// says the same.</summary>
+    /// says the same. Several backends are a comma-separated list (<c>ipset,nginx</c>); each applies every ban.</summary>
     public FirewallBackend Firewall { get; set; } = FirewallBackend.Auto;
+    /// <summary>The nginx backend: where its include files go, what Nginx answers, how Nginx is reloaded.</summary>
+    public NginxBanOptions Nginx { get; set; } = new();
     /// <summary>IPv6 bans block this prefix of the address (128: the address alone; 64: its whole /64).</summary>
     public int Ipv6PrefixLength { get; set; } = 128;
     /// <summary>ipset and iptables backends: hook DOCKER-USER as well as INPUT when it exists. False: INPUT only
@@ -244,6 +246,33 @@ public sealed partial class EnforcementOptions
     /// <summary>Log lines from a banned IP this many seconds (event time) after its ban mean the ban does not
     /// work: audited once per ban as BAN_INEFFECTIVE. Not judged with the dry-run backend.</summary>
     public int IneffectiveGraceSeconds { get; set; } = 5;
+}
+
+/// <summary>
+/// The nginx backend (<c>Detector:Enforcement:Nginx</c>). Detector writes two files into <see cref="Directory"/>:
+/// <c>bans.conf</c> (a <c>geo $remote_addr $detector_banned</c> block of the banned addresses and prefixes; include it in
+/// the <c>http</c> block) and <c>deny.conf</c> (<c>if ($detector_banned) { return Status; }</c>; include it in each
+/// <c>server</c> block), then reloads Nginx.
+/// </summary>
+public sealed partial class NginxBanOptions
+{
+    public static readonly string[] DefaultReloadCommand = ["nginx", "-s", "reload"];
+
+    /// <summary>Where Detector writes <c>bans.conf</c> and <c>deny.conf</c> (created if missing; replaced atomically).</summary>
+    public string Directory { get; set; } = "/etc/nginx/detector-bans";
+    /// <summary>What Nginx answers a banned client: 403, or 444 (close the connection without an answer), or another
+    /// 4xx. Lines of a banned address with this status are Nginx enforcing the ban, not a ban that fails.</summary>
+    public int Status { get; set; } = 403;
+    /// <summary>How Nginx is reloaded when the files changed: a program and its arguments, run without a shell.
+    /// Empty: <see cref="DefaultReloadCommand"/> (a host install). Not used when <see cref="PidFile"/> is set.</summary>
+    public string[] ReloadCommand { get; set; } = [];
+    public IReadOnlyList<string> EffectiveReloadCommand => ReloadCommand.Length > 0 ? ReloadCommand : DefaultReloadCommand;
+    /// <summary>Reload by signal instead: SIGHUP to the process whose id this file holds (Nginx's <c>pid</c> file, shared
+    /// with the detector's container; the process must be named nginx).</summary>
+    public string? PidFile { get; set; }
+    /// <summary>Changes within this many milliseconds of the first one are written and reloaded together, so a burst of
+    /// bans costs one reload.</summary>
+    public int ReloadDelayMs { get; set; } = 200;
 }
 
 public sealed class AuditOptions

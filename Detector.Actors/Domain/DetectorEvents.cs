@@ -58,7 +58,14 @@ public enum FirewallOperation
 /// null for a reconcile; <paramref name="BanDurationSeconds"/> applies to a ban only (null there = permanent).
 /// <paramref name="Reason"/> is one line without '|'.</summary>
 public sealed record FirewallFailed(long At, FirewallOperation Operation, IpKey? Ip, string Reason, long? BanDurationSeconds)
-    : DetectorEvent(At);
+    : DetectorEvent(At)
+{
+    /// <summary>The backend that failed, when several run (<c>ipset,nginx</c>); null with one backend.</summary>
+    public string? Backend { get; init; }
+
+    /// <summary>The audit line's condition: the reason, after the backend's name when there is one.</summary>
+    public string Condition => Backend is null ? Reason : $"{Backend}: {Reason}";
+}
 
 /// <summary>The baseline was recomputed (at <see cref="BaselineSnapshot.ComputedAtSecond"/>) while the 60 s site rate
 /// was <paramref name="Rate"/>.</summary>

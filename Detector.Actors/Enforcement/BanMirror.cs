@@ -9,11 +9,13 @@ public sealed record IneffectiveBan(IpKey Ip, long At, long BannedAt, long? Expi
 /// The detection side's copy of the active bans (the ledger in <see cref="EnforcementActor"/> is the truth): who is
 /// banned, when the next ban expires, and whether each ban works — an IP that still sends log lines
 /// <c>grace</c> seconds or more after its ban is reported once per ban. Only a firewall that really enforces can
-/// be judged; otherwise bans are tracked but never reported. Pure: times are event-time seconds, state changes
-/// only through <see cref="Apply(IReadOnlyList{LedgerEvent}, long?)"/>, <see cref="Banned"/>, <see cref="Unbanned"/>
-/// and <see cref="Observe"/>.
+/// be judged; otherwise bans are tracked but never reported. When Nginx enforces the ban (the nginx backend), it logs
+/// its own answer to each of the banned client's requests: lines with that status (<paramref name="answerStatus"/>)
+/// are the ban working and are not counted (<see cref="Answered"/>); any other line still is. Pure: times are
+/// event-time seconds, state changes only through <see cref="Apply(IReadOnlyList{LedgerEvent}, long?)"/>,
+/// <see cref="Banned"/>, <see cref="Unbanned"/>, <see cref="Answered"/> and <see cref="Observe"/>.
 /// </summary>
-public sealed class BanMirror(long graceSeconds, bool firewallEnforces)
+public sealed class BanMirror(long graceSeconds, bool firewallEnforces, int? answerStatus = null)
 {
     private sealed class Watch(long bannedAt, long? expiresAt)
     {
@@ -24,9 +26,13 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces)
     }
 
     private readonly Dictionary<IpKey, Watch> _bans = new();
+    // Lines of banned addresses answered with the ban's status in the open second, by address.
+    private readonly Dictionary<IpKey, long> _answered = new();
 
     public long GraceSeconds { get; } = graceSeconds;
     public bool FirewallEnforces { get; } = firewallEnforces;
+    // The status Nginx answers banned clients with when it enforces bans; -1 (no status) otherwise.
+    private readonly int _answerStatus = answerStatus ?? -1;
     public int Count => _bans.Count;
 
     /// <summary>The earliest expiry of a timed ban, as enforcement last said; null when none.</summary>
@@ -36,7 +42,7 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces)
     /// watched) and its next expiry.</summary>
     public static BanMirror From(EnforcementState state, long graceSeconds)
     {
-        var mirror = new BanMirror(graceSeconds, state.FirewallEnforces);
+        var mirror = new BanMirror(graceSeconds, state.FirewallEnforces, state.BanAnswerStatus);
         foreach (var ban in state.ActiveBans)
             if (ban.BannedAt is { } at) mirror.Banned(ban.Ip, at, ban.ExpiresAt);
         mirror.NextExpiry = state.NextExpiry;
@@ -74,10 +80,24 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces)
 
     public void Unbanned(IpKey ip) => _bans.Remove(ip);
 
-    /// <summary>The banned <paramref name="ip"/> sent <paramref name="requests"/> lines in <paramref name="second"/>.</summary>
+    /// <summary>The open second closed: answered lines not observed with it (an address unbanned meanwhile) are dropped.</summary>
+    public void SecondClosed() => _answered.Clear();
+
+    /// <summary>A line of the open second from <paramref name="ip"/> with <paramref name="status"/>: when the address is
+    /// banned and Nginx answered it as banned, it is left out of that second's <see cref="Observe"/>. Cheap for every
+    /// line: the status is compared first.</summary>
+    public void Answered(IpKey ip, int status)
+    {
+        if (status != _answerStatus || !_bans.ContainsKey(ip)) return;
+        _answered[ip] = _answered.GetValueOrDefault(ip) + 1;
+    }
+
+    /// <summary>The banned <paramref name="ip"/> sent <paramref name="requests"/> lines in <paramref name="second"/> (the
+    /// open second until now; those <see cref="Answered"/> by the ban are taken off).</summary>
     /// <returns>The report, the first time the ban is seen not to work; otherwise null.</returns>
     public IneffectiveBan? Observe(IpKey ip, long second, long requests)
     {
+        if (_answered.Remove(ip, out var answered)) requests -= answered;
         if (requests <= 0 || !_bans.TryGetValue(ip, out var watch) || second < watch.BannedAt) return null;
         watch.LinesAfterBan += requests;
         if (!FirewallEnforces || watch.Reported || second < watch.BannedAt + GraceSeconds) return null;

@@ -32,6 +32,10 @@ public sealed record EnforcementSetup(
     public TimeSpan? HostAddressRefresh { get; init; } = TimeSpan.FromSeconds(30);
 
     public EnforcementStats Stats { get; init; } = new();
+
+    /// <summary>The status Nginx answers banned clients with when the nginx backend enforces (<c>Nginx:Status</c>);
+    /// null otherwise. Lines of a banned address with it are the ban working, not failing.</summary>
+    public int? BanAnswerStatus { get; init; }
 }
 
 /// <summary>
@@ -50,7 +54,7 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
     public const string LedgerPersistenceId = "offender-ledger";
 
     private readonly EnforcementSetup _setup;
-    private readonly IActorRef _firewall;
+    private readonly IReadOnlyList<IActorRef> _firewalls;
     private readonly IActorRef _audit;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<LedgerEvent> _sinceLastReply = [];
@@ -67,12 +71,13 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
     private long? _now;
     private int _eventsSinceSnapshot;
 
-    /// <param name="firewall">The firewall actor's props given its ledger (this actor); it runs as this actor's child,
-    /// so it exists exactly while the ledger does.</param>
-    public EnforcementActor(EnforcementSetup setup, Func<IActorRef, Props> firewall, IActorRef audit)
+    /// <param name="firewalls">Each backend's firewall actor props given its ledger (this actor), by backend name; they
+    /// run as this actor's children (<c>firewall</c>, or <c>firewall-NAME</c> each when several), so they exist exactly
+    /// while the ledger does, and each applies every ban on its own.</param>
+    public EnforcementActor(EnforcementSetup setup, IReadOnlyList<(string Name, Func<IActorRef, Props> Props)> firewalls, IActorRef audit)
     {
         _setup = setup;
-        _firewall = Context.ActorOf(firewall(Self), "firewall");
+        _firewalls = firewalls.Select(f => Context.ActorOf(f.Props(Self), firewalls.Count == 1 ? "firewall" : $"firewall-{f.Name}")).ToList();
         _audit = audit;
         _ledger = new OffenderLedger(setup.Ladder, setup.HistoryRetention);
         _exemptions = setup.HostAddresses is { } source ? setup.Exemptions.WithHostAddresses(source.Read()) : setup.Exemptions;
@@ -103,7 +108,7 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
         Command<RefreshHostAddresses>(_ => RereadHostAddresses());
         Command<GetOffender>(q => Sender.Tell(new OffenderInfo(q.Ip, _ledger.Offenders.GetValueOrDefault(q.Ip))));
         Command<GetEnforcementState>(_ =>
-            Sender.Tell(new EnforcementState(_ledger.ActiveBans.ToList(), _ledger.NextExpiry, _setup.FirewallEnforces)));
+            Sender.Tell(new EnforcementState(_ledger.ActiveBans.ToList(), _ledger.NextExpiry, _setup.FirewallEnforces, _setup.BanAnswerStatus)));
         Command<BanManually>(BanManually);
         Command<UnbanManually>(UnbanManually);
         Command<SaveSnapshotSuccess>(saved =>
@@ -176,7 +181,7 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
         if (_exemptions.HostAddresses.SetEquals(fresh)) return;
         _exemptions = _exemptions.WithHostAddresses(fresh);
         _exemptBansCheckDue = true;
-        _firewall.Tell(ReconcileFirewall.Instance, ActorRefs.NoSender);
+        TellFirewalls(ReconcileFirewall.Instance);
     }
 
     /// <summary>The active bans with their kernel targets now; exempt ones are left out (and lifted with the next
@@ -205,8 +210,13 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
         _audit.Tell(new BanNarrowed(at, ip, wider.ToString(), why.AuditReason));
     }
 
-    public static Props Props(EnforcementSetup setup, Func<IActorRef, Props> firewall, IActorRef audit) =>
-        Akka.Actor.Props.Create(() => new EnforcementActor(setup, firewall, audit));
+    public static Props Props(EnforcementSetup setup, IReadOnlyList<(string Name, Func<IActorRef, Props> Props)> firewalls, IActorRef audit) =>
+        Akka.Actor.Props.Create(() => new EnforcementActor(setup, firewalls, audit));
+
+    private void TellFirewalls(object message)
+    {
+        foreach (var firewall in _firewalls) firewall.Tell(message, ActorRefs.NoSender);
+    }
 
     private void BanManually(BanManually command)
     {
@@ -329,7 +339,7 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
                 {
                     _audit.Tell(banned.ToEvent());
                     AuditNarrowing(banned.Ip, choice, banned.At);
-                    _firewall.Tell(new FirewallBan(banned.Ip, choice.Target, duration, banned.At));
+                    TellFirewalls(new FirewallBan(banned.Ip, choice.Target, duration, banned.At));
                 };
             case IpUnbanned { Reason: OffenderLedger.ExemptReason } lifted:
                 // Never in the kernel as far as this run knows (reconcile leaves exempt bans out); the reconcile after
@@ -340,7 +350,7 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
                     _narrowedAudited.Remove(lifted.Ip);
                     _setup.Stats.CountRefused();
                     _audit.Tell(new BanRefused(lifted.At, lifted.Ip, BanSource.Ledger, why));
-                    _firewall.Tell(ReconcileFirewall.Instance, ActorRefs.NoSender);
+                    TellFirewalls(ReconcileFirewall.Instance);
                 };
             case IpUnbanned unbanned:
                 var before = _ledger.Offenders.GetValueOrDefault(unbanned.Ip);
@@ -351,7 +361,7 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
                 {
                     _narrowedAudited.Remove(unbanned.Ip);
                     _audit.Tell(audit);
-                    _firewall.Tell(new FirewallUnban(unbanned.Ip, target, unbanned.At));
+                    TellFirewalls(new FirewallUnban(unbanned.Ip, target, unbanned.At));
                 };
             default:
                 return null;

@@ -49,7 +49,8 @@ public sealed record GetEnforcementState
 
 /// <param name="ActiveBans">Ordered by IP.</param>
 /// <param name="FirewallEnforces">false with the dry-run backend: bans block nothing, so they cannot be judged.</param>
-public sealed record EnforcementState(IReadOnlyList<OffenderRecord> ActiveBans, long? NextExpiry, bool FirewallEnforces);
+/// <param name="BanAnswerStatus">With the nginx backend, the status Nginx answers banned clients with.</param>
+public sealed record EnforcementState(IReadOnlyList<OffenderRecord> ActiveBans, long? NextExpiry, bool FirewallEnforces, int? BanAnswerStatus = null);
 
 /// <summary>What the ledger knows of one IP; replies <see cref="OffenderInfo"/>.</summary>
 public sealed record GetOffender(IpKey Ip);

@@ -17,6 +17,15 @@ public sealed record FirewallActorSettings
     public TimeSpan LedgerTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Wall time, only for timestamps when no event time is known yet and for the stats.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+    /// <summary>Name the backend in its failures' audit lines (<c>nginx: …</c>): set when several backends run.</summary>
+    public bool NameBackendInAudit { get; init; }
+}
+
+/// <summary>To the firewall actor of an <see cref="IBatchedFirewall"/>, from its own timer: apply the changes since the
+/// last flush now.</summary>
+public sealed record FlushFirewall
+{
+    public static readonly FlushFirewall Instance = new();
 }
 
 /// <summary>
@@ -25,6 +34,9 @@ public sealed record FirewallActorSettings
 /// audited (BAN_FAILED / UNBAN_FAILED / RECONCILE_FAILED) and counted, and the ledger keeps its desired state;
 /// the next reconcile applies it again. Stopping never unbans. Its peers are given at construction: the ledger
 /// that answers <see cref="GetDesiredBans"/> (the enforcement actor, whose child it is) and the audit writer.
+/// A batched backend (<see cref="IBatchedFirewall"/>, Nginx) is flushed once, <see cref="IBatchedFirewall.FlushDelay"/>
+/// after the first ban or unban since its last flush; a failed flush audits each ban and unban it carried.
+/// With several backends there is one firewall actor per backend, so one never waits for or fails with another.
 /// </summary>
 public sealed class FirewallActor : ReceiveActor, IWithTimers
 {
@@ -40,6 +52,11 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
     // write the same failure every minute.
     private HashSet<BanTarget> _rejected = [];
     private long? _eventTime;
+    // Batched backends: the bans and unbans told to the backend since its last flush, audited if the flush fails.
+    private readonly IBatchedFirewall? _batched;
+    private List<FirewallChange> _unflushed = [];
+
+    private sealed record FirewallChange(FirewallOperation Operation, IpKey Ip, long? At, long? BanDurationSeconds);
 
     public FirewallActor(IFirewall firewall, IActorRef ledger, IActorRef audit, FirewallActorSettings settings)
     {
@@ -47,7 +64,9 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         _ledger = ledger;
         _audit = audit;
         _settings = settings;
+        _batched = firewall as IBatchedFirewall;
         ReceiveAsync<FirewallBan>(Ban);
+        ReceiveAsync<FlushFirewall>(_ => Flush());
         ReceiveAsync<FirewallUnban>(Unban);
         ReceiveAsync<ReconcileFirewall>(_ => Reconcile(Sender));
     }
@@ -70,14 +89,15 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
     {
         Observe(ban.At);
         _banned[ban.Ip] = ban.Target;
+        var duration = ban.Duration is { } d ? (long)Math.Ceiling(d.TotalSeconds) : (long?)null;
         try
         {
             await _firewall.BanAsync(ban.Target, ban.Duration);
-            _firewall.Stats.CountApplied();
+            Applied(new FirewallChange(FirewallOperation.Ban, ban.Ip, ban.At, duration));
         }
         catch (Exception e)
         {
-            Failed(FirewallOperation.Ban, ban.Ip, e, ban.At, ban.Duration is { } d ? (long)Math.Ceiling(d.TotalSeconds) : null);
+            Failed(FirewallOperation.Ban, ban.Ip, e, ban.At, duration);
         }
     }
 
@@ -89,11 +109,43 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         try
         {
             await _firewall.UnbanAsync(target);
-            _firewall.Stats.CountApplied();
+            Applied(new FirewallChange(FirewallOperation.Unban, unban.Ip, unban.At, null));
         }
         catch (Exception e)
         {
             Failed(FirewallOperation.Unban, unban.Ip, e, unban.At, null);
+        }
+    }
+
+    /// <summary>Counted now, or for a batched backend once its flush (due <see cref="IBatchedFirewall.FlushDelay"/> after
+    /// the first change since the last one) succeeds.</summary>
+    private void Applied(FirewallChange change)
+    {
+        if (_batched is null)
+        {
+            _firewall.Stats.CountApplied();
+            return;
+        }
+        _unflushed.Add(change);
+        if (!Timers.IsTimerActive("flush")) Timers.StartSingleTimer("flush", FlushFirewall.Instance, _batched.FlushDelay);
+    }
+
+    private async Task Flush()
+    {
+        if (_batched is null || _unflushed.Count == 0) return;
+        var changes = _unflushed;
+        _unflushed = [];
+        try
+        {
+            await _batched.FlushAsync();
+            _firewall.Stats.CountApplied(changes.Count);
+        }
+        catch (Exception e)
+        {
+            // Each ban and unban the flush carried did not take effect: audited like a failed command; the backend
+            // keeps them and the next flush or reconcile applies them.
+            foreach (var change in changes)
+                Failed(change.Operation, change.Ip, e, change.At, change.BanDurationSeconds);
         }
     }
 
@@ -111,15 +163,18 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
 
             var result = await _firewall.ReconcileAsync(desired, now);
             _firewall.Stats.Reconciled(result, _settings.Clock.GetUtcNow());
+            // A batched backend's reconcile flushed every change told before it.
+            _firewall.Stats.CountApplied(_unflushed.Count);
+            _unflushed = [];
             AuditRejectedOnce(result.Rejected, desired, now);
             if (result.Added > 0 || result.Removed > 0)
-                _log.Warning("Firewall reconcile: re-added {Added} missing bans, removed {Removed} stale entries; {Size} entries now",
-                    result.Added, result.Removed, result.Size);
+                _log.Warning("Firewall {Backend} reconcile: re-added {Added} missing bans, removed {Removed} stale entries; {Size} entries now",
+                    _firewall.Name, result.Added, result.Removed, result.Size);
             replyTo?.Tell(new FirewallReconciled(result.Added, result.Removed, result.Size));
         }
         catch (AskTimeoutException)
         {
-            _log.Warning("Firewall reconcile skipped: the enforcement actor did not answer within {Timeout}", _settings.LedgerTimeout);
+            _log.Warning("Firewall {Backend} reconcile skipped: the enforcement actor did not answer within {Timeout}", _firewall.Name, _settings.LedgerTimeout);
             replyTo?.Tell(new FirewallReconcileFailed("the enforcement actor did not answer"));
         }
         catch (Exception e)
@@ -155,9 +210,9 @@ public sealed class FirewallActor : ReceiveActor, IWithTimers
         var time = at ?? _eventTime ?? _settings.Clock.GetUtcNow().ToUnixTimeSeconds();
         // The audit line's fields are separated by " | ": keep the reason on one line and free of bars.
         var reason = error.Replace('|', '/').ReplaceLineEndings(" ");
-        var failed = new FirewallFailed(time, operation, ip, reason, banDurationSeconds);
+        var failed = new FirewallFailed(time, operation, ip, reason, banDurationSeconds) { Backend = _settings.NameBackendInAudit ? _firewall.Name : null };
         _firewall.Stats.CountFailure(reason, _settings.Clock.GetUtcNow());
-        _log.Error("Firewall {Action} {Subject}: {Reason}", AuditAction.Of(failed), ip?.ToString() ?? AuditEvent.None, reason);
+        _log.Error("Firewall {Backend} {Action} {Subject}: {Reason}", _firewall.Name, AuditAction.Of(failed), ip?.ToString() ?? AuditEvent.None, reason);
         _audit.Tell(failed);
     }
 

@@ -30,3 +30,17 @@ public interface IFirewall
     /// <summary>Makes the kernel hold exactly the desired bans active at <paramref name="now"/>, in bulk.</summary>
     Task<ReconcileResult> ReconcileAsync(IReadOnlyCollection<DesiredBan> desired, long now, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// A backend whose bans and unbans only change what it holds in memory; <see cref="FlushAsync"/> makes them take effect
+/// together (the nginx backend: one file write and one reload). The firewall actor flushes <see cref="FlushDelay"/>
+/// after the first change since the last flush, so a burst of bans costs one flush; a reconcile flushes too.
+/// </summary>
+public interface IBatchedFirewall : IFirewall
+{
+    TimeSpan FlushDelay { get; }
+
+    /// <summary>Applies every change since the last successful flush; throws when it could not (the changes stay
+    /// pending and the next flush or reconcile applies them).</summary>
+    Task FlushAsync(CancellationToken cancellationToken = default);
+}

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Hosting;
 using Akka.Persistence.Hosting;
 using Akka.Persistence.Sql;
@@ -14,7 +15,7 @@ public static class EnforcementHostingExtensions
 {
     /// <summary>
     /// The single Enforcement actor, its ledger persisted where <paramref name="persistence"/> says, applying
-    /// through the registered <see cref="IFirewall"/>. Exempt from bans: loopback, this machine's interface
+    /// through every registered <see cref="IFirewall"/> (one firewall actor each). Exempt from bans: loopback, this machine's interface
     /// addresses (the registered <see cref="IHostAddressSource"/>, else the interfaces; re-read every 30 s and before a
     /// ban), <c>Detector:Allowlist</c> and <c>Detector:TrustedProxies</c>; and addresses that are no client's.
     /// </summary>
@@ -39,21 +40,24 @@ public static class EnforcementHostingExtensions
 
         return builder.WithActors((system, registry, resolver) =>
         {
-            var firewall = resolver.GetService<IFirewall>();
+            // Every registered backend (ipset,nginx: two), each with its own firewall actor.
+            var firewalls = resolver.GetService<IEnumerable<IFirewall>>().ToList();
             var setup = new EnforcementSetup(
                 ladder,
                 TimeSpan.FromDays(options.Enforcement.HistoryRetentionDays),
                 exemptions,
-                FirewallEnforces: firewall is not DryRunFirewall,
+                FirewallEnforces: firewalls.Exists(f => f is not DryRunFirewall),
                 persistence.SnapshotEvery)
             {
                 Ipv6PrefixLength = options.Enforcement.Ipv6PrefixLength,
                 HostAddresses = resolver.GetService<IHostAddressSource>() ?? InterfaceHostAddresses.Instance,
                 Stats = resolver.GetService<EnforcementStats>() ?? new EnforcementStats(),
+                BanAnswerStatus = firewalls.Exists(f => f is NginxFirewall) ? options.Enforcement.Nginx.Status : null,
             };
             var audit = registry.Get<AuditWriter>();
-            registry.Register<EnforcementActor>(system.ActorOf(
-                EnforcementActor.Props(setup, ledger => FirewallActor.Props(firewall, ledger, audit), audit), "enforcement"));
+            var settings = FirewallActorSettings.Default with { NameBackendInAudit = firewalls.Count > 1 };
+            var props = firewalls.Select(f => (f.Name, (Func<IActorRef, Props>)(ledger => FirewallActor.Props(f, ledger, audit, settings)))).ToList();
+            registry.Register<EnforcementActor>(system.ActorOf(EnforcementActor.Props(setup, props, audit), "enforcement"));
         });
     }
 }

@@ -139,6 +139,7 @@ public sealed class DetectionCoordinator
             var counts = classified is null ? SecondCounts.Of(entry) : classified[i];
             _batcher.Add(entry, counts, _cutter.OpenSecond);
             _siteSecond += counts;
+            _bans?.Answered(entry.Ip, entry.Status);
         }
         if (late > 0) _stats.AddLateClamped(late);
         if (tooLate > 0) _stats.AddTooLate(tooLate);
@@ -221,6 +222,7 @@ public sealed class DetectionCoordinator
             if (bans.Observe(closed.Ip, second, closed.Counts.Requests) is { } ineffective)
                 _actors.Audit.Tell(ineffective.ToEvent(_site.Baseline.IpMean, _site.Baseline.IpStd));
         }
+        bans.SecondClosed();
         if (_batcher.HasEvictedEntities) Passivate(_batcher.TakeEvictedEntities());
 
         var replies = _batcher.HasDue ? await EvaluateAsync() : null;

@@ -3,6 +3,7 @@ using Detector.Audit;
 using Detector.Configuration;
 using Detector.Pipeline;
 using Detector.Enforcement;
+using Detector.Enforcement.Firewall;
 using Detector.Enforcement.Persistence;
 using Detector.Hosting;
 using Detector.Ingest;
@@ -16,6 +17,9 @@ namespace Detector.Host.Composition;
 /// memory (replay: an analysis must not read or change a daemon's history).</summary>
 public sealed record DetectorComposition(PipelineRun Run, IpWindowHosting Windows, string? AuditPath, LedgerPersistence? Ledger = null);
 
+/// <summary>The backends <see cref="FirewallFactory"/> built, in configuration order.</summary>
+public sealed record ConfiguredFirewalls(IReadOnlyList<IFirewall> All);
+
 public static class DetectorServices
 {
     /// <summary>The one place the features are composed; verbs and tests call this.</summary>
@@ -27,8 +31,14 @@ public static class DetectorServices
         services.AddSingleton<DetectionStats>();
         services.AddSingleton(new RecentAuditEvents());
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IFirewall>(sp => FirewallFactory.Create(options.Enforcement, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton(sp => sp.GetRequiredService<IFirewall>().Stats);
+        // One IFirewall per configured backend (ipset,nginx: two), built together (auto probes the host once).
+        services.AddSingleton(sp => new ConfiguredFirewalls(FirewallFactory.Create(options.Enforcement, sp.GetRequiredService<ILoggerFactory>())));
+        for (var i = 0; i < options.Enforcement.Firewall.Members().Count; i++)
+        {
+            var index = i;
+            services.AddSingleton<IFirewall>(sp => sp.GetRequiredService<ConfiguredFirewalls>().All[index]);
+        }
+        services.AddSingleton(sp => FirewallStats.Combine(sp.GetServices<IFirewall>().Select(f => f.Stats).ToList()));
         services.AddSingleton<EnforcementStats>();
         // Tests register their own source first; the daemon reads the interfaces.
         services.TryAddSingleton<IHostAddressSource>(InterfaceHostAddresses.Instance);

@@ -4,13 +4,29 @@ using Detector.Enforcement.Firewall;
 
 namespace Detector.Host.Composition;
 
-/// <summary>Builds the configured <see cref="IFirewall"/>; <see cref="FirewallBackend.Auto"/> probes the host.</summary>
+/// <summary>Builds the configured <see cref="IFirewall"/>s, one per backend named (<c>ipset,nginx</c>: two);
+/// <see cref="FirewallBackend.Auto"/> probes the host.</summary>
 public static class FirewallFactory
 {
-    public static IFirewall Create(EnforcementOptions options, ILoggerFactory loggers, IProcessRunner? runner = null, FirewallHost? host = null)
+    public static IReadOnlyList<IFirewall> Create(EnforcementOptions options, ILoggerFactory loggers, IProcessRunner? runner = null, FirewallHost? host = null)
+    {
+        var firewalls = new List<IFirewall>();
+        var kernel = options.Firewall & ~FirewallBackend.Nginx;
+        if (kernel != 0) firewalls.Add(CreateKernel(kernel, options, loggers, ref runner, ref host));
+        if (options.Firewall.HasFlag(FirewallBackend.Nginx))
+        {
+            runner ??= new ProcessRunner();
+            firewalls.Add(new NginxFirewall(options.Nginx, NginxReloads.From(options.Nginx, new CommandExecutor(runner))));
+            loggers.CreateLogger(typeof(FirewallFactory)).LogInformation("Firewall nginx: bans in {Directory}, answered with {Status}, reloaded by {Reload}",
+                options.Nginx.Directory, options.Nginx.Status,
+                string.IsNullOrWhiteSpace(options.Nginx.PidFile) ? string.Join(' ', options.Nginx.EffectiveReloadCommand) : $"SIGHUP to the pid in {options.Nginx.PidFile}");
+        }
+        return firewalls;
+    }
+
+    private static IFirewall CreateKernel(FirewallBackend backend, EnforcementOptions options, ILoggerFactory loggers, ref IProcessRunner? runner, ref FirewallHost? host)
     {
         var settings = new FirewallSettings { Ipv6PrefixLength = options.Ipv6PrefixLength, HookDockerUser = options.DockerUser };
-        var backend = options.Firewall;
         var logger = loggers.CreateLogger(typeof(FirewallFactory));
         if (backend == FirewallBackend.DryRun) return new DryRunFirewall(loggers.CreateLogger<DryRunFirewall>(), settings);
 

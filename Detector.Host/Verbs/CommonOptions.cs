@@ -48,5 +48,5 @@ public static class CommonOptions
         return problems.Count == 0 && nextcloudProblems.Count == 0;
     }
 
-    public static readonly Option<string?> Firewall = new("--firewall") { Description = "Firewall backend: auto, ipset, nftables, iptables or dry-run (Detector:Enforcement:Firewall)." };
+    public static readonly Option<string?> Firewall = new("--firewall") { Description = "Firewall backend: auto, ipset, nftables, iptables, nginx or dry-run; several as a list, e.g. ipset,nginx (Detector:Enforcement:Firewall)." };
 }

@@ -55,8 +55,10 @@ public static class DoctorCommand
         var report = new DoctorReport();
         var p = host.Privileges;
         var netAdmin = p.NetAdmin ? "CAP_NET_ADMIN yes" : "CAP_NET_ADMIN no";
+        // Only a kernel backend needs CAP_NET_ADMIN; the nginx backend alone writes files and signals Nginx.
+        var kernel = options.Enforcement.Firewall & ~FirewallBackend.Nginx;
         report.Add("firewall", "privileges", $"{(p.IsRoot ? "root" : $"uid {p.EffectiveUid?.ToString(CultureInfo.InvariantCulture) ?? "?"}")}, {netAdmin}",
-            p.NetAdmin ? Level.Ok : Level.Problem);
+            p.NetAdmin || kernel == 0 ? Level.Ok : Level.Problem);
         report.Add("firewall", "tools", string.Join(", ", FirewallHost.ToolNames.Select(t => $"{t} {(host.Has(t) ? "yes" : "no")}")));
         var flavor = host.Iptables.Flavor switch
         {
@@ -75,21 +77,66 @@ public static class DoctorCommand
             host.DockerUserExists && !host.DockerUserJumpedFromForward ? Level.Warning : Level.Ok);
 
         var configured = options.Enforcement.Firewall.Name();
-        var effective = options.Enforcement.Firewall == FirewallBackend.Auto ? host.AutoBackend : options.Enforcement.Firewall;
         report.Add("firewall", "auto would use", host.AutoBackend.Name());
-        var missing = RequiredTools(effective).Where(t => !host.Has(t)).ToList();
-        var (enforce, level) = effective switch
+        if (kernel != 0)
         {
-            FirewallBackend.DryRun => ($"configured {configured}, effective dry-run: bans are logged, never applied", Level.Problem),
-            _ when !p.NetAdmin => ($"configured {configured}: {effective.Name()} needs root or CAP_NET_ADMIN", Level.Problem),
-            _ when missing.Count > 0 => ($"configured {configured}: {effective.Name()} needs {string.Join(", ", missing)}", Level.Problem),
-            _ => ($"configured {configured}: bans go to {effective.Name()}", Level.Ok),
-        };
-        report.Add("firewall", "enforcement", enforce, level);
+            var effective = kernel == FirewallBackend.Auto ? host.AutoBackend : kernel;
+            var missing = RequiredTools(effective).Where(t => !host.Has(t)).ToList();
+            var (enforce, level) = effective switch
+            {
+                FirewallBackend.DryRun => ($"configured {configured}, effective dry-run: bans are logged, never applied", Level.Problem),
+                _ when !p.NetAdmin => ($"configured {configured}: {effective.Name()} needs root or CAP_NET_ADMIN", Level.Problem),
+                _ when missing.Count > 0 => ($"configured {configured}: {effective.Name()} needs {string.Join(", ", missing)}", Level.Problem),
+                _ => ($"configured {configured}: bans go to {effective.Name()}", Level.Ok),
+            };
+            report.Add("firewall", "enforcement", enforce, level);
+        }
+        if (options.Enforcement.Firewall.HasFlag(FirewallBackend.Nginx)) CheckNginx(report, options.Enforcement.Nginx);
 
         CheckLog(report, options);
         CheckDataDir(report, options.DataDir);
         return report;
+    }
+
+    /// <summary>The nginx backend: can the detector write its directory, and can it reload Nginx.</summary>
+    private static void CheckNginx(DoctorReport report, NginxBanOptions nginx)
+    {
+        var directory = nginx.Directory;
+        var existing = directory;
+        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent) existing = parent;
+        var writable = Directory.Exists(existing) && CanWrite(existing);
+        report.Add("nginx", "include directory",
+            writable ? $"{directory}: writable ({NginxBanFile.BansFile} in the http block, {NginxBanFile.DenyFile} in each server block)"
+                : $"{directory}: the detector cannot write here", writable ? Level.Ok : Level.Problem);
+        if (!string.IsNullOrWhiteSpace(nginx.PidFile))
+        {
+            var pidReadable = File.Exists(nginx.PidFile);
+            report.Add("nginx", "reload", pidReadable ? $"SIGHUP to the pid in {nginx.PidFile}" : $"{nginx.PidFile} does not exist (Nginx not running, or the file is not shared)",
+                pidReadable ? Level.Ok : Level.Warning);
+        }
+        else
+        {
+            var program = nginx.EffectiveReloadCommand[0];
+            var found = Path.IsPathRooted(program) ? File.Exists(program)
+                : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => d.Length > 0 && File.Exists(Path.Combine(d, program)));
+            report.Add("nginx", "reload", $"{string.Join(' ', nginx.EffectiveReloadCommand)}{(found ? "" : $": {program} not found")}",
+                found ? Level.Ok : Level.Problem);
+        }
+    }
+
+    private static bool CanWrite(string directory)
+    {
+        var probe = Path.Combine(directory, $".detector-doctor-{Environment.ProcessId}");
+        try
+        {
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static IEnumerable<string> RequiredTools(FirewallBackend backend) => backend switch

@@ -79,6 +79,44 @@ public sealed partial class ComposeFileSpecs
     }
 
     [Fact]
+    public void The_detector_writes_the_nginx_bans_into_a_volume_nginx_reads_where_the_server_block_includes_them()
+    {
+        var detectorEnv = Environment(Detector);
+        Assert.Contains("nginx", detectorEnv["Detector__Enforcement__Firewall"].Split(['-', ':', ',', '}']));
+        var directory = detectorEnv["Detector__Enforcement__Nginx__Directory"];
+        var written = Mounts(Detector).Single(m => m.Target == directory);
+        Assert.False(written.ReadOnly);
+        Assert.Contains(written.Source, _compose.NamedVolumes);
+        var read = Mounts(Nginx).Single(m => m.Source == written.Source);
+        Assert.True(read.ReadOnly, "nginx only reads the bans");
+        // The server block's includes are relative to /etc/nginx: detector-bans/… is that mount.
+        Assert.Equal("/etc/nginx/detector-bans", read.Target);
+        var serverBlock = File.ReadAllText(Repository.File(ShippedNginx.ServerBlock));
+        Assert.Contains("include detector-bans/bans*.conf;", serverBlock);
+        Assert.Contains("include detector-bans/deny*.conf;", serverBlock);
+    }
+
+    [Fact]
+    public void The_detector_reloads_nginx_by_signal_through_its_shared_pid_file_and_process_namespace_without_a_shell()
+    {
+        var pidFile = Environment(Detector)["Detector__Enforcement__Nginx__PidFile"];
+        var detectorRun = Mounts(Detector).Single(m => pidFile.StartsWith(m.Target + "/", StringComparison.Ordinal));
+        Assert.True(detectorRun.ReadOnly);
+        var nginxRun = Mounts(Nginx).Single(m => m.Source == detectorRun.Source);
+        Assert.False(nginxRun.ReadOnly);
+        Assert.Contains(nginxRun.Source, _compose.NamedVolumes);
+        // The official image writes /run/nginx.pid (its /var/run is a link to /run): the detector reads that very file.
+        Assert.Equal("/run/nginx.pid", nginxRun.Target + pidFile[detectorRun.Target.Length..]);
+        // The pid in the file is the master's in Nginx's process namespace, which the detector joins.
+        Assert.Equal("service:nginx", Scalar(Detector, "pid"));
+        Assert.Contains("nginx", Sequence(Detector, "depends_on"));
+        // No Docker socket, no exec into the nginx container.
+        Assert.DoesNotContain(_compose.Services.Children.Values.OfType<YamlDotNet.RepresentationModel.YamlMappingNode>().SelectMany(Mounts),
+            m => m.Source.Contains("docker.sock", StringComparison.Ordinal));
+        Assert.False(Environment(Detector).ContainsKey("Detector__Enforcement__Nginx__ReloadCommand__0"));
+    }
+
+    [Fact]
     public void No_service_is_privileged()
     {
         foreach (var name in _compose.ServiceNames)

@@ -145,6 +145,17 @@ public sealed class EntrypointSpecs : IDisposable
         Assert.Contains("skipping the iptables flavour check", dryRunOutput);
         Assert.True(nftables == 0, nftablesOutput);
         Assert.Contains("exec dotnet /app/detector.dll run", nftablesOutput);
+
+        // nginx alone, or beside nftables, needs no iptables; beside ipset it does (the mismatch here stops it).
+        foreach (var backends in new[] { FirewallBackend.Nginx, FirewallBackend.Nftables | FirewallBackend.Nginx })
+        {
+            var (code, output) = await RunAsync([], new() { ["Detector__Enforcement__Firewall"] = backends.Name() });
+            Assert.True(code == 0, output);
+            Assert.Contains("skipping the iptables flavour check", output);
+        }
+        var (withIpset, withIpsetOutput) = await RunAsync([], new() { ["Detector__Enforcement__Firewall"] = (FirewallBackend.Ipset | FirewallBackend.Nginx).Name() });
+        Assert.Equal(78, withIpset);
+        Assert.DoesNotContain("skipping", withIpsetOutput);
     }
 
     [Fact]

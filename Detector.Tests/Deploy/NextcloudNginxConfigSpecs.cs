@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Detector.Domain;
+using Detector.Enforcement.Firewall;
 using Detector.Tests.Support;
 
 namespace Detector.Tests.Deploy;
@@ -21,6 +23,24 @@ public sealed partial class NextcloudNginxConfigSpecs : IDisposable
         Assert.True(code == 0, output);
         Assert.Contains("test is successful", output);
         Assert.DoesNotContain("[warn]", output);
+    }
+
+    [Fact]
+    public async Task The_server_block_passes_nginx_t_with_the_detectors_ban_files_of_both_statuses()
+    {
+        ShippedNginx.RequireBinary();
+        _nginx = new ShippedNginx(Ports.Free(), phpFpmPort: 9000);
+        var bans = Directory.CreateDirectory(Path.Combine(_nginx.Prefix.FullName, "detector-bans")).FullName;
+        File.WriteAllText(Path.Combine(bans, NginxBanFile.BansFile), NginxBanFile.RenderBans(
+            [BanTarget.For(IpKey.Parse("203.0.113.9")), BanTarget.For(IpKey.Parse("2001:db8:0:1::66"), 64), BanTarget.For(IpKey.Parse("2001:db8::1"))]));
+
+        foreach (var status in new[] { 403, 444 })
+        {
+            File.WriteAllText(Path.Combine(bans, NginxBanFile.DenyFile), NginxBanFile.RenderDeny(status));
+            var (code, output) = await _nginx.TestAsync();
+            Assert.True(code == 0, output);
+            Assert.DoesNotContain("[warn]", output);
+        }
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Detector.Enforcement.Firewall;
 using Detector.Audit;
 using Detector.Configuration;
 using Detector.Enforcement;
+using Detector.Tests.Enforcement.Firewall;
 using Detector.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Detector.Tests.Support.Traffic;
@@ -14,14 +15,16 @@ public sealed class BanEffectivenessSpecs
     private const string Attacker = "203.0.113.9";
 
     /// <summary>A flood from <see cref="Attacker"/> starting at Start + 120 that goes on for
-    /// <paramref name="secondsAfterBan"/> seconds after its ban (as a working firewall would make it stop).</summary>
-    private static async Task FloodPastTheBan(PipelineHarness harness, int secondsAfterBan, long until)
+    /// <paramref name="secondsAfterBan"/> seconds after its ban (as a working firewall would make it stop), its lines
+    /// after the ban logged with <paramref name="statusAfterBan"/>.</summary>
+    private static async Task FloodPastTheBan(PipelineHarness harness, int secondsAfterBan, long until, int statusAfterBan = 200)
     {
         long? bannedAt = null;
         for (var s = Start; s < until; s++)
         {
             var flooding = s >= Start + 120 && (bannedAt is null || s < bannedAt + secondsAfterBan);
-            await harness.FeedAsync(Seconds(s, s + 1, extra: t => flooding ? Flood(Attacker, t, 200) : []).Single());
+            var status = bannedAt is null ? 200 : statusAfterBan;
+            await harness.FeedAsync(Seconds(s, s + 1, extra: t => flooding ? Flood(Attacker, t, 200, status) : []).Single());
             // Feeding second s closed the seconds before it: a ban is dated s at the latest.
             if (bannedAt is null && harness.Stats.Bans > 0) bannedAt = s;
         }
@@ -83,6 +86,31 @@ public sealed class BanEffectivenessSpecs
         var events = await harness.AuditEventsAsync();
         Assert.Equal(2, events.Count(e => e.Action == AuditAction.Ban));
         Assert.Equal(["60s", "permanent"], events.Where(e => e.Action == AuditAction.BanIneffective).Select(e => e.Duration));
+    }
+
+    [Theory]
+    [InlineData(403, false)]
+    [InlineData(200, true)]
+    public async Task With_nginx_enforcing_the_lines_it_answered_with_the_ban_status_are_the_ban_working(int statusAfterBan, bool reported)
+    {
+        var dir = Directory.CreateTempSubdirectory("detector-ban-effect-").FullName;
+        try
+        {
+            var options = new DetectorOptions();
+            options.Enforcement.Nginx = new NginxBanOptions { Directory = dir, Status = 403 };
+            var nginx = new NginxFirewall(options.Enforcement.Nginx, NginxReloads.From(options.Enforcement.Nginx, new CommandExecutor(new RecordingProcessRunner())));
+            await using var harness = await PipelineHarness.StartAsync(options, firewall: nginx);
+
+            await FloodPastTheBan(harness, secondsAfterBan: 60, until: Start + 300, statusAfterBan);
+
+            var events = await harness.AuditEventsAsync();
+            Assert.Single(events, e => e.Action == AuditAction.Ban);
+            Assert.Equal(reported, events.Any(e => e.Action == AuditAction.BanIneffective));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

@@ -205,4 +205,38 @@ public sealed class BanMirrorTests
         Assert.Null(bans.Observe(Ip, BannedAt + 60, 1000));
         Assert.True(bans.IsBanned(Ip));
     }
+
+    [Fact]
+    public void Lines_nginx_answered_with_the_ban_status_are_the_ban_working_and_other_lines_still_count()
+    {
+        var bans = new BanMirror(graceSeconds: 5, firewallEnforces: true, answerStatus: 444);
+        bans.Banned(Ip, BannedAt, BannedAt + 600);
+
+        for (var s = BannedAt + 5; s < BannedAt + 60; s++)
+        {
+            for (var i = 0; i < 50; i++) bans.Answered(Ip, 444);
+            Assert.Null(bans.Observe(Ip, s, 50));
+            bans.SecondClosed();
+        }
+        // A line Nginx answered otherwise (the ban not in its config, a location the include misses) still counts.
+        for (var i = 0; i < 50; i++) bans.Answered(Ip, 444);
+        bans.Answered(Ip, 200);
+        var report = bans.Observe(Ip, BannedAt + 60, 51);
+
+        Assert.Equal(new IneffectiveBan(Ip, BannedAt + 61, BannedAt, BannedAt + 600, 1, 1 / 61.0), report);
+    }
+
+    [Fact]
+    public void Without_an_nginx_backend_or_for_an_address_not_banned_the_status_changes_nothing()
+    {
+        var kernelOnly = Watching();
+        kernelOnly.Answered(Ip, 403);
+        Assert.NotNull(kernelOnly.Observe(Ip, BannedAt + 5, 1));
+
+        var nginx = new BanMirror(graceSeconds: 5, firewallEnforces: true, answerStatus: 403);
+        nginx.Answered(Ip, 403); // not banned yet: this line was not the ban's answer
+        nginx.SecondClosed();
+        nginx.Banned(Ip, BannedAt, null);
+        Assert.NotNull(nginx.Observe(Ip, BannedAt + 5, 1));
+    }
 }

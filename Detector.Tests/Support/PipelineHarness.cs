@@ -61,15 +61,16 @@ public sealed class PipelineHarness : IAsyncDisposable
     /// <param name="ledger">Where the offender ledger persists; in memory by default.</param>
     /// <param name="firewall">The firewall enforcement applies through; a recording one (which counts as
     /// enforcing) by default.</param>
+    /// <param name="firewalls">Several backends at once instead (one firewall actor each, <c>firewall-NAME</c>).</param>
     /// <param name="clock">Replay time by default; live mode with a wall clock the test sets.</param>
     /// <param name="hostAddresses">This host's addresses as enforcement reads them; the machine's interfaces by default.</param>
     public static async Task<PipelineHarness> StartAsync(DetectorOptions? options = null, LedgerPersistence? ledger = null, IFirewall? firewall = null,
-        EventClockSetup? clock = null, IHostAddressSource? hostAddresses = null)
+        EventClockSetup? clock = null, IHostAddressSource? hostAddresses = null, IReadOnlyList<IFirewall>? firewalls = null)
     {
         options ??= new DetectorOptions();
         var recording = new RecordingFirewall();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton(firewall ?? recording);
+        foreach (var backend in firewalls ?? [firewall ?? recording]) builder.Services.AddSingleton(backend);
         builder.Services.AddSingleton(hostAddresses ?? InterfaceHostAddresses.Instance);
         builder.Services.AddAkka("harness", akka => akka
             .WithAudit(null)

@@ -56,8 +56,9 @@ container_flavour() {
 check_iptables_flavour() {
   local backend container host legacy nft
   backend=$(firewall_backend "$@")
-  case "$backend" in
-    dry-run|nftables)
+  # A list (ipset,nginx) uses iptables when one of its backends does; nginx alone does not.
+  case ",$backend," in
+    ,dry-run,|,nftables,|,nginx,|,nftables,nginx,|,nginx,nftables,)
       say "firewall backend '$backend' does not use iptables; skipping the iptables flavour check"
       return 0 ;;
   esac

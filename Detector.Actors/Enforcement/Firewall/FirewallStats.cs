@@ -1,8 +1,10 @@
 namespace Detector.Enforcement.Firewall;
 
-/// <summary>What the status API shows of the firewall. Written by the firewall actor, read from any thread.</summary>
+/// <summary>What the status API shows of the firewall. Written by the firewall actor, read from any thread. Several
+/// backends' are shown as one (<see cref="Combine"/>).</summary>
 public sealed class FirewallStats
 {
+    private readonly IReadOnlyList<FirewallStats>? _parts;
     private readonly object _gate = new();
     private long _applied;
     private long _failures;
@@ -15,11 +17,21 @@ public sealed class FirewallStats
 
     public FirewallStats(string backend) => Backend = backend;
 
+    private FirewallStats(IReadOnlyList<FirewallStats> parts)
+    {
+        _parts = parts;
+        Backend = string.Join(',', parts.Select(p => p.Backend));
+    }
+
+    /// <summary>One backend's own, or a read-only view of several: backends "ipset,nginx", counts summed, the size the
+    /// largest (each holds the same bans), the latest error and reconcile.</summary>
+    public static FirewallStats Combine(IReadOnlyList<FirewallStats> parts) => parts.Count == 1 ? parts[0] : new FirewallStats(parts);
+
     public string Backend { get; }
 
-    public void CountApplied()
+    public void CountApplied(int count = 1)
     {
-        lock (_gate) _applied++;
+        lock (_gate) _applied += count;
     }
 
     public void CountFailure(string error, DateTimeOffset at)
@@ -50,6 +62,14 @@ public sealed class FirewallStats
 
     public FirewallStatsSnapshot Snapshot()
     {
+        if (_parts is not null)
+        {
+            var all = _parts.Select(p => p.Snapshot()).ToList();
+            var lastError = all.Where(s => s.LastErrorAt is not null).MaxBy(s => s.LastErrorAt);
+            return new FirewallStatsSnapshot(Backend, all.Sum(s => s.Applied), all.Sum(s => s.Failures), lastError?.LastError,
+                lastError?.LastErrorAt, all.Max(s => s.SetSize), all.Sum(s => s.Reconciles), all.Sum(s => s.LastReconcileAdded),
+                all.Sum(s => s.LastReconcileRemoved), all.Max(s => s.LastReconcileAt));
+        }
         lock (_gate)
             return new FirewallStatsSnapshot(Backend, _applied, _failures, _lastError, _lastErrorAt, _setSize, _reconciles,
                 _lastReconcile?.Added ?? 0, _lastReconcile?.Removed ?? 0, _lastReconcileAt);

@@ -27,6 +27,9 @@ public class CommandLineSpecs
     [InlineData("auto", FirewallBackend.Auto)]
     [InlineData("nft", FirewallBackend.Nftables)]
     [InlineData(" IPSET ", FirewallBackend.Ipset)]
+    [InlineData("nginx", FirewallBackend.Nginx)]
+    [InlineData("ipset,nginx", FirewallBackend.Ipset | FirewallBackend.Nginx)]
+    [InlineData("nginx, auto", FirewallBackend.Auto | FirewallBackend.Nginx)]
     public void Firewall_backends_bind_by_their_configuration_names(string text, FirewallBackend expected)
     {
         var configuration = DetectorConfiguration.Build(null, new Dictionary<string, string?> { ["Detector:Enforcement:Firewall"] = text });
@@ -94,8 +97,41 @@ public class CommandLineSpecs
         var loaded = DetectorConfiguration.TryLoad(null, new Dictionary<string, string?> { ["Detector:Enforcement:Firewall"] = "pf" }, error, out _);
 
         Assert.False(loaded);
-        Assert.StartsWith("configuration error: Detector:Enforcement:Firewall: 'pf' is not a firewall backend (auto, ipset, nftables, iptables, dry-run)",
+        Assert.StartsWith("configuration error: Detector:Enforcement:Firewall: 'pf' is not a firewall backend (auto, ipset, nftables, iptables, dry-run, nginx;",
             error.ToString());
+    }
+
+    [Theory]
+    [InlineData("ipset,nftables")]
+    [InlineData("auto,iptables")]
+    [InlineData("dry-run,nginx")]
+    [InlineData("ipset,")]
+    public void Backends_that_cannot_run_together_are_a_configuration_error(string text)
+    {
+        var error = new StringWriter();
+
+        Assert.False(DetectorConfiguration.TryLoad(null, new Dictionary<string, string?> { ["Detector:Enforcement:Firewall"] = text }, error, out _));
+        Assert.Contains("one kernel backend at most, dry-run only alone", error.ToString());
+    }
+
+    [Fact]
+    public void The_nginx_backend_binds_its_reload_as_an_argument_list_and_checks_its_status()
+    {
+        var configuration = DetectorConfiguration.Build(null, new Dictionary<string, string?>
+        {
+            ["Detector:Enforcement:Firewall"] = "ipset,nginx",
+            ["Detector:Enforcement:Nginx:ReloadCommand:0"] = "/usr/sbin/nginx",
+            ["Detector:Enforcement:Nginx:ReloadCommand:1"] = "-s",
+            ["Detector:Enforcement:Nginx:ReloadCommand:2"] = "reload",
+            ["Detector:Enforcement:Nginx:Status"] = "200",
+        });
+        var options = DetectorConfiguration.Bind(configuration);
+
+        Assert.Equal(["/usr/sbin/nginx", "-s", "reload"], options.Enforcement.Nginx.EffectiveReloadCommand);
+        Assert.Equal(["nginx", "-s", "reload"], new NginxBanOptions().EffectiveReloadCommand);
+        Assert.Contains("Detector:Enforcement:Nginx:Status must be a 4xx status (403, or 444 to close the connection).", options.Validate());
+        options.Enforcement.Firewall = FirewallBackend.Ipset;
+        Assert.Empty(options.Validate()); // the nginx section matters only with the nginx backend
     }
 
     [Fact]

@@ -107,6 +107,31 @@ public sealed class DoctorTests : IDisposable
     }
 
     [Fact]
+    public void The_nginx_backend_needs_a_writable_directory_and_a_way_to_reload_not_CAP_NET_ADMIN()
+    {
+        var options = Options(FirewallBackend.Nginx);
+        options.Enforcement.Nginx.Directory = Path.Combine(_dir.FullName, "nginx", "detector-bans"); // created at the first write
+        options.Enforcement.Nginx.PidFile = Path.Combine(_dir.FullName, "nginx.pid");
+        File.WriteAllText(options.Enforcement.Nginx.PidFile, "4242\n");
+
+        var report = DoctorCommand.Diagnose(options, Host(false));
+
+        Assert.True(report.CanEnforce);
+        Assert.DoesNotContain(report.Lines, l => l.Item == "enforcement");
+        Assert.Contains(report.Lines, l => l is { Section: "nginx", Item: "include directory", Level: DoctorCommand.Level.Ok });
+        Assert.Contains(report.Lines, l => l is { Section: "nginx", Item: "reload", Level: DoctorCommand.Level.Ok } && l.Text.Contains("SIGHUP"));
+
+        options.Enforcement.Firewall = FirewallBackend.Ipset | FirewallBackend.Nginx;
+        options.Enforcement.Nginx.PidFile = null;
+        options.Enforcement.Nginx.ReloadCommand = [Path.Combine(_dir.FullName, "no-such-nginx"), "-s", "reload"];
+        report = DoctorCommand.Diagnose(options, Host(true, false, false, "ipset", "iptables"));
+
+        Assert.False(report.CanEnforce);
+        Assert.Contains(report.Lines, l => l is { Item: "enforcement", Level: DoctorCommand.Level.Ok } && l.Text.Contains("configured ipset,nginx: bans go to ipset"));
+        Assert.Contains(report.Lines, l => l is { Section: "nginx", Item: "reload", Level: DoctorCommand.Level.Problem } && l.Text.Contains("not found"));
+    }
+
+    [Fact]
     public void A_DOCKER_USER_chain_that_FORWARD_does_not_jump_to_and_an_unparsable_last_line_are_warnings()
     {
         File.WriteAllText(Path.Combine(_dir.FullName, "access.log"), "GET / HTTP/1.1 200 5\n");
