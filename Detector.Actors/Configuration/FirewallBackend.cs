@@ -4,7 +4,7 @@ namespace Detector.Configuration;
 
 /// <summary>
 /// Where bans go (<c>Detector:Enforcement:Firewall</c>, <c>--firewall</c>). Spelled in configuration, on the command
-/// line and in the API as <c>auto</c>, <c>ipset</c>, <c>nftables</c>, <c>iptables</c> and <c>dry-run</c>
+/// line and in the API as <c>auto</c>, <c>ipset</c>, <c>nftables</c>, <c>iptables</c>, <c>dry-run</c> and <c>cloudflare</c>
 /// (<see cref="FirewallBackends"/> is the one place that reads and writes these names).
 /// </summary>
 [TypeConverter(typeof(FirewallBackendConverter))]
@@ -20,6 +20,8 @@ public enum FirewallBackend
     Iptables,
     /// <summary>Blocks nothing: logs what it would run and keeps the set in memory.</summary>
     DryRun,
+    /// <summary>Items of Detector's own Cloudflare IP list, blocked at Cloudflare's edge by a WAF custom rule.</summary>
+    Cloudflare,
 }
 
 /// <summary>The names of <see cref="FirewallBackend"/> as configuration and the CLI spell them.</summary>
@@ -27,10 +29,10 @@ public static class FirewallBackends
 {
     public static IReadOnlyList<FirewallBackend> All { get; } = Enum.GetValues<FirewallBackend>();
 
-    /// <summary>"auto, ipset, nftables, iptables, dry-run", for messages.</summary>
+    /// <summary>"auto, ipset, nftables, iptables, dry-run, cloudflare", for messages.</summary>
     public static string NameList { get; } = string.Join(", ", All.Select(Name));
 
-    /// <summary>The configuration spelling: "auto", "ipset", "nftables", "iptables", "dry-run".</summary>
+    /// <summary>The configuration spelling: "auto", "ipset", "nftables", "iptables", "dry-run", "cloudflare".</summary>
     public static string Name(this FirewallBackend backend) => backend switch
     {
         FirewallBackend.Auto => "auto",
@@ -38,6 +40,7 @@ public static class FirewallBackends
         FirewallBackend.Nftables => "nftables",
         FirewallBackend.Iptables => "iptables",
         FirewallBackend.DryRun => "dry-run",
+        FirewallBackend.Cloudflare => "cloudflare",
         _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, null),
     };
 
@@ -51,6 +54,7 @@ public static class FirewallBackends
             "nftables" or "nft" => FirewallBackend.Nftables,
             "iptables" => FirewallBackend.Iptables,
             "dry-run" or "dryrun" => FirewallBackend.DryRun,
+            "cloudflare" => FirewallBackend.Cloudflare,
             _ => null,
         };
         backend = parsed ?? default;

@@ -1,6 +1,7 @@
 using Detector.Configuration;
 using Detector.Enforcement;
 using Detector.Enforcement.Firewall;
+using Detector.Enforcement.Firewall.Cloudflare;
 
 namespace Detector.Host.Composition;
 
@@ -13,6 +14,7 @@ public static class FirewallFactory
         var backend = options.Firewall;
         var logger = loggers.CreateLogger(typeof(FirewallFactory));
         if (backend == FirewallBackend.DryRun) return new DryRunFirewall(loggers.CreateLogger<DryRunFirewall>(), settings);
+        if (backend == FirewallBackend.Cloudflare) return Cloudflare(options.Cloudflare);
 
         runner ??= new ProcessRunner();
         host ??= FirewallHost.ProbeAsync(runner, Privileges.OfThisProcess()).GetAwaiter().GetResult();
@@ -35,5 +37,20 @@ public static class FirewallFactory
             FirewallBackend.Nftables => new NftablesFirewall(executor, settings),
             _ => new IptablesFirewall(executor, host.IptablesTools, settings),
         };
+    }
+
+    /// <summary>The options were validated (ids, URL, a readable token) before the host started.</summary>
+    public static CloudflareListFirewall Cloudflare(CloudflareOptions options, HttpMessageHandler? handler = null)
+    {
+        var token = Secrets.Read(options.ApiToken, options.ApiTokenFile)!;
+        var http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var api = new CloudflareApi(http, new CloudflareSettings(new Uri(options.ApiUrl), options.AccountId!, options.ListId!, token)
+        {
+            MaxItems = options.MaxItems,
+        });
+        return new CloudflareListFirewall(api);
     }
 }

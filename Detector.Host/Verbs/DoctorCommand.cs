@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Detector.Configuration;
 using Detector.Enforcement.Firewall;
+using Detector.Enforcement.Firewall.Cloudflare;
 using Detector.Host.Composition;
 using Detector.Domain;
 using Detector.Ingest;
@@ -41,6 +42,7 @@ public static class DoctorCommand
             }
             var host = await FirewallHost.ProbeAsync(new ProcessRunner(), Privileges.OfThisProcess(), cancellationToken: cancellation);
             var report = Diagnose(options, host);
+            if (options.Enforcement.Firewall == FirewallBackend.Cloudflare) await CheckCloudflareAsync(report, options.Enforcement.Cloudflare, cancellation);
             report.WriteTo(Console.Out);
             return report.CanEnforce ? 0 : 1;
         });
@@ -78,6 +80,7 @@ public static class DoctorCommand
         var (enforce, level) = effective switch
         {
             FirewallBackend.DryRun => ($"configured {configured}, effective dry-run: bans are logged, never applied", Level.Problem),
+            FirewallBackend.Cloudflare => ($"configured {configured}: bans go to the Cloudflare IP list {options.Enforcement.Cloudflare.ListId}", Level.Ok),
             _ when !p.NetAdmin => ($"configured {configured}: {effective.Name()} needs root or CAP_NET_ADMIN", Level.Problem),
             _ when missing.Count > 0 => ($"configured {configured}: {effective.Name()} needs {string.Join(", ", missing)}", Level.Problem),
             _ => ($"configured {configured}: bans go to {effective.Name()}", Level.Ok),
@@ -87,6 +90,25 @@ public static class DoctorCommand
         CheckLog(report, options);
         CheckDataDir(report, options.DataDir);
         return report;
+    }
+
+    /// <summary>The list is read with the configured token: a wrong token, account or list shows here, not at the first ban.</summary>
+    public static async Task CheckCloudflareAsync(DoctorReport report, CloudflareOptions options, CancellationToken cancellation)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        try
+        {
+            var backend = FirewallFactory.Cloudflare(options);
+            await backend.PrepareAsync(timeout.Token);
+            var items = await backend.ListAsync(timeout.Token);
+            report.Add("firewall", "cloudflare list", $"{options.ListId}: kind ip, {items.Count} item(s) of at most {options.MaxItems}",
+                items.Count >= options.MaxItems ? Level.Warning : Level.Ok);
+        }
+        catch (Exception e) when (e is CloudflareApiException or OperationCanceledException)
+        {
+            report.Add("firewall", "cloudflare list", e is CloudflareApiException ? e.Message : "no answer within 15 s", Level.Problem);
+        }
     }
 
     private static IEnumerable<string> RequiredTools(FirewallBackend backend) => backend switch
