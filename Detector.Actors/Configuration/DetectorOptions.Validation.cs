@@ -137,6 +137,7 @@ public sealed partial class EnforcementOptions
         if (Ipv6PrefixLength is < 16 or > 128) errors.Add("Detector:Enforcement:Ipv6PrefixLength must be between 16 and 128.");
         if (HistoryRetentionDays < 1) errors.Add("Detector:Enforcement:HistoryRetentionDays must be at least 1.");
         if (IneffectiveGraceSeconds < 0) errors.Add("Detector:Enforcement:IneffectiveGraceSeconds must not be negative.");
+        if (Firewall.HasFlag(FirewallBackend.Cloudflare)) errors.AddRange(Cloudflare.Validate());
         return errors;
     }
 }
@@ -151,6 +152,36 @@ public sealed partial class NginxBanOptions
             yield return "Detector:Enforcement:Nginx:ReloadCommand must not hold empty arguments.";
         if (ReloadDelayMs is < 0 or > 10_000) yield return "Detector:Enforcement:Nginx:ReloadDelayMs must be between 0 and 10000.";
     }
+}
+
+public sealed partial class CloudflareOptions
+{
+    private const string Key = "Detector:Enforcement:Cloudflare";
+
+    /// <summary>Checked when the cloudflare backend is chosen; the token is read here too, so a missing or unreadable
+    /// one stops the start with its key named.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (!IsId(AccountId)) yield return $"{Key}:AccountId must be the account's id (32 hex digits).";
+        if (!IsId(ListId)) yield return $"{Key}:ListId must be the IP list's id (32 hex digits).";
+        if (!Uri.TryCreate(ApiUrl, UriKind.Absolute, out var api) || api.Scheme is not ("https" or "http"))
+            yield return $"{Key}:ApiUrl '{ApiUrl}' is not an http(s) URL.";
+        if (MaxItems < 1) yield return $"{Key}:MaxItems must be at least 1.";
+        string? token = null, tokenError = null;
+        try
+        {
+            token = Secrets.Read(ApiToken, ApiTokenFile);
+        }
+        catch (IOException e)
+        {
+            tokenError = $"{Key}:ApiTokenFile: {e.Message}";
+        }
+        if (tokenError is not null) yield return tokenError;
+        else if (token is null) yield return $"{Key}:ApiToken is not set (set Detector__Enforcement__Cloudflare__ApiToken or {Key}:ApiTokenFile).";
+        else if (token.Any(char.IsControl) || token.Contains(' ')) yield return $"{Key}:ApiToken must be one word.";
+    }
+
+    private static bool IsId(string? id) => id is { Length: 32 } && id.All(char.IsAsciiHexDigit);
 }
 
 public sealed partial class HttpOptions

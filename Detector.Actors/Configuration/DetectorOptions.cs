@@ -246,6 +246,31 @@ public sealed partial class EnforcementOptions
     /// <summary>Log lines from a banned IP this many seconds (event time) after its ban mean the ban does not
     /// work: audited once per ban as BAN_INEFFECTIVE. Not judged with the dry-run backend.</summary>
     public int IneffectiveGraceSeconds { get; set; } = 5;
+
+    /// <summary>The <c>cloudflare</c> backend's list and credentials.</summary>
+    public CloudflareOptions Cloudflare { get; set; } = new();
+}
+
+/// <summary>
+/// Detector's own Cloudflare IP list (<c>Detector:Enforcement:Cloudflare</c>). Create the list (kind <c>ip</c>) and a WAF
+/// custom rule <c>ip.src in $the_list_name</c> with action Block in the zone; Detector keeps the list's items equal to
+/// its active bans.
+/// </summary>
+public sealed partial class CloudflareOptions
+{
+    /// <summary>The account that owns the list: 32 hex digits.</summary>
+    public string? AccountId { get; set; }
+    /// <summary>The list's id: 32 hex digits.</summary>
+    public string? ListId { get; set; }
+    /// <summary>An API token with the permission Account Filter Lists Edit. A secret: set it from the environment
+    /// (<c>Detector__Enforcement__Cloudflare__ApiToken</c>) or use <see cref="ApiTokenFile"/>.</summary>
+    public string? ApiToken { get; set; }
+    /// <summary>File holding the API token (a mounted secret); used when <see cref="ApiToken"/> is empty.</summary>
+    public string? ApiTokenFile { get; set; }
+    public string ApiUrl { get; set; } = "https://api.cloudflare.com/client/v4/";
+    /// <summary>Items the list may hold (10,000 on most plans, shared by the account's lists). Beyond it the bans
+    /// expiring soonest are left out, each audited as BAN_FAILED.</summary>
+    public int MaxItems { get; set; } = 10_000;
 }
 
 /// <summary>

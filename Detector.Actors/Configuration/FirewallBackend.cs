@@ -4,7 +4,7 @@ namespace Detector.Configuration;
 
 /// <summary>
 /// Where bans go (<c>Detector:Enforcement:Firewall</c>, <c>--firewall</c>). Spelled in configuration, on the command
-/// line and in the API as <c>auto</c>, <c>ipset</c>, <c>nftables</c>, <c>iptables</c>, <c>nginx</c> and <c>dry-run</c>
+/// line and in the API as <c>auto</c>, <c>ipset</c>, <c>nftables</c>, <c>iptables</c>, <c>nginx</c>, <c>cloudflare</c> and <c>dry-run</c>
 /// (<see cref="FirewallBackends"/> is the one place that reads and writes these names). Several at once are a
 /// comma-separated list (<c>ipset,nginx</c>): each backend applies every ban and is reconciled on its own.
 /// </summary>
@@ -25,6 +25,8 @@ public enum FirewallBackend
     /// <summary>An Nginx include (a <c>geo</c> of banned client addresses) that Nginx answers with 403 or 444; keyed
     /// on the client address after <c>real_ip</c>, so it works behind a CDN.</summary>
     Nginx = 32,
+    /// <summary>Items of Detector's own Cloudflare IP list, blocked at Cloudflare's edge by a WAF custom rule.</summary>
+    Cloudflare = 64,
 }
 
 /// <summary>The names of <see cref="FirewallBackend"/> as configuration and the CLI spell them.</summary>
@@ -33,7 +35,7 @@ public static class FirewallBackends
     /// <summary>Every single backend, in the order lists are written.</summary>
     public static IReadOnlyList<FirewallBackend> All { get; } = Enum.GetValues<FirewallBackend>();
 
-    /// <summary>"auto, ipset, nftables, iptables, dry-run, nginx", for messages.</summary>
+    /// <summary>"auto, ipset, nftables, iptables, dry-run, nginx, cloudflare", for messages.</summary>
     public static string NameList { get; } = string.Join(", ", All.Select(Name));
 
     /// <summary>The single backends a value holds, in <see cref="All"/>'s order.</summary>
@@ -55,7 +57,7 @@ public static class FirewallBackends
             && (members.Count == 1 || !backends.HasFlag(FirewallBackend.DryRun));
     }
 
-    /// <summary>The configuration spelling: "auto", "ipset", "nftables", "iptables", "dry-run", "nginx"; a list as
+    /// <summary>The configuration spelling: "auto", "ipset", "nftables", "iptables", "dry-run", "nginx", "cloudflare"; a list as
     /// "ipset,nginx".</summary>
     public static string Name(this FirewallBackend backend) => backend switch
     {
@@ -65,6 +67,7 @@ public static class FirewallBackends
         FirewallBackend.Iptables => "iptables",
         FirewallBackend.DryRun => "dry-run",
         FirewallBackend.Nginx => "nginx",
+        FirewallBackend.Cloudflare => "cloudflare",
         _ when backend.IsValid() => string.Join(',', backend.Members().Select(Name)),
         _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, null),
     };
@@ -85,6 +88,7 @@ public static class FirewallBackends
                 "iptables" => FirewallBackend.Iptables,
                 "dry-run" or "dryrun" => FirewallBackend.DryRun,
                 "nginx" => FirewallBackend.Nginx,
+                "cloudflare" => FirewallBackend.Cloudflare,
                 _ => null,
             };
             if (parsed is null) return false;

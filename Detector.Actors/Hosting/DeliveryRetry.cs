@@ -1,3 +1,4 @@
+using Detector.Domain;
 using Detector.Alerts;
 using Detector.Configuration;
 using Microsoft.Extensions.Http.Resilience;

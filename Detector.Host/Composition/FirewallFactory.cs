@@ -1,6 +1,7 @@
 using Detector.Configuration;
 using Detector.Enforcement;
 using Detector.Enforcement.Firewall;
+using Detector.Enforcement.Firewall.Cloudflare;
 
 namespace Detector.Host.Composition;
 
@@ -11,8 +12,14 @@ public static class FirewallFactory
     public static IReadOnlyList<IFirewall> Create(EnforcementOptions options, ILoggerFactory loggers, IProcessRunner? runner = null, FirewallHost? host = null)
     {
         var firewalls = new List<IFirewall>();
-        var kernel = options.Firewall & ~FirewallBackend.Nginx;
+        var kernel = options.Firewall & ~(FirewallBackend.Nginx | FirewallBackend.Cloudflare);
         if (kernel != 0) firewalls.Add(CreateKernel(kernel, options, loggers, ref runner, ref host));
+        if (options.Firewall.HasFlag(FirewallBackend.Cloudflare))
+        {
+            firewalls.Add(Cloudflare(options.Cloudflare));
+            loggers.CreateLogger(typeof(FirewallFactory)).LogInformation("Firewall cloudflare: bans in list {List} of account {Account} (at most {Max} items)",
+                options.Cloudflare.ListId, options.Cloudflare.AccountId, options.Cloudflare.MaxItems);
+        }
         if (options.Firewall.HasFlag(FirewallBackend.Nginx))
         {
             runner ??= new ProcessRunner();
@@ -51,5 +58,20 @@ public static class FirewallFactory
             FirewallBackend.Nftables => new NftablesFirewall(executor, settings),
             _ => new IptablesFirewall(executor, host.IptablesTools, settings),
         };
+    }
+
+    /// <summary>The options were validated (ids, URL, a readable token) before the host started.</summary>
+    public static CloudflareListFirewall Cloudflare(CloudflareOptions options, HttpMessageHandler? handler = null)
+    {
+        var token = Secrets.Read(options.ApiToken, options.ApiTokenFile)!;
+        var http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var api = new CloudflareApi(http, new CloudflareSettings(new Uri(options.ApiUrl), options.AccountId!, options.ListId!, token)
+        {
+            MaxItems = options.MaxItems,
+        });
+        return new CloudflareListFirewall(api);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Detector.Configuration;
 using Detector.Enforcement.Firewall;
+using Detector.Enforcement.Firewall.Cloudflare;
 using Detector.Host.Composition;
 using Detector.Domain;
 using Detector.Ingest;
@@ -44,6 +45,7 @@ public static class DoctorCommand
             }
             var host = await FirewallHost.ProbeAsync(new ProcessRunner(), Privileges.OfThisProcess(), cancellationToken: cancellation);
             var report = Diagnose(options, host);
+            if (options.Enforcement.Firewall.HasFlag(FirewallBackend.Cloudflare)) await CheckCloudflareAsync(report, options.Enforcement.Cloudflare, cancellation);
             report.WriteTo(Console.Out);
             return report.CanEnforce ? 0 : 1;
         });
@@ -55,8 +57,8 @@ public static class DoctorCommand
         var report = new DoctorReport();
         var p = host.Privileges;
         var netAdmin = p.NetAdmin ? "CAP_NET_ADMIN yes" : "CAP_NET_ADMIN no";
-        // Only a kernel backend needs CAP_NET_ADMIN; the nginx backend alone writes files and signals Nginx.
-        var kernel = options.Enforcement.Firewall & ~FirewallBackend.Nginx;
+        // Only a kernel backend needs CAP_NET_ADMIN; the nginx backend writes files and signals Nginx, the cloudflare one calls an API.
+        var kernel = options.Enforcement.Firewall & ~(FirewallBackend.Nginx | FirewallBackend.Cloudflare);
         report.Add("firewall", "privileges", $"{(p.IsRoot ? "root" : $"uid {p.EffectiveUid?.ToString(CultureInfo.InvariantCulture) ?? "?"}")}, {netAdmin}",
             p.NetAdmin || kernel == 0 ? Level.Ok : Level.Problem);
         report.Add("firewall", "tools", string.Join(", ", FirewallHost.ToolNames.Select(t => $"{t} {(host.Has(t) ? "yes" : "no")}")));
@@ -136,6 +138,25 @@ public static class DoctorCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
+        }
+    }
+
+    /// <summary>The list is read with the configured token: a wrong token, account or list shows here, not at the first ban.</summary>
+    public static async Task CheckCloudflareAsync(DoctorReport report, CloudflareOptions options, CancellationToken cancellation)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        try
+        {
+            var backend = FirewallFactory.Cloudflare(options);
+            await backend.PrepareAsync(timeout.Token);
+            var items = await backend.ListAsync(timeout.Token);
+            report.Add("firewall", "cloudflare list", $"{options.ListId}: kind ip, {items.Count} item(s) of at most {options.MaxItems}",
+                items.Count >= options.MaxItems ? Level.Warning : Level.Ok);
+        }
+        catch (Exception e) when (e is CloudflareApiException or OperationCanceledException)
+        {
+            report.Add("firewall", "cloudflare list", e is CloudflareApiException ? e.Message : "no answer within 15 s", Level.Problem);
         }
     }
 

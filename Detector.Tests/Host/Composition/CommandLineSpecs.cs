@@ -97,7 +97,7 @@ public class CommandLineSpecs
         var loaded = DetectorConfiguration.TryLoad(null, new Dictionary<string, string?> { ["Detector:Enforcement:Firewall"] = "pf" }, error, out _);
 
         Assert.False(loaded);
-        Assert.StartsWith("configuration error: Detector:Enforcement:Firewall: 'pf' is not a firewall backend (auto, ipset, nftables, iptables, dry-run, nginx;",
+        Assert.StartsWith("configuration error: Detector:Enforcement:Firewall: 'pf' is not a firewall backend (auto, ipset, nftables, iptables, dry-run, nginx, cloudflare;",
             error.ToString());
     }
 

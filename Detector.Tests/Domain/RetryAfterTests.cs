@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Detector.Alerts;
+using Detector.Domain;
 
-namespace Detector.Tests.Alerts;
+namespace Detector.Tests.Domain;
 
 public class RetryAfterTests
 {

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Detector.Alerts;
+namespace Detector.Domain;
 
 /// <summary>How long a 429 (or 503) asks us to wait, capped so one answer cannot stall delivery for hours.</summary>
 public static class RetryAfter
