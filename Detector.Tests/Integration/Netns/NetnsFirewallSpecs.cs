@@ -233,6 +233,39 @@ public sealed class NetnsFirewallSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Iptables_reconcile_applies_every_other_entry_when_the_kernel_refuses_one()
+    {
+        await Start("iptables", "ip6tables");
+        var ct = TestContext.Current.CancellationToken;
+        string[] stale = ["-s", "198.51.100.9/32", "-m", "comment", "--comment", "detector", "-j", "DROP"];
+        await Lab.InHostAsync(["iptables", "-A", "INPUT", .. stale]);
+        // Someone removes the stale rule between the listing and the apply: iptables-restore refuses its -D and with it
+        // the whole transaction, the peer's new rule included.
+        var runner = new BeforeRestore(Lab.HostRunner, () => Lab.InHostAsync(["iptables", "-D", "INPUT", .. stale]));
+        var firewall = new IptablesFirewall(new CommandExecutor(runner), IptablesTools.Plain);
+
+        var result = await firewall.ReconcileAsync([new DesiredBan(PeerV4, Now + 60)], Now, ct);
+
+        Assert.Equal((1, 0), (result.Added, result.Removed));
+        var rejected = Assert.Single(result.Rejected);
+        Assert.Equal((BanTarget.For(IpKey.Parse("198.51.100.9")), false), (rejected.Target, rejected.Adding));
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV4), "the peer's rule is in the kernel despite the refused one");
+        Assert.Equal([BanTarget.For(PeerV4)], await firewall.ListAsync(ct));
+    }
+
+    /// <summary>Runs <paramref name="before"/> once, just before the first <c>iptables-restore</c>.</summary>
+    private sealed class BeforeRestore(IProcessRunner inner, Func<Task> before) : IProcessRunner
+    {
+        private Func<Task>? _before = before;
+
+        public async Task<ProcessResult> RunAsync(string file, IReadOnlyList<string> args, string? stdin, TimeSpan timeout, CancellationToken cancellationToken = default)
+        {
+            if (file.EndsWith("-restore", StringComparison.Ordinal) && Interlocked.Exchange(ref _before, null) is { } run) await run();
+            return await inner.RunAsync(file, args, stdin, timeout, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Flavor_detection_reads_the_ruleset_that_holds_dockers_chain()
     {
         await Start("iptables-legacy", "iptables-nft");
