@@ -110,7 +110,9 @@ public sealed class AlertPolicy
         BanIneffective i => i.Ip,
         AnomalyAllowlisted a => a.Ip,
         BanRefused r => r.Ip,
-        BanNarrowed n => n.Ip,
+        RangeBanImposed rb => rb.Range.Network,
+        RangeBanLifted ru => ru.Range.Network,
+        RangeBanRefused rr => rr.Range.Network,
         FirewallFailed f => f.Ip,
         _ => null,
     });

@@ -50,6 +50,20 @@ public sealed record EventWebhookMessage(string Action, string DeliveryId, byte[
                     json.WriteString("reason", lifted.Reason);
                     WriteMeanStd(json, lifted.Mean, lifted.Std);
                     break;
+                case RangeBanImposed range:
+                    json.WriteString("range", range.Range.ToString());
+                    WriteMembers(json, range.Members);
+                    json.WriteNumber("offence", range.Offence);
+                    WriteNullable(json, "expires_at_unix", range.ExpiresAt);
+                    WriteNullable(json, "duration_s", range.DurationSeconds);
+                    WriteMeanStd(json, range.Mean, range.Std);
+                    break;
+                case RangeBanLifted lifted:
+                    json.WriteString("range", lifted.Range.ToString());
+                    WriteMembers(json, lifted.Members);
+                    json.WriteString("reason", lifted.Reason);
+                    WriteMeanStd(json, lifted.Mean, lifted.Std);
+                    break;
                 case GlobalAlertRaised alert:
                     WriteMeanStd(json, alert.Mean, alert.Std);
                     break;
@@ -57,6 +71,13 @@ public sealed record EventWebhookMessage(string Action, string DeliveryId, byte[
             json.WriteEndObject();
         }
         return new EventWebhookMessage(audit.Action, deliveryId.ToString("D"), buffer.WrittenSpan.ToArray());
+    }
+
+    private static void WriteMembers(Utf8JsonWriter json, IReadOnlyList<IpKey> members)
+    {
+        json.WriteStartArray("members");
+        foreach (var member in members) json.WriteStringValue(member.ToString());
+        json.WriteEndArray();
     }
 
     /// <summary>For log lines: the action and delivery id, nothing from the body.</summary>

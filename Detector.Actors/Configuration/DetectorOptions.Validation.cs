@@ -123,10 +123,19 @@ public sealed partial class EnforcementOptions
         // Binding already rejects a name that is not a backend; this catches a value cast in code.
         if (!Enum.IsDefined(Firewall))
             errors.Add($"Detector:Enforcement:Firewall '{Firewall}' is not a backend ({FirewallBackends.NameList}).");
-        if (Ipv6PrefixLength is < 16 or > 128) errors.Add("Detector:Enforcement:Ipv6PrefixLength must be between 16 and 128.");
+        errors.AddRange(RangeErrors(Ipv6Range, "Ipv6Range", 16, 127));
+        errors.AddRange(RangeErrors(Ipv4Range, "Ipv4Range", 8, 31));
         if (HistoryRetentionDays < 1) errors.Add("Detector:Enforcement:HistoryRetentionDays must be at least 1.");
         if (IneffectiveGraceSeconds < 0) errors.Add("Detector:Enforcement:IneffectiveGraceSeconds must not be negative.");
         return errors;
+    }
+
+    private static IEnumerable<string> RangeErrors(RangeOptions range, string key, int minPrefix, int maxPrefix)
+    {
+        if (range.PrefixLength < minPrefix || range.PrefixLength > maxPrefix)
+            yield return $"Detector:Enforcement:{key}:PrefixLength must be between {minPrefix} and {maxPrefix}.";
+        if (range.MinAddresses < 1) yield return $"Detector:Enforcement:{key}:MinAddresses must be at least 1.";
+        if (range.WindowSeconds < 1) yield return $"Detector:Enforcement:{key}:WindowSeconds must be at least 1.";
     }
 }
 

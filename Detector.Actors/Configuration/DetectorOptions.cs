@@ -207,8 +207,13 @@ public sealed partial class EnforcementOptions
     /// <summary>Where bans go (auto: what the host supports, dry-run when not privileged). The shipped appsettings.json
     /// says the same.</summary>
     public FirewallBackend Firewall { get; set; } = FirewallBackend.Auto;
-    /// <summary>IPv6 bans block this prefix of the address (128: the address alone; 64: its whole /64).</summary>
-    public int Ipv6PrefixLength { get; set; } = 128;
+    /// <summary>Range decisions for IPv6: offenders are grouped by this prefix (default /64, what one subscriber or
+    /// one server gets), and <see cref="RangeOptions.MinAddresses"/> bans in one prefix within the window ban the prefix
+    /// as one entry. On by default: an attacker with a /64 has 2^64 addresses to rotate through.</summary>
+    public RangeOptions Ipv6Range { get; set; } = new() { Enabled = true, PrefixLength = 64 };
+    /// <summary>Range decisions for IPv4 (default /24): off by default, since one /24 may hold unrelated customers
+    /// of a hoster or a carrier-grade NAT.</summary>
+    public RangeOptions Ipv4Range { get; set; } = new() { Enabled = false, PrefixLength = 24 };
     /// <summary>ipset and iptables backends: hook DOCKER-USER as well as INPUT when it exists. False: INPUT only
     /// (bans then miss traffic to Docker-published ports; for hosts without Docker or to compare).</summary>
     public bool DockerUser { get; set; } = true;
@@ -216,6 +221,20 @@ public sealed partial class EnforcementOptions
     /// <summary>Log lines from a banned IP this many seconds (event time) after its ban mean the ban does not
     /// work: audited once per ban as BAN_INEFFECTIVE. Not judged with the dry-run backend.</summary>
     public int IneffectiveGraceSeconds { get; set; } = 5;
+}
+
+/// <summary>When several addresses of one network are banned, the network is banned as one entry
+/// (<c>Enforcement:Ipv6Range</c>, <c>Enforcement:Ipv4Range</c>).</summary>
+public sealed class RangeOptions
+{
+    public bool Enabled { get; set; }
+    /// <summary>The prefix offenders are grouped by (IPv6 16–127, IPv4 8–31).</summary>
+    public int PrefixLength { get; set; }
+    /// <summary>Active bans in one prefix, begun within <see cref="WindowSeconds"/>, that ban the prefix (at least 1;
+    /// 1 bans the prefix at its first offence).</summary>
+    public int MinAddresses { get; set; } = 3;
+    /// <summary>The window (event time) the member bans must have begun in.</summary>
+    public int WindowSeconds { get; set; } = 600;
 }
 
 public sealed class AuditOptions

@@ -1,4 +1,5 @@
 using Detector.Domain;
+using Detector.Enforcement.Firewall;
 
 namespace Detector.Enforcement;
 
@@ -24,10 +25,12 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces)
     }
 
     private readonly Dictionary<IpKey, Watch> _bans = new();
+    // Range bans: few, so an address is matched against each.
+    private readonly Dictionary<BanTarget, Watch> _ranges = new();
 
     public long GraceSeconds { get; } = graceSeconds;
     public bool FirewallEnforces { get; } = firewallEnforces;
-    public int Count => _bans.Count;
+    public int Count => _bans.Count + _ranges.Count;
 
     /// <summary>The earliest expiry of a timed ban, as enforcement last said; null when none.</summary>
     public long? NextExpiry { get; private set; }
@@ -39,11 +42,21 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces)
         var mirror = new BanMirror(graceSeconds, state.FirewallEnforces);
         foreach (var ban in state.ActiveBans)
             if (ban.BannedAt is { } at) mirror.Banned(ban.Ip, at, ban.ExpiresAt);
+        foreach (var range in state.ActiveRanges)
+            if (range.BannedAt is { } at) mirror._ranges[range.Range] = new Watch(at, range.ExpiresAt);
         mirror.NextExpiry = state.NextExpiry;
         return mirror;
     }
 
-    public bool IsBanned(IpKey ip) => _bans.ContainsKey(ip);
+    /// <summary>Banned on its own or inside a banned range.</summary>
+    public bool IsBanned(IpKey ip) => _bans.ContainsKey(ip) || (_ranges.Count > 0 && RangeWatch(ip) is not null);
+
+    private Watch? RangeWatch(IpKey ip)
+    {
+        foreach (var (range, watch) in _ranges)
+            if (range.Contains(ip)) return watch;
+        return null;
+    }
 
     /// <summary>Whether a ban expires by <paramref name="now"/>: enforcement must be asked even without verdicts.</summary>
     public bool ExpiryDue(long now) => NextExpiry is { } expiry && expiry <= now;
@@ -65,6 +78,12 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces)
                 case IpUnbanned unbanned:
                     Unbanned(unbanned.Ip);
                     break;
+                case RangeBanned range:
+                    _ranges[range.Range] = new Watch(range.At, range.ExpiresAt);
+                    break;
+                case RangeUnbanned range:
+                    _ranges.Remove(range.Range);
+                    break;
             }
         }
     }
@@ -78,7 +97,10 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces)
     /// <returns>The report, the first time the ban is seen not to work; otherwise null.</returns>
     public IneffectiveBan? Observe(IpKey ip, long second, long requests)
     {
-        if (requests <= 0 || !_bans.TryGetValue(ip, out var watch) || second < watch.BannedAt) return null;
+        if (requests <= 0) return null;
+        // An address of a banned range is judged with the range's ban: its lines count toward the range's report.
+        var watch = _bans.GetValueOrDefault(ip) ?? (_ranges.Count > 0 ? RangeWatch(ip) : null);
+        if (watch is null || second < watch.BannedAt) return null;
         watch.LinesAfterBan += requests;
         if (!FirewallEnforces || watch.Reported || second < watch.BannedAt + GraceSeconds) return null;
 

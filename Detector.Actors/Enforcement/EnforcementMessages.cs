@@ -21,10 +21,14 @@ public sealed record GetBans
     public static readonly GetBans Instance = new();
 }
 
-public sealed record BansSnapshot(IReadOnlyList<OffenderRecord> Active, long? Now);
+public sealed record BansSnapshot(IReadOnlyList<OffenderRecord> Active, long? Now)
+{
+    /// <summary>Active range bans ordered by network.</summary>
+    public IReadOnlyList<RangeRecord> Ranges { get; init; } = [];
+}
 
-/// <summary>From the firewall actor: the active bans with the kernel target each gets now (exempt ones left out, prefix
-/// bans narrowed where they would cover an exempt address); replies <see cref="DesiredBans"/>.</summary>
+/// <summary>From the firewall actor: the active bans and range bans with the kernel target each gets (exempt ones left
+/// out); replies <see cref="DesiredBans"/>.</summary>
 public sealed record GetDesiredBans
 {
     public static readonly GetDesiredBans Instance = new();
@@ -49,7 +53,11 @@ public sealed record GetEnforcementState
 
 /// <param name="ActiveBans">Ordered by IP.</param>
 /// <param name="FirewallEnforces">false with the dry-run backend: bans block nothing, so they cannot be judged.</param>
-public sealed record EnforcementState(IReadOnlyList<OffenderRecord> ActiveBans, long? NextExpiry, bool FirewallEnforces);
+public sealed record EnforcementState(IReadOnlyList<OffenderRecord> ActiveBans, long? NextExpiry, bool FirewallEnforces)
+{
+    /// <summary>Active range bans ordered by network.</summary>
+    public IReadOnlyList<RangeRecord> ActiveRanges { get; init; } = [];
+}
 
 /// <summary>What the ledger knows of one IP; replies <see cref="OffenderInfo"/>.</summary>
 public sealed record GetOffender(IpKey Ip);
@@ -64,6 +72,10 @@ public sealed record BanManually(IpKey Ip, TimeSpan? Duration, long Now);
 
 /// <summary>An operator's unban. Replies <see cref="ManualActionResult"/>.</summary>
 public sealed record UnbanManually(IpKey Ip, long Now);
+
+/// <summary>An operator's unban of a range ban: it ends every ban the range holds (its members were folded into it).
+/// Replies <see cref="ManualActionResult"/>.</summary>
+public sealed record UnbanRangeManually(Firewall.BanTarget Range, long Now);
 
 /// <param name="Refused">The request was refused (an exempt address): the API answers it as an error.</param>
 public sealed record ManualActionResult(bool Changed, string Message, bool Refused = false);

@@ -47,7 +47,7 @@ public static class EnforcementHostingExtensions
                 FirewallEnforces: firewall is not DryRunFirewall,
                 persistence.SnapshotEvery)
             {
-                Ipv6PrefixLength = options.Enforcement.Ipv6PrefixLength,
+                Ranges = RangePolicy.From(options.Enforcement),
                 HostAddresses = resolver.GetService<IHostAddressSource>() ?? InterfaceHostAddresses.Instance,
                 Stats = resolver.GetService<EnforcementStats>() ?? new EnforcementStats(),
             };

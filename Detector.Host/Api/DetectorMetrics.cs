@@ -40,7 +40,7 @@ public sealed class DetectorMetrics
         var firewallFailures = f.CreateCounter("detector_firewall_failures_total", "Firewall commands that failed.");
         var reconcileDrift = f.CreateGauge("detector_reconcile_drift", "Differences between the ledger and the firewall at the last reconcile.");
         var refused = f.CreateCounter("detector_bans_refused_total", "Bans of addresses that are never banned, refused (manual) or lifted (stored).");
-        var narrowed = f.CreateCounter("detector_bans_narrowed_total", "IPv6 prefix bans narrowed to the address because the prefix covered an exempt one.");
+        var rangeBans = f.CreateCounter("detector_range_bans_total", "Networks banned as one entry because several of their addresses were banned (range decisions).");
         var webhookFailures = f.CreateCounter("detector_webhook_failures_total", "Slack webhook deliveries that failed.");
         var alertsDropped = f.CreateCounter("detector_alerts_dropped_total", "Alerts dropped because the delivery queue was full.");
         var eventsSent = f.CreateCounter("detector_event_webhook_sent_total", "Events the event webhook accepted.");
@@ -69,7 +69,7 @@ public sealed class DetectorMetrics
             firewallFailures.IncTo(fw.Failures);
             reconcileDrift.Set(fw.LastReconcileAdded + fw.LastReconcileRemoved);
             refused.IncTo(enforcement.RefusedBans);
-            narrowed.IncTo(enforcement.NarrowedBans);
+            rangeBans.IncTo(enforcement.RangeBans);
             webhookFailures.IncTo(slack.Failed);
             alertsDropped.IncTo(slack.Dropped);
             eventsSent.IncTo(webhook.Sent);

@@ -9,7 +9,7 @@ public static class FirewallFactory
 {
     public static IFirewall Create(EnforcementOptions options, ILoggerFactory loggers, IProcessRunner? runner = null, FirewallHost? host = null)
     {
-        var settings = new FirewallSettings { Ipv6PrefixLength = options.Ipv6PrefixLength, HookDockerUser = options.DockerUser };
+        var settings = FirewallSettings.For(options);
         var backend = options.Firewall;
         var logger = loggers.CreateLogger(typeof(FirewallFactory));
         if (backend == FirewallBackend.DryRun) return new DryRunFirewall(loggers.CreateLogger<DryRunFirewall>(), settings);

@@ -7,8 +7,8 @@ using Detector.Configuration;
 namespace Detector.Enforcement.Firewall;
 
 /// <summary>
-/// The default backend: ipsets <c>detector-v4</c> / <c>detector-v6</c> (hash:ip, or hash:net for an IPv6 prefix
-/// below 128) with a kernel timeout per entry as a backstop, each matched by one DROP rule in INPUT and in
+/// The default backend: ipsets <c>detector-v4</c> / <c>detector-v6</c> (hash:ip, or hash:net when range bans of
+/// the family are on) with a kernel timeout per entry as a backstop, each matched by one DROP rule in INPUT and in
 /// DOCKER-USER when that chain exists. A ban costs O(1) per packet however many IPs are banned.
 /// </summary>
 public sealed class IpsetFirewall : IFirewall
@@ -33,7 +33,7 @@ public sealed class IpsetFirewall : IFirewall
 
     public FirewallCommand CreateSet(bool v6)
     {
-        var type = v6 && _settings.Ipv6PrefixLength < 128 ? "hash:net" : "hash:ip";
+        var type = _settings.HoldsNetworks(v6) ? "hash:net" : "hash:ip";
         return new FirewallCommand("ipset", ["create", SetFor(v6), type, "family", v6 ? "inet6" : "inet",
             "timeout", "0", "maxelem", _settings.MaxEntries.ToString(CultureInfo.InvariantCulture)]);
     }

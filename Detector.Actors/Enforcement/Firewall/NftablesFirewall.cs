@@ -26,10 +26,11 @@ public sealed class NftablesFirewall(CommandExecutor executor, FirewallSettings?
     /// rules of Detector's own chains, in one transaction: never a duplicate rule.</summary>
     public string PrepareScript()
     {
-        var v6Flags = _settings.Ipv6PrefixLength < 128 ? "interval,timeout" : "timeout";
+        var v4Flags = _settings.HoldsNetworks(v6: false) ? "interval,timeout" : "timeout";
+        var v6Flags = _settings.HoldsNetworks(v6: true) ? "interval,timeout" : "timeout";
         var script = new StringBuilder()
             .Append("add table ").Append(Table).Append('\n')
-            .Append("add set ").Append(Table).Append(' ').Append(FirewallSettings.NftIpv4Set).Append(" { type ipv4_addr; flags timeout; }\n")
+            .Append("add set ").Append(Table).Append(' ').Append(FirewallSettings.NftIpv4Set).Append(" { type ipv4_addr; flags ").Append(v4Flags).Append("; }\n")
             .Append("add set ").Append(Table).Append(' ').Append(FirewallSettings.NftIpv6Set).Append(" { type ipv6_addr; flags ").Append(v6Flags).Append("; }\n");
         foreach (var (chain, hook) in new[] { ("input", "input"), ("forward", "forward") })
         {
