@@ -55,6 +55,16 @@ public sealed class IpsetFirewall : IFirewall
             try
             {
                 if (!names.Contains(SetFor(v6))) await _executor.RunAsync(CreateSet(v6), cancellationToken);
+                else if (_settings.HoldsNetworks(v6) && !await HoldsNetworksAsync(v6, cancellationToken))
+                {
+                    // A hash:ip set made before range bans were turned on: it refuses an IPv6 network and would spread an
+                    // IPv4 one into its addresses. Made again (unhooked first: a set in use cannot be destroyed); the
+                    // reconcile that follows re-adds its entries.
+                    foreach (var chain in await _hooks.ChainsAsync(v6, cancellationToken))
+                        await _hooks.RemoveAsync(v6, chain, DropRule(v6), cancellationToken);
+                    await _executor.RunAsync(new FirewallCommand("ipset", ["destroy", SetFor(v6)]), cancellationToken);
+                    await _executor.RunAsync(CreateSet(v6), cancellationToken);
+                }
                 foreach (var chain in await _hooks.ChainsAsync(v6, cancellationToken))
                     await _hooks.EnsureAsync(v6, chain, DropRule(v6), cancellationToken);
             }
@@ -65,6 +75,12 @@ public sealed class IpsetFirewall : IFirewall
             }
         }
         if (failures is not null) throw failures[0];
+    }
+
+    private async Task<bool> HoldsNetworksAsync(bool v6, CancellationToken cancellationToken)
+    {
+        var header = await _executor.RunAsync(new FirewallCommand("ipset", ["list", "-t", SetFor(v6)]), cancellationToken);
+        return header.StandardOutput.Split('\n').Any(line => line.Trim() == "Type: hash:net");
     }
 
     public Task BanAsync(BanTarget target, TimeSpan? duration, CancellationToken cancellationToken = default) =>

@@ -265,6 +265,69 @@ public sealed class NetnsFirewallSpecs : IAsyncLifetime
         }
     }
 
+    private static readonly FirewallSettings WithRanges = new() { Ipv4PrefixLength = 24, Ipv6PrefixLength = 64 };
+
+    private static DesiredBan[] PeerRanges() =>
+    [
+        new(BanTarget.Range(PeerV4, 24).Network, Now + 600, BanTarget.Range(PeerV4, 24)),
+        new(BanTarget.Range(PeerV6, 64).Network, null, BanTarget.Range(PeerV6, 64)),
+    ];
+
+    /// <summary>Range bans from sets made before ranges were on (hash:ip, no interval flag): the sets are made again, the
+    /// range entries are in the kernel, they drop the peer over both families, and they go with the next reconcile.</summary>
+    private async Task Range_entries_replace_an_older_set_and_drop_the_peer(IFirewall before, IFirewall withRanges)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await before.ReconcileAsync([new DesiredBan(IpKey.Parse("10.200.0.9"), null)], Now, ct);
+
+        var result = await withRanges.ReconcileAsync(PeerRanges(), Now, ct);
+
+        Assert.Equal((2, 0, 2, 0), (result.Added, result.Removed, result.Size, result.Rejected.Count));
+        Assert.Equal(PeerRanges().Select(d => d.Target).Order(), (await withRanges.ListAsync(ct)).Order());
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV4), "the /24 drops the peer");
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV6), "the /64 drops the peer");
+
+        await withRanges.ReconcileAsync([], Now + 1, ct);
+        Assert.True(await Lab.CanConnectAsync(NetnsLab.HostV4), "the /24 is gone");
+        Assert.True(await Lab.CanConnectAsync(NetnsLab.HostV6), "the /64 is gone");
+    }
+
+    [Fact]
+    public async Task Ipset_range_bans_are_network_entries_in_sets_remade_as_hash_net()
+    {
+        await Start("ipset", "iptables", "ip6tables");
+        await Range_entries_replace_an_older_set_and_drop_the_peer(Ipset(), new IpsetFirewall(Executor(), IptablesTools.Plain, WithRanges));
+
+        var v4 = (await Lab.InHostAsync("ipset", "save", "detector-v4")).StandardOutput;
+        Assert.Contains("create detector-v4 hash:net", v4);
+        Assert.Contains("create detector-v6 hash:net", (await Lab.InHostAsync("ipset", "save", "detector-v6")).StandardOutput);
+        Assert.Single((await Lab.InHostAsync("iptables", "-S", "INPUT")).StandardOutput.Split('\n'), l => l.Contains("--match-set detector-v4"));
+    }
+
+    [Fact]
+    public async Task Ipset_range_entry_is_in_the_kernel_set_while_banned()
+    {
+        await Start("ipset", "iptables", "ip6tables");
+        var firewall = new IpsetFirewall(Executor(), IptablesTools.Plain, WithRanges);
+        await firewall.ReconcileAsync(PeerRanges(), Now, TestContext.Current.CancellationToken);
+
+        Assert.Contains("add detector-v4 10.200.0.0/24 timeout", (await Lab.InHostAsync("ipset", "save", "detector-v4")).StandardOutput);
+        Assert.Contains("add detector-v6 fd00:200::/64 timeout 0", (await Lab.InHostAsync("ipset", "save", "detector-v6")).StandardOutput);
+    }
+
+    [Fact]
+    public async Task Nftables_range_bans_are_interval_elements_in_sets_remade_with_the_flag()
+    {
+        await Start("nft");
+        await Range_entries_replace_an_older_set_and_drop_the_peer(Nftables(), new NftablesFirewall(Executor(), WithRanges));
+
+        await new NftablesFirewall(Executor(), WithRanges).ReconcileAsync(PeerRanges(), Now + 2, TestContext.Current.CancellationToken);
+        var v4 = (await Lab.InHostAsync("nft", "list", "set", "inet", "detector", "banned_v4")).StandardOutput;
+        Assert.Contains("flags interval,timeout", v4);
+        Assert.Contains("10.200.0.0/24", v4);
+        Assert.Contains("fd00:200::/64", (await Lab.InHostAsync("nft", "list", "set", "inet", "detector", "banned_v6")).StandardOutput);
+    }
+
     [Fact]
     public async Task Flavor_detection_reads_the_ruleset_that_holds_dockers_chain()
     {
