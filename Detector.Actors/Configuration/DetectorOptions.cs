@@ -251,7 +251,7 @@ public sealed partial class HttpOptions
 public sealed partial class SlackOptions : IDeliveryRetryOptions
 {
     /// <summary>Actions sent to Slack unless <see cref="Actions"/> names others.</summary>
-    public static readonly string[] DefaultActions = ["BAN", "UNBAN", "ALERT", "BAN_INEFFECTIVE", "BAN_FAILED", "UNBAN_FAILED"];
+    public static readonly string[] DefaultActions = ["BAN", "UNBAN", "BAN_RANGE", "UNBAN_RANGE", "ALERT", "BAN_INEFFECTIVE", "BAN_FAILED", "UNBAN_FAILED"];
 
     /// <summary>Incoming-webhook URL. A secret: set it from the environment (<c>Detector__Slack__WebhookUrl</c>) or use
     /// <see cref="WebhookUrlFile"/>. Neither set: no Slack, alerts go to the audit log and the console only.</summary>
@@ -288,7 +288,7 @@ public sealed partial class SlackOptions : IDeliveryRetryOptions
 public sealed partial class EventWebhookOptions : IDeliveryRetryOptions
 {
     /// <summary>Actions posted unless <see cref="Actions"/> names others.</summary>
-    public static readonly string[] DefaultActions = ["BAN", "UNBAN", "ALERT"];
+    public static readonly string[] DefaultActions = ["BAN", "UNBAN", "BAN_RANGE", "UNBAN_RANGE", "ALERT"];
 
     /// <summary>Where events are posted (http or https). Neither this nor <see cref="UrlFile"/> set: no webhook.</summary>
     public string? Url { get; set; }
