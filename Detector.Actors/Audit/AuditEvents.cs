@@ -83,10 +83,11 @@ public sealed partial record AuditEvent
     /// <summary>Addresses shown on a range's line at most; the rest are counted ("+12").</summary>
     public const int MaxMembersShown = 8;
 
-    /// <summary>"members=2001:db8::5,2001:db8::6,2001:db8::7", at most <see cref="MaxMembersShown"/> then "+N".
-    /// Parsed addresses only, never log text.</summary>
+    /// <summary>"members=2001:db8::5,2001:db8::6,2001:db8::7", at most <see cref="MaxMembersShown"/> then "+N"; "members=-"
+    /// for none (a churning network judged as one client). Parsed addresses only, never log text.</summary>
     public static string MembersText(IReadOnlyList<IpKey> members)
     {
+        if (members.Count == 0) return "members=" + None;
         var text = "members=" + string.Join(',', members.Take(MaxMembersShown));
         return members.Count > MaxMembersShown
             ? text + string.Create(CultureInfo.InvariantCulture, $",+{members.Count - MaxMembersShown}")

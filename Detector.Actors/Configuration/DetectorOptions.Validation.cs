@@ -79,6 +79,7 @@ public sealed partial class DetectionOptions
         if (GlobalMinAnomalousSeconds < 1) yield return "Detector:Detection:GlobalMinAnomalousSeconds must be at least 1.";
         if (MaxTrackedAddresses < 100) yield return "Detector:Detection:MaxTrackedAddresses must be at least 100.";
         if (MaxIpEntities < 0) yield return "Detector:Detection:MaxIpEntities must not be negative.";
+        if (Ipv6AggregateAfterAddresses < 0) yield return "Detector:Detection:Ipv6AggregateAfterAddresses must not be negative.";
         if (RepetitiveMinRequests < 0 || RepetitiveRouteMinRequests < 0)
             yield return "Detector:Detection:RepetitiveMinRequests and RepetitiveRouteMinRequests must not be negative (0 turns a rule off).";
         if (RepetitiveMinShare is <= 0 or > 1 || RepetitiveRouteMinShare is <= 0 or > 1)

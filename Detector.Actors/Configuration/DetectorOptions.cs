@@ -147,6 +147,10 @@ public sealed partial class DetectionOptions
     /// <summary>Cap on IP window entities created for traffic that could not change a verdict (live: the minute's
     /// refresh of quiet addresses). Addresses that could fire, are banned or have a full queue get one regardless.</summary>
     public int MaxIpEntities { get; set; } = 20_000;
+    /// <summary>A churning IPv6 network (<c>Enforcement:Ipv6Range:PrefixLength</c>, with IPv6 range bans on): once this
+    /// many of its addresses are tracked, its new addresses are tracked as one client under the network's address, so a
+    /// flood spread over fresh addresses is judged as the sum it is and state stays bounded. 0 turns it off.</summary>
+    public int Ipv6AggregateAfterAddresses { get; set; } = 64;
     public int RepetitiveRouteMinRequests { get; set; } = 600;
 
     /// <summary>Which site-wide rule raises GLOBAL alerts: <see cref="GlobalRuleKind.Causes"/> (by cause against

@@ -263,24 +263,37 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
             changed ? $"{command.Range} unbanned, with its members" : $"{command.Range} is not banned as a range")));
     }
 
+    /// <summary>A verdict on a churning network's aggregate (its new addresses judged as one client): bans the network
+    /// as a range, with the rule that fired; refused like any range that would cover an exempt address. Its members are
+    /// the network's addresses banned on their own (usually none: the aggregate is what was judged).</summary>
+    private void DecideAggregate(PendingCommit commit, IpVerdict verdict, long now, BaselineSnapshot? baseline)
+    {
+        if (_setup.Ranges.RangeOf(verdict.Ip) is not { } range || _ledger.IsRangeBanned(range)) return;
+        var members = _ledger.ActiveBans.Where(b => range.Contains(b.Ip)).Select(b => b.Ip).ToList();
+        var candidate = new RangeCandidate(range, members, RangeRule.AggregateCondition(verdict.Condition));
+        if (RefuseRange(commit, candidate, now)) return;
+        Decide(commit, _ledger.DecideRangeBan(candidate, now), baseline);
+    }
+
+    /// <summary>Whether the range would cover an exempt address: then it is refused and audited (once per window).</summary>
+    private bool RefuseRange(PendingCommit commit, RangeCandidate candidate, long now)
+    {
+        if (_exemptions.FindWithin(candidate.Range.ToBlock()) is not { } exempt) return false;
+        var window = _setup.Ranges.RuleFor(candidate.Range.Network)!.WindowSeconds;
+        if (_refusedRanges.TryGetValue(candidate.Range, out var audited) && now < audited + window) return true;
+        _refusedRanges[candidate.Range] = now;
+        _setup.Stats.CountRefused();
+        commit.Audits.Add(new RangeBanRefused(now, candidate.Range.ToBlock(), BanSource.Range, candidate.Members, exempt.AuditReason));
+        return true;
+    }
+
     /// <summary>Bans the networks of <paramref name="banned"/> that reached their range rule; one that would cover an
     /// exempt address is refused and audited (once per window), and its members stay banned each on its own.</summary>
     private void DecideRanges(PendingCommit commit, IReadOnlyCollection<IpKey> banned, long now, BaselineSnapshot? baseline)
     {
         if (banned.Count == 0) return;
         foreach (var candidate in _setup.Ranges.Due(banned, _ledger.Offenders.Values, now, _ledger.IsRangeBanned))
-        {
-            if (_exemptions.FindWithin(candidate.Range.ToBlock()) is { } exempt)
-            {
-                var window = _setup.Ranges.RuleFor(candidate.Range.Network)!.WindowSeconds;
-                if (_refusedRanges.TryGetValue(candidate.Range, out var audited) && now < audited + window) continue;
-                _refusedRanges[candidate.Range] = now;
-                _setup.Stats.CountRefused();
-                commit.Audits.Add(new RangeBanRefused(now, candidate.Range.ToBlock(), BanSource.Range, candidate.Members, exempt.AuditReason));
-                continue;
-            }
-            Decide(commit, _ledger.DecideRangeBan(candidate, now), baseline);
-        }
+            if (!RefuseRange(commit, candidate, now)) Decide(commit, _ledger.DecideRangeBan(candidate, now), baseline);
     }
 
     private void Handle(ApplyVerdicts command)
@@ -290,7 +303,7 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
         _baseline = command.Baseline;
         var commit = new PendingCommit();
         // Checked at ban time too: an address the host gained since the last timer tick is never banned.
-        if (command.Verdicts.Count > 0) RereadHostAddresses();
+        if (command.Verdicts.Count > 0 || command.RangeVerdicts.Count > 0) RereadHostAddresses();
         Decide(commit, _ledger.DecideExpiries(command.Now), command.Baseline);
         if (_exemptBansCheckDue)
         {
@@ -312,6 +325,7 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
             Decide(commit, decided, command.Baseline);
         }
         if (banned is not null) DecideRanges(commit, banned, command.Now, command.Baseline);
+        foreach (var verdict in command.RangeVerdicts) DecideAggregate(commit, verdict, command.Now, command.Baseline);
 
         Commit(commit, () =>
         {

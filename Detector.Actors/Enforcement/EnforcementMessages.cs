@@ -10,7 +10,12 @@ namespace Detector.Enforcement;
 /// The detection side closed the second ending at <paramref name="Now"/>: expire what is due, then apply these
 /// verdicts (sorted by IP). Replies <see cref="EnforcementApplied"/>.
 /// </summary>
-public sealed record ApplyVerdicts(long Now, IReadOnlyList<IpVerdict> Verdicts, BaselineSnapshot Baseline);
+public sealed record ApplyVerdicts(long Now, IReadOnlyList<IpVerdict> Verdicts, BaselineSnapshot Baseline)
+{
+    /// <summary>Verdicts on churning IPv6 networks tracked as one client (the verdict's Ip is the network's address):
+    /// each bans its network as a range (<see cref="RangePolicy.RangeOf"/>), never an address.</summary>
+    public IReadOnlyList<IpVerdict> RangeVerdicts { get; init; } = [];
+}
 
 /// <summary>All ledger events applied since the previous reply (manual ones included), and the next expiry.</summary>
 public sealed record EnforcementApplied(IReadOnlyList<LedgerEvent> Events, long? NextExpiry);

@@ -11,6 +11,10 @@ public sealed record RangeRule(int PrefixLength, int MinAddresses, long WindowSe
 {
     /// <summary>The range ban's condition: "range>=3/600s".</summary>
     public string Condition => FormattableString.Invariant($"range>={MinAddresses}/{WindowSeconds}s");
+
+    /// <summary>The condition of a range banned because its aggregate (a churning network's new addresses judged as one
+    /// client) fired <paramref name="rule"/>: "aggregate:ip_zscore>3.0".</summary>
+    public static string AggregateCondition(string rule) => "aggregate:" + rule;
 }
 
 /// <summary>A network that reached its rule: every address of it with an active ban (sorted), which the range ban

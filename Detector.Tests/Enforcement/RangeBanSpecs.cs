@@ -3,6 +3,7 @@ using Detector.Audit;
 using Detector.Baseline;
 using Detector.Configuration;
 using Detector.Domain;
+using Detector.Ingest;
 using Detector.Enforcement;
 using Detector.Enforcement.Firewall;
 using Detector.Tests.Support;
@@ -65,6 +66,32 @@ public sealed class RangeBanSpecs
         // is watched like any other.
         var ineffective = Assert.Single(events, e => e.Action == AuditAction.BanIneffective);
         Assert.StartsWith("2001:db8:66:1::", ineffective.Subject);
+    }
+
+    [Fact]
+    public async Task A_flood_from_fresh_addresses_of_one_slash_64_is_judged_as_one_client_and_banned_as_the_slash_64()
+    {
+        await using var harness = await PipelineHarness.StartAsync();
+        // 100 requests a second, each from an address never seen before: no address comes near a threshold.
+        var next = 0;
+        IEnumerable<AccessLogEntry> Churn(long second) =>
+            Enumerable.Range(0, 100).Select(i => Entry($"2001:db8:66:1:{next >> 16:x}:{next++ & 0xffff:x}::1", second, millis: i * 10));
+
+        for (var s = Start; s < Start + 200; s++)
+            await harness.FeedAsync(Seconds(s, s + 1, extra: t => t >= Start + 120 ? Churn(t) : []).Single());
+        await harness.Coordinator.FinishAsync();
+
+        var events = await harness.AuditEventsAsync();
+        Assert.DoesNotContain(events, e => e.Action == AuditAction.Ban);
+        var range = Assert.Single(events, e => e.Action == AuditAction.BanRange);
+        Assert.Equal("2001:db8:66:1::/64", range.Subject);
+        Assert.StartsWith("aggregate:ip_", range.Condition);
+        Assert.EndsWith(" members=-", range.Condition);
+        Assert.InRange(range.At, Start + 121, Start + 125);
+        var slash64 = BanTarget.Range(IpKey.Parse("2001:db8:66:1::"), 64);
+        Assert.Equal([slash64], (await Desired(harness)).Bans.Select(d => d.Target));
+        // 8,000 addresses, yet the coordinator tracked the 64 it needed to see the churn, the network and the site's own.
+        Assert.InRange(harness.Stats.Addresses.PeakTracked, 64, 64 + 1 + 20);
     }
 
     [Fact]
