@@ -25,8 +25,10 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces)
     }
 
     private readonly Dictionary<IpKey, Watch> _bans = new();
-    // Range bans: few, so an address is matched against each.
+    // Range bans, found by masking an address to each prefix length in use (one or two): O(1) per address however
+    // many ranges are banned.
     private readonly Dictionary<BanTarget, Watch> _ranges = new();
+    private readonly RangeLengths _lengths = new();
 
     public long GraceSeconds { get; } = graceSeconds;
     public bool FirewallEnforces { get; } = firewallEnforces;
@@ -43,7 +45,7 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces)
         foreach (var ban in state.ActiveBans)
             if (ban.BannedAt is { } at) mirror.Banned(ban.Ip, at, ban.ExpiresAt);
         foreach (var range in state.ActiveRanges)
-            if (range.BannedAt is { } at) mirror._ranges[range.Range] = new Watch(at, range.ExpiresAt);
+            if (range.BannedAt is { } at) mirror.RangeBanned(range.Range, at, range.ExpiresAt);
         mirror.NextExpiry = state.NextExpiry;
         return mirror;
     }
@@ -53,9 +55,15 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces)
 
     private Watch? RangeWatch(IpKey ip)
     {
-        foreach (var (range, watch) in _ranges)
-            if (range.Contains(ip)) return watch;
+        foreach (var length in _lengths.For(ip.IsV4))
+            if (_ranges.TryGetValue(BanTarget.Range(ip, length), out var watch)) return watch;
         return null;
+    }
+
+    private void RangeBanned(BanTarget range, long at, long? expiresAt)
+    {
+        if (_ranges.TryAdd(range, new Watch(at, expiresAt))) _lengths.Add(range);
+        else _ranges[range] = new Watch(at, expiresAt);
     }
 
     /// <summary>Whether a ban expires by <paramref name="now"/>: enforcement must be asked even without verdicts.</summary>
@@ -79,10 +87,10 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces)
                     Unbanned(unbanned.Ip);
                     break;
                 case RangeBanned range:
-                    _ranges[range.Range] = new Watch(range.At, range.ExpiresAt);
+                    RangeBanned(range.Range, range.At, range.ExpiresAt);
                     break;
                 case RangeUnbanned range:
-                    _ranges.Remove(range.Range);
+                    if (_ranges.Remove(range.Range)) _lengths.Remove(range.Range);
                     break;
             }
         }

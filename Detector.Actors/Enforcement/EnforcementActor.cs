@@ -56,7 +56,8 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
     private readonly List<LedgerEvent> _sinceLastReply = [];
     private readonly ExemptAnomalyEpisodes _exemptEpisodes = new();
     // Ranges refused because they cover an exempt address, with when: audited again only after the range's window,
-    // not at every further member ban.
+    // not at every further member ban. Bounded: only networks holding an exempt address (the host's, a narrow
+    // allowlist or proxy entry) can be refused; cleared when the host's addresses change.
     private readonly Dictionary<BanTarget, long> _refusedRanges = [];
     private BanExemptions _exemptions;
     // Set when stored bans may have become exempt (recovered from storage, new host addresses); the next

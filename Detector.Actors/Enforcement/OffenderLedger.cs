@@ -58,8 +58,9 @@ public sealed class OffenderLedger
     public const long LatestExpiry = 253_402_300_799;
 
     private readonly Dictionary<IpKey, OffenderRecord> _offenders = new();
-    // Networks banned as one entry; few, so covering checks scan the active ones.
+    // Networks banned as one entry (and their history); an address finds its range by masking to each length in use.
     private readonly Dictionary<BanTarget, RangeRecord> _ranges = new();
+    private readonly RangeLengths _rangeLengths = new();
     private readonly BanLadder _ladder;
 
     public OffenderLedger(BanLadder ladder, TimeSpan historyRetention)
@@ -107,8 +108,8 @@ public sealed class OffenderLedger
     /// <summary>The active range ban that covers <paramref name="ip"/>, or null.</summary>
     public RangeRecord? CoveringRange(IpKey ip)
     {
-        foreach (var range in _ranges.Values)
-            if (range.IsBanned && range.Range.Contains(ip)) return range;
+        foreach (var length in _rangeLengths.For(ip.IsV4))
+            if (_ranges.TryGetValue(BanTarget.Range(ip, length), out var range) && range.IsBanned) return range;
         return null;
     }
 
@@ -263,6 +264,7 @@ public sealed class OffenderLedger
             case RangeBanned rb:
                 _ranges.TryGetValue(rb.Range, out var previousRange);
                 var rangeFirstSeen = previousRange is null || rb.Offence == 1 ? rb.At : previousRange.FirstSeen;
+                if (previousRange is null) _rangeLengths.Add(rb.Range);
                 _ranges[rb.Range] = new RangeRecord(rb.Range, rb.Offence, rangeFirstSeen, rb.At, rb.At, Bounded(rb.ExpiresAt), rb.Condition, rb.Members);
                 break;
             case RangeUnbanned ru:
@@ -270,7 +272,7 @@ public sealed class OffenderLedger
                     _ranges[ru.Range] = bannedRange with { LastSeen = ru.At, BannedAt = null, ExpiresAt = null };
                 break;
             case RangeForgotten rf:
-                _ranges.Remove(rf.Range);
+                if (_ranges.Remove(rf.Range)) _rangeLengths.Remove(rf.Range);
                 break;
             default:
                 throw new ArgumentException($"Unknown ledger event {e.GetType().Name}", nameof(e));
@@ -302,7 +304,10 @@ public sealed class OffenderLedger
             ledger._offenders[record.Ip] = record with { ExpiresAt = Bounded(record.ExpiresAt) };
         }
         foreach (var range in snapshot.Ranges)
+        {
             ledger._ranges[range.Range] = range with { ExpiresAt = Bounded(range.ExpiresAt) };
+            ledger._rangeLengths.Add(range.Range);
+        }
         return ledger;
     }
 

@@ -87,3 +87,27 @@ public sealed class RangePolicy(RangeRule? ipv6, RangeRule? ipv4)
         return due;
     }
 }
+
+/// <summary>The prefix lengths of a set of ranges, per family, with how many ranges have each: an address finds the range
+/// that holds it by masking to each length in use (one or two in practice) instead of testing every range.</summary>
+internal sealed class RangeLengths
+{
+    private readonly SortedDictionary<int, int> _v4 = new(), _v6 = new();
+
+    /// <summary>The lengths in use (a struct enumerator: asked for every tracked address every second).</summary>
+    public SortedDictionary<int, int>.KeyCollection For(bool v4) => (v4 ? _v4 : _v6).Keys;
+
+    public void Add(BanTarget range)
+    {
+        var lengths = range.IsV4 ? _v4 : _v6;
+        lengths[range.PrefixLength] = lengths.GetValueOrDefault(range.PrefixLength) + 1;
+    }
+
+    public void Remove(BanTarget range)
+    {
+        var lengths = range.IsV4 ? _v4 : _v6;
+        if (!lengths.TryGetValue(range.PrefixLength, out var count)) return;
+        if (count <= 1) lengths.Remove(range.PrefixLength);
+        else lengths[range.PrefixLength] = count - 1;
+    }
+}

@@ -61,14 +61,15 @@ public sealed class NftablesFirewall(CommandExecutor executor, FirewallSettings?
         IReadOnlyCollection<bool> remake = [];
         if (_settings.HoldsNetworks(v6: false) || _settings.HoldsNetworks(v6: true))
         {
-            var table = await executor.ProbeAsync(new FirewallCommand("nft", ["-j", "list", "table", "inet", FirewallSettings.NftTable]), cancellationToken);
+            // Terse: the declarations without their elements, which may be a hundred thousand.
+            var table = await executor.ProbeAsync(new FirewallCommand("nft", ["-t", "-j", "list", "table", "inet", FirewallSettings.NftTable]), cancellationToken);
             if (table.Succeeded)
                 remake = SetsWithoutIntervals(table.StandardOutput).Where(_settings.HoldsNetworks).ToList();
         }
         await executor.RunAsync(Script(PrepareScript(remake)), cancellationToken);
     }
 
-    /// <summary>Which of Detector's sets in <c>nft -j list table</c> output lack the interval flag (true: the IPv6 one).</summary>
+    /// <summary>Which of Detector's sets in <c>nft -t -j list table</c> output lack the interval flag (true: the IPv6 one).</summary>
     public static IEnumerable<bool> SetsWithoutIntervals(string json)
     {
         using var document = JsonDocument.Parse(json);
