@@ -15,7 +15,8 @@ public sealed record EventWebhookMessage(string Action, string DeliveryId, byte[
     /// <c>condition</c>, <c>rate</c>, <c>baseline</c>, <c>duration</c>), the event time as <c>at</c> (ISO 8601 UTC;
     /// omitted when the year is outside 1–9999) and <c>at_unix</c>, the <c>node</c> that sent it, and typed fields
     /// where the event has them: <c>ip</c>, <c>offence</c>, <c>expires_at_unix</c> and <c>duration_s</c> (null:
-    /// permanent) for a BAN; <c>ip</c>, <c>reason</c> for an UNBAN; <c>mean</c>/<c>std</c> for BAN, UNBAN, ALERT.
+    /// permanent) for a BAN; <c>ip</c>, <c>reason</c> for an UNBAN; <c>range</c>, <c>members</c> and the BAN's (UNBAN's)
+    /// fields for a BAN_RANGE (UNBAN_RANGE); <c>mean</c>/<c>std</c> for all of these and ALERT.
     /// Strings from the log (a condition names no path, but a subject or reason could carry anything) are JSON-escaped
     /// by the writer, control and non-ASCII characters included.
     /// </summary>
