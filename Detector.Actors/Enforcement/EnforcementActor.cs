@@ -160,7 +160,7 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>Reads the host's addresses again; when they changed, stored bans are checked against them and the
-    /// kernel is reconciled at once (a ban of a new own address is dropped, a prefix covering it narrowed).</summary>
+    /// kernel is reconciled at once (a ban of a new own address, or a range ban covering one, is lifted).</summary>
     private void RereadHostAddresses()
     {
         if (_setup.HostAddresses is not { } source) return;
