@@ -150,8 +150,8 @@ public sealed class RangeBanSpecs
         var range = BanTarget.Range(IpKey.Parse("2001:db8:66:1::"), 64);
         await Apply(harness, t, "2001:db8:66:1::1", "2001:db8:66:1::2", "2001:db8:66:1::3");
 
-        var member = await harness.Enforcement.Ask<ManualActionResult>(new UnbanManually(IpKey.Parse("2001:db8:66:1::2"), t + 5), AskTimeout);
-        var result = await harness.Enforcement.Ask<ManualActionResult>(new UnbanRangeManually(range, t + 10), AskTimeout);
+        var member = await harness.Enforcement.Ask<ManualActionResult>(new UnbanManually(IpKey.Parse("2001:db8:66:1::2"), t + 5), AskTimeout, TestContext.Current.CancellationToken);
+        var result = await harness.Enforcement.Ask<ManualActionResult>(new UnbanRangeManually(range, t + 10), AskTimeout, TestContext.Current.CancellationToken);
 
         Assert.Equal((false, "2001:db8:66:1::2 is banned by the range 2001:db8:66:1::/64: unban the range"), (member.Changed, member.Message));
         Assert.Equal((true, "2001:db8:66:1::/64 unbanned, with its members"), (result.Changed, result.Message));
@@ -159,7 +159,7 @@ public sealed class RangeBanSpecs
         Assert.Equal(("2001:db8:66:1::/64", "manual members=2001:db8:66:1::1,2001:db8:66:1::2,2001:db8:66:1::3", "600s", t + 10),
             (unban.Subject, unban.Condition, unban.Duration, unban.At));
         Assert.Empty((await Desired(harness)).Bans);
-        Assert.Empty((await harness.Enforcement.Ask<BansSnapshot>(GetBans.Instance, AskTimeout)).Ranges);
+        Assert.Empty((await harness.Enforcement.Ask<BansSnapshot>(GetBans.Instance, AskTimeout, TestContext.Current.CancellationToken)).Ranges);
         await Eventually.True(() => harness.Firewall.Calls.Any(c => c is { Action: "unban" } && c.Target == range), TimeSpan.FromSeconds(10), "the range's entry removed");
     }
 }

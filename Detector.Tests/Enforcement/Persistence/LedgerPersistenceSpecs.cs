@@ -71,10 +71,10 @@ public sealed class LedgerPersistenceSpecs : IDisposable
         }
 
         await using var restarted = await PipelineHarness.StartAsync(ledger: _db.Persistence(snapshotEvery));
-        var recovered = Assert.Single((await restarted.Enforcement.Ask<BansSnapshot>(GetBans.Instance, AskTimeout)).Ranges);
+        var recovered = Assert.Single((await restarted.Enforcement.Ask<BansSnapshot>(GetBans.Instance, AskTimeout, TestContext.Current.CancellationToken)).Ranges);
         Assert.Equal((range, Start + 600, 3), (recovered.Range, recovered.ExpiresAt, recovered.Members.Count));
         var firewall = await restarted.FirewallActorAsync();
-        await firewall.Ask<FirewallReconciled>(ReconcileFirewall.Instance, AskTimeout);
+        await firewall.Ask<FirewallReconciled>(ReconcileFirewall.Instance, AskTimeout, TestContext.Current.CancellationToken);
         Assert.Contains(restarted.Firewall.Reconciles, r => r.SequenceEqual([new Detector.Enforcement.Firewall.DesiredBan(range.Network, Start + 600, range)]));
         // Still its own entry after the restart: an address of the /64 is not banned on its own, and the range expires.
         Assert.Empty((await Apply(restarted, Start + 1, Verdict("2001:db8:66:1::9", Start + 1))).Events);
