@@ -35,7 +35,7 @@ public sealed class DetectorMetrics
         var bans = f.CreateCounter("detector_bans_total", "Bans applied, by ladder tier and rule.", "tier", "rule");
         var unbans = f.CreateCounter("detector_unbans_total", "Bans lifted (expired or manual).");
         var alerts = f.CreateCounter("detector_global_alerts_total", "Site-wide anomaly episodes.");
-        var activeBans = f.CreateGauge("detector_active_bans", "IPs banned now according to the offender ledger.");
+        var activeBans = f.CreateGauge("detector_active_bans", "Bans now according to the offender ledger (addresses and range bans, one each).");
         var setSize = f.CreateGauge("detector_firewall_set_size", "Entries in Detector's firewall set, as last read from the kernel.");
         var firewallFailures = f.CreateCounter("detector_firewall_failures_total", "Firewall commands that failed.");
         var reconcileDrift = f.CreateGauge("detector_reconcile_drift", "Differences between the ledger and the firewall at the last reconcile.");
@@ -77,7 +77,8 @@ public sealed class DetectorMetrics
             eventsDropped.IncTo(webhook.Dropped);
             try
             {
-                activeBans.Set((await queries.BansAsync(cancellation)).Active.Count);
+                var bans = await queries.BansAsync(cancellation);
+                activeBans.Set(bans.Active.Count + bans.Ranges.Count);
             }
             catch (Exception e) when (e is TimeoutException or AskTimeoutException or OperationCanceledException)
             {

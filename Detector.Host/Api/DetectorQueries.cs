@@ -48,7 +48,7 @@ public sealed class DetectorQueries(
             EventTime: ApiTime.Iso(detection.EventNow),
             GlobalRate: Math.Round(detection.GlobalRate, 3),
             Baseline: Baseline(detection.Baseline),
-            ActiveBans: bans.Active.Count,
+            ActiveBans: bans.Active.Count + bans.Ranges.Count,
             CpuPercent: Math.Round(figures.CpuPercent, 1),
             MemoryMb: Math.Round(figures.MemoryMb, 1),
             Firewall: FirewallFigures(),

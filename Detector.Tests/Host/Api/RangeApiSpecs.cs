@@ -34,6 +34,7 @@ public sealed class RangeApiSpecs
         Assert.Equal("range>=3/600s", listed.Condition);
         Assert.Equal(members, listed.Members);
         Assert.DoesNotContain(bans, b => members.Contains(b.Ip));
+        Assert.Equal(1, (await detector.GetAsync<StatusDto>("/api/status")).ActiveBans); // one entry: the range
         await detector.UntilAsync<AuditDto>("/api/audit", a => a.Events.Any(e => e.Action == "BAN_RANGE" && e.Subject == "2001:db8:77:1::/64"), "the BAN_RANGE line");
 
         var unban = await SendAsync(detector, HttpMethod.Delete, "/api/bans/" + Uri.EscapeDataString("2001:db8:77:1::/64"), null);
