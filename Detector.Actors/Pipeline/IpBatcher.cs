@@ -135,10 +135,7 @@ public sealed class IpBatcher
         return network;
     }
 
-    private IpKey Network(IpKey ip) =>
-        _aggregatePrefix <= 64
-            ? new IpKey(ip.High & (ulong.MaxValue << (64 - _aggregatePrefix)), 0)
-            : new IpKey(ip.High, ip.Low & (ulong.MaxValue << (128 - _aggregatePrefix)));
+    private IpKey Network(IpKey ip) => Enforcement.Firewall.BanTarget.Range(ip, _aggregatePrefix).Network;
 
     /// <summary>A track is gone (idle or evicted): its network counts one address less, or stops aggregating.</summary>
     private void Forget(IpKey key)
