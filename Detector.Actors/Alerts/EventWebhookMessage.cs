@@ -15,7 +15,8 @@ public sealed record EventWebhookMessage(string Action, string DeliveryId, byte[
     /// <c>condition</c>, <c>rate</c>, <c>baseline</c>, <c>duration</c>), the event time as <c>at</c> (ISO 8601 UTC;
     /// omitted when the year is outside 1–9999) and <c>at_unix</c>, the <c>node</c> that sent it, and typed fields
     /// where the event has them: <c>ip</c>, <c>offence</c>, <c>expires_at_unix</c> and <c>duration_s</c> (null:
-    /// permanent) for a BAN; <c>ip</c>, <c>reason</c> for an UNBAN; <c>mean</c>/<c>std</c> for BAN, UNBAN, ALERT.
+    /// permanent) for a BAN; <c>ip</c>, <c>reason</c> for an UNBAN; <c>range</c>, <c>members</c> and the BAN's (UNBAN's)
+    /// fields for a BAN_RANGE (UNBAN_RANGE); <c>mean</c>/<c>std</c> for all of these and ALERT.
     /// Strings from the log (a condition names no path, but a subject or reason could carry anything) are JSON-escaped
     /// by the writer, control and non-ASCII characters included.
     /// </summary>
@@ -53,6 +54,20 @@ public sealed record EventWebhookMessage(string Action, string DeliveryId, byte[
                     json.WriteString("reason", lifted.Reason);
                     WriteMeanStd(json, lifted.Mean, lifted.Std);
                     break;
+                case RangeBanImposed range:
+                    json.WriteString("range", range.Range.ToString());
+                    WriteMembers(json, range.Members);
+                    json.WriteNumber("offence", range.Offence);
+                    WriteNullable(json, "expires_at_unix", range.ExpiresAt);
+                    WriteNullable(json, "duration_s", range.DurationSeconds);
+                    WriteMeanStd(json, range.Mean, range.Std);
+                    break;
+                case RangeBanLifted lifted:
+                    json.WriteString("range", lifted.Range.ToString());
+                    WriteMembers(json, lifted.Members);
+                    json.WriteString("reason", lifted.Reason);
+                    WriteMeanStd(json, lifted.Mean, lifted.Std);
+                    break;
                 case GlobalAlertRaised alert:
                     WriteMeanStd(json, alert.Mean, alert.Std);
                     break;
@@ -67,6 +82,13 @@ public sealed record EventWebhookMessage(string Action, string DeliveryId, byte[
             json.WriteEndObject();
         }
         return new EventWebhookMessage(audit.Action, deliveryId.ToString("D"), buffer.WrittenSpan.ToArray());
+    }
+
+    private static void WriteMembers(Utf8JsonWriter json, IReadOnlyList<IpKey> members)
+    {
+        json.WriteStartArray("members");
+        foreach (var member in members) json.WriteStringValue(member.ToString());
+        json.WriteEndArray();
     }
 
     /// <summary>For log lines: the action and delivery id, nothing from the body.</summary>

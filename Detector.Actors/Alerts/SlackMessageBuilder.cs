@@ -34,7 +34,9 @@ public static class SlackMessageBuilder
         FirewallFailed failed => Generic(failed, failed.Ip?.ToString() ?? AuditEvent.None, failed.Condition, 0, context),
         AnomalyAllowlisted allowlisted => Generic(allowlisted, allowlisted.Ip.ToString(), allowlisted.Verdict.Condition, allowlisted.Verdict.Rate, context),
         BanRefused refused => Generic(refused, refused.Ip.ToString(), $"{AuditEvent.Of(refused).Condition}: {refused.Exemption}", 0, context),
-        BanNarrowed narrowed => Generic(narrowed, narrowed.Ip.ToString(), $"prefix={narrowed.Prefix}: {narrowed.Exemption}", 0, context),
+        RangeBanImposed range => RangeBan(range, context),
+        RangeBanLifted lifted => Generic(lifted, lifted.Range.ToString(), $"{lifted.Reason}, ban of {HumanDuration(lifted.BanDurationSeconds)}; {AuditEvent.MembersText(lifted.Members)}", 0, context),
+        RangeBanRefused refused => Generic(refused, refused.Range.ToString(), $"{AuditEvent.Of(refused).Condition}: {refused.Exemption}", 0, context),
         BaselineRecomputed recomputed => Generic(recomputed, AuditEvent.None, "recompute", recomputed.Rate, context),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not a detector event"),
     };
@@ -93,6 +95,27 @@ public static class SlackMessageBuilder
         if (details.SampleAgents.Count > 0) blocks.Add(Section(Limit("*User agents*\n" + Samples(details.SampleAgents))));
         blocks.Add(Context(ContextLine(e, context)));
         return Build($"BAN {ip}", text, [.. blocks]);
+    }
+
+    /// <summary>A network banned as one entry, with the addresses that led to it (parsed addresses, escaped all the same).</summary>
+    private static SlackMessage RangeBan(RangeBanImposed e, AlertContext context)
+    {
+        var range = e.Range.ToString();
+        var duration = HumanDuration(e.DurationSeconds);
+        var text = $":no_entry: BAN_RANGE {Escape(range)} — {Escape(e.Condition)}, {e.Members.Count} addresses, {duration} (offence {e.Offence})";
+        var members = string.Join("\n", e.Members.Take(AuditEvent.MaxMembersShown).Select(m => $"• `{Code(m.ToString())}`"));
+        if (e.Members.Count > AuditEvent.MaxMembersShown) members += $"\n…and {e.Members.Count - AuditEvent.MaxMembersShown} more";
+        return Build($"BAN_RANGE {range}", text,
+            Header($":no_entry: Banned range {range}"),
+            Fields(
+            [
+                Field("Range", $"`{Code(range)}`"),
+                Field("Rule", $"`{Code(e.Condition)}`"),
+                Field("Duration", $"{duration} ({DurationSeconds(e.DurationSeconds)})"),
+                Field("Tier", $"range offence {e.Offence}"),
+            ]),
+            Section(Limit("*Addresses that led to it*\n" + members)),
+            Context(ContextLine(e, context)));
     }
 
     private static SlackMessage Unban(BanLifted e, AlertContext context)

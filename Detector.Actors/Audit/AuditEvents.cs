@@ -21,8 +21,9 @@ public static class AuditAction
     /// <summary>A ban of an address that is never banned (unspecified, multicast, this host, allowlist, …) was refused:
     /// an operator's, or one stored in the ledger, which is lifted.</summary>
     public const string BanRefused = "BAN_REFUSED";
-    /// <summary>A prefix ban would have covered an exempt address: only the address itself is banned.</summary>
-    public const string BanNarrowed = "BAN_NARROWED";
+    /// <summary>A network banned as one entry (range decision), with the addresses that led to it.</summary>
+    public const string BanRange = "BAN_RANGE";
+    public const string UnbanRange = "UNBAN_RANGE";
 
     /// <summary>The action an event is audited (and configured, e.g. <c>Detector:Slack:Actions</c>) under.</summary>
     public static string Of(DetectorEvent e) => e switch
@@ -34,8 +35,9 @@ public static class AuditAction
         AccountAttacked => Alert,
         AnomalyAllowlisted => Allowlisted,
         Domain.BanIneffective => BanIneffective,
-        Domain.BanRefused => BanRefused,
-        Domain.BanNarrowed => BanNarrowed,
+        Domain.BanRefused or RangeBanRefused => BanRefused,
+        RangeBanImposed => BanRange,
+        RangeBanLifted => UnbanRange,
         FirewallFailed { Operation: FirewallOperation.Ban } => BanFailed,
         FirewallFailed { Operation: FirewallOperation.Unban } => UnbanFailed,
         FirewallFailed => ReconcileFailed,
@@ -64,8 +66,14 @@ public sealed partial record AuditEvent
             i.Rate, MeanStd(i.Mean, i.Std), DurationText(i.BanDurationSeconds)),
         // Where the refused ban came from; the last field says why the address is exempt.
         BanRefused r => new(r.At, AuditAction.BanRefused, r.Ip.ToString(), r.Source == BanSource.Manual ? "manual" : "ledger", 0, None, r.Exemption),
-        // The prefix given up; the last field says which exemption it covered.
-        BanNarrowed n => new(n.At, AuditAction.BanNarrowed, n.Ip.ToString(), "prefix=" + n.Prefix, 0, None, n.Exemption),
+        // A range: the rule that fired and the addresses that led to it; rate 0.0 (the members' traffic was judged each on its own).
+        RangeBanImposed rb => new(rb.At, AuditAction.BanRange, rb.Range.ToString(), rb.Condition + " " + MembersText(rb.Members), 0,
+            MeanStd(rb.Mean, rb.Std), DurationText(rb.DurationSeconds)),
+        RangeBanLifted ru => new(ru.At, AuditAction.UnbanRange, ru.Range.ToString(), ru.Reason + " " + MembersText(ru.Members), 0,
+            MeanStd(ru.Mean, ru.Std), DurationText(ru.BanDurationSeconds)),
+        // Where the refused range came from and its members; the last field says which exemption it would cover.
+        RangeBanRefused rr => new(rr.At, AuditAction.BanRefused, rr.Range.ToString(),
+            (rr.Source == BanSource.Range ? "range" : "ledger") + " " + MembersText(rr.Members), 0, None, rr.Exemption),
         GlobalAlertRaised g => new(g.At, AuditAction.Alert, "global", g.Condition, g.Rate, MeanStd(g.Mean, g.Std), None),
         // The subject is the account's pseudonym (what its campaign's bans name); the last field the name itself,
         // quoted and escaped, or "withheld" in messages that leave the host.
@@ -78,6 +86,20 @@ public sealed partial record AuditEvent
             f.Operation == FirewallOperation.Ban ? DurationText(f.BanDurationSeconds) : None),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not a detector event"),
     };
+
+    /// <summary>Addresses shown on a range's line at most; the rest are counted ("+12").</summary>
+    public const int MaxMembersShown = 8;
+
+    /// <summary>"members=2001:db8::5,2001:db8::6,2001:db8::7", at most <see cref="MaxMembersShown"/> then "+N"; "members=-"
+    /// for none (a churning network judged as one client). Parsed addresses only, never log text.</summary>
+    public static string MembersText(IReadOnlyList<IpKey> members)
+    {
+        if (members.Count == 0) return "members=" + None;
+        var text = "members=" + string.Join(',', members.Take(MaxMembersShown));
+        return members.Count > MaxMembersShown
+            ? text + string.Create(CultureInfo.InvariantCulture, $",+{members.Count - MaxMembersShown}")
+            : text;
+    }
 
     /// <summary>"mean=12.9 std=5.8 err=0.031 slot=14h"; the slot is the snapshot's own label ("-" if it has none).</summary>
     private static AuditEvent BaselineLine(BaselineSnapshot b, double currentRate) =>

@@ -89,6 +89,7 @@ public sealed partial class DetectionOptions
         if (AccountMinNetworks < 2) yield return "Detector:Detection:AccountMinNetworks must be at least 2.";
         if (MaxTrackedAccounts < 100 || MaxTrackedLoginAddresses < 100)
             yield return "Detector:Detection:MaxTrackedAccounts and MaxTrackedLoginAddresses must be at least 100.";
+        if (Ipv6AggregateAfterAddresses < 0) yield return "Detector:Detection:Ipv6AggregateAfterAddresses must not be negative.";
         if (RepetitiveMinRequests < 0 || RepetitiveRouteMinRequests < 0)
             yield return "Detector:Detection:RepetitiveMinRequests and RepetitiveRouteMinRequests must not be negative (0 turns a rule off).";
         if (RepetitiveMinShare is <= 0 or > 1 || RepetitiveRouteMinShare is <= 0 or > 1)
@@ -134,11 +135,20 @@ public sealed partial class EnforcementOptions
         if (!Firewall.IsValid())
             errors.Add($"Detector:Enforcement:Firewall '{Firewall}' is not a backend or a list of backends that can run together ({FirewallBackends.NameList}).");
         if (Firewall.HasFlag(FirewallBackend.Nginx)) errors.AddRange(Nginx.Validate());
-        if (Ipv6PrefixLength is < 16 or > 128) errors.Add("Detector:Enforcement:Ipv6PrefixLength must be between 16 and 128.");
+        errors.AddRange(RangeErrors(Ipv6Range, "Ipv6Range", 16, 127));
+        errors.AddRange(RangeErrors(Ipv4Range, "Ipv4Range", 8, 31));
         if (HistoryRetentionDays < 1) errors.Add("Detector:Enforcement:HistoryRetentionDays must be at least 1.");
         if (IneffectiveGraceSeconds < 0) errors.Add("Detector:Enforcement:IneffectiveGraceSeconds must not be negative.");
         if (Firewall.HasFlag(FirewallBackend.Cloudflare)) errors.AddRange(Cloudflare.Validate());
         return errors;
+    }
+
+    private static IEnumerable<string> RangeErrors(RangeOptions range, string key, int minPrefix, int maxPrefix)
+    {
+        if (range.PrefixLength < minPrefix || range.PrefixLength > maxPrefix)
+            yield return $"Detector:Enforcement:{key}:PrefixLength must be between {minPrefix} and {maxPrefix}.";
+        if (range.MinAddresses < 1) yield return $"Detector:Enforcement:{key}:MinAddresses must be at least 1.";
+        if (range.WindowSeconds < 1) yield return $"Detector:Enforcement:{key}:WindowSeconds must be at least 1.";
     }
 }
 

@@ -175,6 +175,11 @@ public sealed partial class DetectionOptions
     /// <summary>Addresses kept with their recent failed logins and access-log auth failures; beyond it the one idle
     /// longest is forgotten.</summary>
     public int MaxTrackedLoginAddresses { get; set; } = 50_000;
+
+    /// <summary>A churning IPv6 network (<c>Enforcement:Ipv6Range:PrefixLength</c>, with IPv6 range bans on): once this
+    /// many of its addresses are tracked, its new addresses are tracked as one client under the network's address, so a
+    /// flood spread over fresh addresses is judged as the sum it is and state stays bounded. 0 turns it off.</summary>
+    public int Ipv6AggregateAfterAddresses { get; set; } = 64;
     public int RepetitiveRouteMinRequests { get; set; } = 600;
 
     /// <summary>Which site-wide rule raises GLOBAL alerts: <see cref="GlobalRuleKind.Causes"/> (by cause against
@@ -237,8 +242,13 @@ public sealed partial class EnforcementOptions
     public FirewallBackend Firewall { get; set; } = FirewallBackend.Auto;
     /// <summary>The nginx backend: where its include files go, what Nginx answers, how Nginx is reloaded.</summary>
     public NginxBanOptions Nginx { get; set; } = new();
-    /// <summary>IPv6 bans block this prefix of the address (128: the address alone; 64: its whole /64).</summary>
-    public int Ipv6PrefixLength { get; set; } = 128;
+    /// <summary>Range decisions for IPv6: offenders are grouped by this prefix (default /64, what one subscriber or
+    /// one server gets), and <see cref="RangeOptions.MinAddresses"/> bans in one prefix within the window ban the prefix
+    /// as one entry. On by default: an attacker with a /64 has 2^64 addresses to rotate through.</summary>
+    public RangeOptions Ipv6Range { get; set; } = new() { Enabled = true, PrefixLength = 64 };
+    /// <summary>Range decisions for IPv4 (default /24): off by default, since one /24 may hold unrelated customers
+    /// of a hoster or a carrier-grade NAT.</summary>
+    public RangeOptions Ipv4Range { get; set; } = new() { Enabled = false, PrefixLength = 24 };
     /// <summary>ipset and iptables backends: hook DOCKER-USER as well as INPUT when it exists. False: INPUT only
     /// (bans then miss traffic to Docker-published ports; for hosts without Docker or to compare).</summary>
     public bool DockerUser { get; set; } = true;
@@ -300,6 +310,20 @@ public sealed partial class NginxBanOptions
     public int ReloadDelayMs { get; set; } = 200;
 }
 
+/// <summary>When several addresses of one network are banned, the network is banned as one entry
+/// (<c>Enforcement:Ipv6Range</c>, <c>Enforcement:Ipv4Range</c>).</summary>
+public sealed class RangeOptions
+{
+    public bool Enabled { get; set; }
+    /// <summary>The prefix offenders are grouped by (IPv6 16–127, IPv4 8–31).</summary>
+    public int PrefixLength { get; set; }
+    /// <summary>Active bans in one prefix, begun within <see cref="WindowSeconds"/>, that ban the prefix (at least 1;
+    /// 1 bans the prefix at its first offence).</summary>
+    public int MinAddresses { get; set; } = 3;
+    /// <summary>The window (event time) the member bans must have begun in.</summary>
+    public int WindowSeconds { get; set; } = 600;
+}
+
 public sealed class AuditOptions
 {
     /// <summary>Audit log file; relative paths are under <see cref="DetectorOptions.DataDir"/>.</summary>
@@ -314,7 +338,7 @@ public sealed partial class HttpOptions
 public sealed partial class SlackOptions : IDeliveryRetryOptions
 {
     /// <summary>Actions sent to Slack unless <see cref="Actions"/> names others.</summary>
-    public static readonly string[] DefaultActions = ["BAN", "UNBAN", "ALERT", "BAN_INEFFECTIVE", "BAN_FAILED", "UNBAN_FAILED"];
+    public static readonly string[] DefaultActions = ["BAN", "UNBAN", "BAN_RANGE", "UNBAN_RANGE", "ALERT", "BAN_INEFFECTIVE", "BAN_FAILED", "UNBAN_FAILED"];
 
     /// <summary>Incoming-webhook URL. A secret: set it from the environment (<c>Detector__Slack__WebhookUrl</c>) or use
     /// <see cref="WebhookUrlFile"/>. Neither set: no Slack, alerts go to the audit log and the console only.</summary>
@@ -354,7 +378,7 @@ public sealed partial class SlackOptions : IDeliveryRetryOptions
 public sealed partial class EventWebhookOptions : IDeliveryRetryOptions
 {
     /// <summary>Actions posted unless <see cref="Actions"/> names others.</summary>
-    public static readonly string[] DefaultActions = ["BAN", "UNBAN", "ALERT"];
+    public static readonly string[] DefaultActions = ["BAN", "UNBAN", "BAN_RANGE", "UNBAN_RANGE", "ALERT"];
 
     /// <summary>Where events are posted (http or https). Neither this nor <see cref="UrlFile"/> set: no webhook.</summary>
     public string? Url { get; set; }

@@ -78,22 +78,20 @@ public sealed record AnomalyAllowlisted(long At, IpVerdict Verdict, string Exemp
     public IpKey Ip => Verdict.Ip;
 }
 
-/// <summary>Where a refused ban came from: an operator (API, CLI) or a ban stored in the ledger (recovered from
-/// storage, or one whose address became exempt later: a new host address, a changed allowlist).</summary>
+/// <summary>Where a refused ban came from: an operator (API, CLI), a ban stored in the ledger (recovered from
+/// storage, or one whose address became exempt later: a new host address, a changed allowlist), or the range rule
+/// (a network several of whose addresses were banned).</summary>
 public enum BanSource
 {
     Manual,
     Ledger,
+    Range,
 }
 
 /// <summary>A ban of an address that may never be banned was refused (<paramref name="Exemption"/> says why:
 /// "unspecified", "multicast", "host_address", "allowlist=…"). A stored one is lifted from the ledger and never
 /// reaches the kernel; audited once.</summary>
 public sealed record BanRefused(long At, IpKey Ip, BanSource Source, string Exemption) : DetectorEvent(At);
-
-/// <summary>A ban's configured IPv6 prefix (<paramref name="Prefix"/>, "2001:db8::/64") would have covered an exempt
-/// address (<paramref name="Exemption"/>), so only <paramref name="Ip"/> itself is blocked. Audited once per ban.</summary>
-public sealed record BanNarrowed(long At, IpKey Ip, string Prefix, string Exemption) : DetectorEvent(At);
 
 /// <summary>
 /// An account attacked from many networks (a distributed password-guessing or credential-stuffing campaign), once per
@@ -112,3 +110,24 @@ public sealed record AccountAttacked(long At, string? Account, string AccountId,
     /// <summary>Failed logins per second over the window.</summary>
     public double Rate => (double)Failures / WindowSeconds;
 }
+
+/// <summary>A network (<paramref name="Range"/>) was banned as one entry because <paramref name="Members"/> were
+/// banned within the range rule's window (<paramref name="Condition"/>, "range>=3/600s"); their own bans are folded
+/// into it. Its own ladder: <paramref name="Offence"/>. <paramref name="Mean"/>/<paramref name="Std"/>: the per-IP
+/// baseline then. <paramref name="ExpiresAt"/> null = permanent.</summary>
+public sealed record RangeBanImposed(long At, Cidr Range, int Offence, long? ExpiresAt, string Condition, IReadOnlyList<IpKey> Members, double Mean, double Std)
+    : DetectorEvent(At)
+{
+    /// <summary>Seconds the ban lasts; null = permanent.</summary>
+    public long? DurationSeconds => ExpiresAt - At;
+}
+
+/// <summary>A range ban was lifted ("expired", "manual"), and with it every ban it held. <paramref name="Members"/>
+/// are the addresses that led to it; <paramref name="BanDurationSeconds"/> its length (null = permanent).</summary>
+public sealed record RangeBanLifted(long At, Cidr Range, string Reason, long? BanDurationSeconds, IReadOnlyList<IpKey> Members, double Mean, double Std)
+    : DetectorEvent(At);
+
+/// <summary>A range ban was refused because the network covers an address never banned (<paramref name="Exemption"/>):
+/// by the range rule (<see cref="BanSource.Range"/>; the <paramref name="Members"/> stay banned each on its own) or a
+/// stored range ban that came to cover one (<see cref="BanSource.Ledger"/>; lifted).</summary>
+public sealed record RangeBanRefused(long At, Cidr Range, BanSource Source, IReadOnlyList<IpKey> Members, string Exemption) : DetectorEvent(At);

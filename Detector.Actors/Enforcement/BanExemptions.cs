@@ -1,23 +1,14 @@
 using System.Net.NetworkInformation;
 using Detector.Domain;
-using Detector.Enforcement.Firewall;
 
 namespace Detector.Enforcement;
 
-/// <summary>Why an address may never be banned. <paramref name="AuditReason"/> is the ALLOWLISTED (or BAN_REFUSED,
-/// BAN_NARROWED) line's last field; <paramref name="Explanation"/> completes "203.0.113.9 is not banned: ...".</summary>
+/// <summary>Why an address may never be banned. <paramref name="AuditReason"/> is the ALLOWLISTED (or BAN_REFUSED)
+/// line's last field; <paramref name="Explanation"/> completes "203.0.113.9 is not banned: ...".</summary>
 public sealed record BanExemption(string AuditReason, string Explanation);
 
-/// <summary>The kernel target of a ban, or why there is none. <paramref name="Refused"/> set: nothing may be banned.
-/// <paramref name="NarrowedBecause"/> set: the configured IPv6 prefix would have covered an exempt address, so only
-/// the address itself is banned (<paramref name="WiderPrefix"/> is what was given up).</summary>
-public readonly record struct BanTargetChoice(BanTarget Target, BanExemption? Refused, BanExemption? NarrowedBecause, BanTarget? WiderPrefix)
-{
-    public static BanTargetChoice Refuse(IpKey ip, BanExemption why) => new(BanTarget.For(ip), why, null, null);
-}
-
 /// <summary>
-/// Addresses Detector never bans, and the one place a ban's kernel target is chosen: addresses that are no client's
+/// Addresses Detector never bans, and what a range ban may not cover (<see cref="FindWithin"/>): addresses that are no client's
 /// (unspecified, broadcast, multicast), loopback, the host's own addresses, <c>Detector:Allowlist</c> and
 /// <c>Detector:TrustedProxies</c>. Banning a proxy would ban every client behind it; banning the host cuts Detector
 /// off from itself; an unspecified or multicast "client" is forged, and the kernel refuses such set members anyway.
@@ -87,19 +78,6 @@ public sealed class BanExemptions
         foreach (var proxy in _trustedProxies.Blocks)
             if (block.Overlaps(proxy)) return new BanExemption($"trusted_proxy={proxy}", $"it covers a trusted proxy (Detector:TrustedProxies {proxy})");
         return null;
-    }
-
-    /// <summary>What the kernel should block for a ban of <paramref name="ip"/>: nothing when the address is exempt;
-    /// its IPv6 prefix of <paramref name="ipv6PrefixLength"/> when that covers no exempt address; else the address
-    /// alone.</summary>
-    public BanTargetChoice TargetFor(IpKey ip, int ipv6PrefixLength)
-    {
-        if (Find(ip) is { } exempt) return BanTargetChoice.Refuse(ip, exempt);
-        var target = BanTarget.For(ip, ipv6PrefixLength);
-        if (target.IsHost) return new BanTargetChoice(target, null, null, null);
-        if (FindWithin(new Cidr(target.Network, target.PrefixLength)) is { } covered)
-            return new BanTargetChoice(BanTarget.For(ip), null, covered, target);
-        return new BanTargetChoice(target, null, null, null);
     }
 
     /// <summary>Every unicast address on this machine's interfaces; empty if they cannot be read. The daemon's

@@ -1,4 +1,5 @@
 using Detector.Domain;
+using Detector.Enforcement.Firewall;
 
 namespace Detector.Enforcement;
 
@@ -28,12 +29,16 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces, int? ans
     private readonly Dictionary<IpKey, Watch> _bans = new();
     // Lines of banned addresses answered with the ban's status in the open second, by address.
     private readonly Dictionary<IpKey, long> _answered = new();
+    // Range bans, found by masking an address to each prefix length in use (one or two): O(1) per address however
+    // many ranges are banned.
+    private readonly Dictionary<BanTarget, Watch> _ranges = new();
+    private readonly RangeLengths _lengths = new();
 
     public long GraceSeconds { get; } = graceSeconds;
     public bool FirewallEnforces { get; } = firewallEnforces;
     // The status Nginx answers banned clients with when it enforces bans; -1 (no status) otherwise.
     private readonly int _answerStatus = answerStatus ?? -1;
-    public int Count => _bans.Count;
+    public int Count => _bans.Count + _ranges.Count;
 
     /// <summary>The earliest expiry of a timed ban, as enforcement last said; null when none.</summary>
     public long? NextExpiry { get; private set; }
@@ -45,11 +50,27 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces, int? ans
         var mirror = new BanMirror(graceSeconds, state.FirewallEnforces, state.BanAnswerStatus);
         foreach (var ban in state.ActiveBans)
             if (ban.BannedAt is { } at) mirror.Banned(ban.Ip, at, ban.ExpiresAt);
+        foreach (var range in state.ActiveRanges)
+            if (range.BannedAt is { } at) mirror.RangeBanned(range.Range, at, range.ExpiresAt);
         mirror.NextExpiry = state.NextExpiry;
         return mirror;
     }
 
-    public bool IsBanned(IpKey ip) => _bans.ContainsKey(ip);
+    /// <summary>Banned on its own or inside a banned range.</summary>
+    public bool IsBanned(IpKey ip) => _bans.ContainsKey(ip) || (_ranges.Count > 0 && RangeWatch(ip) is not null);
+
+    private Watch? RangeWatch(IpKey ip)
+    {
+        foreach (var length in _lengths.For(ip.IsV4))
+            if (_ranges.TryGetValue(BanTarget.Range(ip, length), out var watch)) return watch;
+        return null;
+    }
+
+    private void RangeBanned(BanTarget range, long at, long? expiresAt)
+    {
+        if (_ranges.TryAdd(range, new Watch(at, expiresAt))) _lengths.Add(range);
+        else _ranges[range] = new Watch(at, expiresAt);
+    }
 
     /// <summary>Whether a ban expires by <paramref name="now"/>: enforcement must be asked even without verdicts.</summary>
     public bool ExpiryDue(long now) => NextExpiry is { } expiry && expiry <= now;
@@ -71,6 +92,12 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces, int? ans
                 case IpUnbanned unbanned:
                     Unbanned(unbanned.Ip);
                     break;
+                case RangeBanned range:
+                    RangeBanned(range.Range, range.At, range.ExpiresAt);
+                    break;
+                case RangeUnbanned range:
+                    if (_ranges.Remove(range.Range)) _lengths.Remove(range.Range);
+                    break;
             }
         }
     }
@@ -88,7 +115,7 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces, int? ans
     /// line: the status is compared first.</summary>
     public void Answered(IpKey ip, int status)
     {
-        if (status != _answerStatus || !_bans.ContainsKey(ip)) return;
+        if (status != _answerStatus || !IsBanned(ip)) return;
         _answered[ip] = _answered.GetValueOrDefault(ip) + 1;
     }
 
@@ -98,7 +125,10 @@ public sealed class BanMirror(long graceSeconds, bool firewallEnforces, int? ans
     public IneffectiveBan? Observe(IpKey ip, long second, long requests)
     {
         if (_answered.Remove(ip, out var answered)) requests -= answered;
-        if (requests <= 0 || !_bans.TryGetValue(ip, out var watch) || second < watch.BannedAt) return null;
+        if (requests <= 0) return null;
+        // An address of a banned range is judged with the range's ban: its lines count toward the range's report.
+        var watch = _bans.GetValueOrDefault(ip) ?? (_ranges.Count > 0 ? RangeWatch(ip) : null);
+        if (watch is null || second < watch.BannedAt) return null;
         watch.LinesAfterBan += requests;
         if (!FirewallEnforces || watch.Reported || second < watch.BannedAt + GraceSeconds) return null;
 

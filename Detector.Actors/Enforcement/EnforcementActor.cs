@@ -19,9 +19,9 @@ public sealed record EnforcementSetup(
     bool FirewallEnforces,
     int SnapshotEvery = 1000)
 {
-    /// <summary>IPv6 bans block this prefix of the address (<c>Enforcement:Ipv6PrefixLength</c>), unless it covers an
-    /// exempt address.</summary>
-    public int Ipv6PrefixLength { get; init; } = 128;
+    /// <summary>When several addresses of one network are banned, the network is banned as one entry
+    /// (<c>Enforcement:Ipv6Range</c>, <c>Enforcement:Ipv4Range</c>); never one that covers an exempt address.</summary>
+    public RangePolicy Ranges { get; init; } = RangePolicy.Off;
 
     /// <summary>This host's addresses, read at start, on every <see cref="HostAddressRefresh"/> and before a ban.
     /// null: those in <see cref="Exemptions"/> stay as they are.</summary>
@@ -59,8 +59,10 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<LedgerEvent> _sinceLastReply = [];
     private readonly ExemptAnomalyEpisodes _exemptEpisodes = new();
-    // Bans whose prefix was narrowed and audited as such: audited once per ban, not at every reconcile.
-    private readonly HashSet<IpKey> _narrowedAudited = [];
+    // Ranges refused because they cover an exempt address, with when: audited again only after the range's window,
+    // not at every further member ban. Bounded: only networks holding an exempt address (the host's, a narrow
+    // allowlist or proxy entry) can be refused; cleared when the host's addresses change.
+    private readonly Dictionary<BanTarget, long> _refusedRanges = [];
     private BanExemptions _exemptions;
     // Set when stored bans may have become exempt (recovered from storage, new host addresses); the next
     // ApplyVerdicts lifts them, stamped with its event time.
@@ -103,14 +105,18 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
         });
 
         Command<ApplyVerdicts>(Handle);
-        Command<GetBans>(_ => Sender.Tell(new BansSnapshot(_ledger.ActiveBans.ToList(), _now)));
+        Command<GetBans>(_ => Sender.Tell(new BansSnapshot(_ledger.ActiveBans.ToList(), _now) { Ranges = _ledger.ActiveRanges.ToList() }));
         Command<GetDesiredBans>(_ => Sender.Tell(new DesiredBans(DesiredKernelBans(), _now)));
         Command<RefreshHostAddresses>(_ => RereadHostAddresses());
         Command<GetOffender>(q => Sender.Tell(new OffenderInfo(q.Ip, _ledger.Offenders.GetValueOrDefault(q.Ip))));
         Command<GetEnforcementState>(_ =>
-            Sender.Tell(new EnforcementState(_ledger.ActiveBans.ToList(), _ledger.NextExpiry, _setup.FirewallEnforces, _setup.BanAnswerStatus)));
+            Sender.Tell(new EnforcementState(_ledger.ActiveBans.ToList(), _ledger.NextExpiry, _setup.FirewallEnforces, _setup.BanAnswerStatus)
+            {
+                ActiveRanges = _ledger.ActiveRanges.ToList(),
+            }));
         Command<BanManually>(BanManually);
         Command<UnbanManually>(UnbanManually);
+        Command<UnbanRangeManually>(UnbanRangeManually);
         Command<SaveSnapshotSuccess>(saved =>
         {
             // The snapshot holds everything up to its sequence number: older events and snapshots are dead weight.
@@ -159,7 +165,7 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>Reads the host's addresses again; when they changed, stored bans are checked against them and the
-    /// kernel is reconciled at once (a ban of a new own address is dropped, a prefix covering it narrowed).</summary>
+    /// kernel is reconciled at once (a ban of a new own address, or a range ban covering one, is lifted).</summary>
     private void RereadHostAddresses()
     {
         if (_setup.HostAddresses is not { } source) return;
@@ -180,34 +186,35 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
         if (fresh.Count == 0 && _exemptions.HostAddresses.Count > 0) return;
         if (_exemptions.HostAddresses.SetEquals(fresh)) return;
         _exemptions = _exemptions.WithHostAddresses(fresh);
+        _refusedRanges.Clear();
         _exemptBansCheckDue = true;
         TellFirewalls(ReconcileFirewall.Instance);
     }
 
-    /// <summary>The active bans with their kernel targets now; exempt ones are left out (and lifted with the next
-    /// closed second), narrowed ones audited once.</summary>
+    /// <summary>The active bans and range bans with their kernel targets; exempt ones (an address never banned, a
+    /// range that came to cover one) are left out and lifted with the next closed second.</summary>
     private List<DesiredBan> DesiredKernelBans()
     {
         var desired = new List<DesiredBan>();
         foreach (var ban in _ledger.ActiveBans)
         {
-            var choice = _exemptions.TargetFor(ban.Ip, _setup.Ipv6PrefixLength);
-            if (choice.Refused is not null)
+            if (_exemptions.Find(ban.Ip) is not null)
             {
                 _exemptBansCheckDue = true;
                 continue;
             }
-            AuditNarrowing(ban.Ip, choice, _now ?? ban.BannedAt ?? ban.LastSeen);
-            desired.Add(new DesiredBan(ban.Ip, ban.ExpiresAt, choice.Target));
+            desired.Add(new DesiredBan(ban.Ip, ban.ExpiresAt));
+        }
+        foreach (var range in _ledger.ActiveRanges)
+        {
+            if (_exemptions.FindWithin(range.Range.ToBlock()) is not null)
+            {
+                _exemptBansCheckDue = true;
+                continue;
+            }
+            desired.Add(new DesiredBan(range.Range.Network, range.ExpiresAt, range.Range));
         }
         return desired;
-    }
-
-    private void AuditNarrowing(IpKey ip, BanTargetChoice choice, long at)
-    {
-        if (choice is not { NarrowedBecause: { } why, WiderPrefix: { } wider } || !_narrowedAudited.Add(ip)) return;
-        _setup.Stats.CountNarrowed();
-        _audit.Tell(new BanNarrowed(at, ip, wider.ToString(), why.AuditReason));
     }
 
     public static Props Props(EnforcementSetup setup, IReadOnlyList<(string Name, Func<IActorRef, Props> Props)> firewalls, IActorRef audit) =>
@@ -237,7 +244,12 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
         var commit = new PendingCommit();
         Decide(commit, _ledger.DecideManualBan(command.Ip, command.Now, command.Duration), _baseline);
         var changed = commit.Events.Count > 0;
-        Commit(commit, () => sender.Tell(new ManualActionResult(changed, changed ? $"{command.Ip} banned" : $"{command.Ip} is already banned")));
+        // A manual ban is a ban like any other: it counts toward its network's range rule.
+        if (changed) DecideRanges(commit, [command.Ip], command.Now, _baseline);
+        var message = changed ? $"{command.Ip} banned"
+            : _ledger.CoveringRange(command.Ip) is { } range ? $"{command.Ip} is already banned by the range {range.Range}"
+            : $"{command.Ip} is already banned";
+        Commit(commit, () => sender.Tell(new ManualActionResult(changed, message)));
     }
 
     private void UnbanManually(UnbanManually command)
@@ -246,7 +258,53 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
         var commit = new PendingCommit();
         Decide(commit, _ledger.DecideManualUnban(command.Ip, command.Now), _baseline);
         var changed = commit.Events.Count > 0;
-        Commit(commit, () => sender.Tell(new ManualActionResult(changed, changed ? $"{command.Ip} unbanned" : $"{command.Ip} is not banned")));
+        var message = changed ? $"{command.Ip} unbanned"
+            : _ledger.CoveringRange(command.Ip) is { } range ? $"{command.Ip} is banned by the range {range.Range}: unban the range"
+            : $"{command.Ip} is not banned";
+        Commit(commit, () => sender.Tell(new ManualActionResult(changed, message)));
+    }
+
+    private void UnbanRangeManually(UnbanRangeManually command)
+    {
+        var sender = Sender;
+        var commit = new PendingCommit();
+        Decide(commit, _ledger.DecideManualUnban(command.Range, command.Now), _baseline);
+        var changed = commit.Events.Count > 0;
+        Commit(commit, () => sender.Tell(new ManualActionResult(changed,
+            changed ? $"{command.Range} unbanned, with its members" : $"{command.Range} is not banned as a range")));
+    }
+
+    /// <summary>A verdict on a churning network's aggregate (its new addresses judged as one client): bans the network
+    /// as a range, with the rule that fired; refused like any range that would cover an exempt address. Its members are
+    /// the network's addresses banned on their own (usually none: the aggregate is what was judged).</summary>
+    private void DecideAggregate(PendingCommit commit, IpVerdict verdict, long now, BaselineSnapshot? baseline)
+    {
+        if (_setup.Ranges.RangeOf(verdict.Ip) is not { } range || _ledger.IsRangeBanned(range)) return;
+        var members = _ledger.ActiveBans.Where(b => range.Contains(b.Ip)).Select(b => b.Ip).ToList();
+        var candidate = new RangeCandidate(range, members, RangeRule.AggregateCondition(verdict.Condition));
+        if (RefuseRange(commit, candidate, now)) return;
+        Decide(commit, _ledger.DecideRangeBan(candidate, now), baseline);
+    }
+
+    /// <summary>Whether the range would cover an exempt address: then it is refused and audited (once per window).</summary>
+    private bool RefuseRange(PendingCommit commit, RangeCandidate candidate, long now)
+    {
+        if (_exemptions.FindWithin(candidate.Range.ToBlock()) is not { } exempt) return false;
+        var window = _setup.Ranges.RuleFor(candidate.Range.Network)!.WindowSeconds;
+        if (_refusedRanges.TryGetValue(candidate.Range, out var audited) && now < audited + window) return true;
+        _refusedRanges[candidate.Range] = now;
+        _setup.Stats.CountRefused();
+        commit.Audits.Add(new RangeBanRefused(now, candidate.Range.ToBlock(), BanSource.Range, candidate.Members, exempt.AuditReason));
+        return true;
+    }
+
+    /// <summary>Bans the networks of <paramref name="banned"/> that reached their range rule; one that would cover an
+    /// exempt address is refused and audited (once per window), and its members stay banned each on its own.</summary>
+    private void DecideRanges(PendingCommit commit, IReadOnlyCollection<IpKey> banned, long now, BaselineSnapshot? baseline)
+    {
+        if (banned.Count == 0) return;
+        foreach (var candidate in _setup.Ranges.Due(banned, _ledger.Offenders.Values, now, _ledger.IsRangeBanned))
+            if (!RefuseRange(commit, candidate, now)) Decide(commit, _ledger.DecideRangeBan(candidate, now), baseline);
     }
 
     private void Handle(ApplyVerdicts command)
@@ -256,28 +314,32 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
         _baseline = command.Baseline;
         var commit = new PendingCommit();
         // Checked at ban time too: an address the host gained since the last timer tick is never banned.
-        if (command.Verdicts.Count > 0) RereadHostAddresses();
+        if (command.Verdicts.Count > 0 || command.RangeVerdicts.Count > 0) RereadHostAddresses();
         Decide(commit, _ledger.DecideExpiries(command.Now), command.Baseline);
         if (_exemptBansCheckDue)
         {
             _exemptBansCheckDue = false;
             Decide(commit, _ledger.DecideLiftExempt(command.Now, ip => _exemptions.Find(ip) is not null), command.Baseline);
+            Decide(commit, _ledger.DecideLiftExemptRanges(command.Now, range => _exemptions.FindWithin(range.ToBlock()) is not null), command.Baseline);
         }
-        List<AnomalyAllowlisted>? exempt = null;
+        List<IpKey>? banned = null;
         foreach (var verdict in command.Verdicts)
         {
             if (_exemptions.Find(verdict.Ip) is { } exemption)
             {
                 if (_exemptEpisodes.Observe(verdict.Ip, command.Now))
-                    (exempt ??= []).Add(new AnomalyAllowlisted(command.Now, verdict, exemption.AuditReason));
+                    commit.Audits.Add(new AnomalyAllowlisted(command.Now, verdict, exemption.AuditReason));
                 continue;
             }
-            Decide(commit, _ledger.DecideBan(verdict, command.Now), command.Baseline);
+            var decided = _ledger.DecideBan(verdict, command.Now);
+            if (decided.Count > 0) (banned ??= []).Add(verdict.Ip);
+            Decide(commit, decided, command.Baseline);
         }
+        if (banned is not null) DecideRanges(commit, banned, command.Now, command.Baseline);
+        foreach (var verdict in command.RangeVerdicts) DecideAggregate(commit, verdict, command.Now, command.Baseline);
 
         Commit(commit, () =>
         {
-            if (exempt is not null) foreach (var audit in exempt) _audit.Tell(audit);
             sender.Tell(new EnforcementApplied(_sinceLastReply.ToList(), _ledger.NextExpiry));
             _sinceLastReply.Clear();
         });
@@ -288,6 +350,8 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
     {
         public List<LedgerEvent> Events { get; } = [];
         public List<Action?> Effects { get; } = [];
+        /// <summary>Audit events that store nothing (ALLOWLISTED, a refused range), sent once the events are stored.</summary>
+        public List<DetectorEvent> Audits { get; } = [];
     }
 
     /// <summary>Applies <paramref name="events"/> to the ledger and queues them, with their effects, for the journal.</summary>
@@ -307,9 +371,14 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void Commit(PendingCommit commit, Action completed)
     {
+        var done = commit.Audits.Count == 0 ? completed : () =>
+        {
+            foreach (var audit in commit.Audits) _audit.Tell(audit);
+            completed();
+        };
         if (commit.Events.Count == 0)
         {
-            completed();
+            done();
             return;
         }
         var next = 0;
@@ -319,7 +388,7 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
             commit.Effects[next++]?.Invoke();
         }, () =>
         {
-            completed();
+            done();
             _eventsSinceSnapshot += commit.Events.Count;
             if (_eventsSinceSnapshot < _setup.SnapshotEvery) return;
             _eventsSinceSnapshot = 0;
@@ -334,12 +403,42 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
         {
             case IpBanned banned:
                 var duration = banned.ExpiresAt is { } until ? TimeSpan.FromSeconds(until - banned.At) : (TimeSpan?)null;
-                var choice = _exemptions.TargetFor(banned.Ip, _setup.Ipv6PrefixLength);
                 return () =>
                 {
                     _audit.Tell(banned.ToEvent());
-                    AuditNarrowing(banned.Ip, choice, banned.At);
-                    TellFirewalls(new FirewallBan(banned.Ip, choice.Target, duration, banned.At));
+                    TellFirewalls(new FirewallBan(banned.Ip, BanTarget.For(banned.Ip), duration, banned.At));
+                };
+            case RangeBanned range:
+                var rangeDuration = range.ExpiresAt is { } rangeUntil ? TimeSpan.FromSeconds(rangeUntil - range.At) : (TimeSpan?)null;
+                var imposed = range.ToEvent(baseline?.IpMean ?? 0, baseline?.IpStd ?? 0);
+                return () =>
+                {
+                    _setup.Stats.CountRangeBan();
+                    _audit.Tell(imposed);
+                    TellFirewalls(new FirewallBan(range.Range.Network, range.Range, rangeDuration, range.At));
+                };
+            case IpUnbanned { Reason: OffenderLedger.FoldedReason } folded:
+                // The member's entry gives way to its range's, which is already in the kernel; the BAN_RANGE line
+                // named it, so no UNBAN line of its own.
+                return () => TellFirewalls(new FirewallUnban(folded.Ip, BanTarget.For(folded.Ip), folded.At));
+            case RangeUnbanned { Reason: OffenderLedger.ExemptReason } liftedRange:
+                var rangeWhy = _exemptions.FindWithin(liftedRange.Range.ToBlock())?.AuditReason ?? OffenderLedger.ExemptReason;
+                var refusedMembers = _ledger.Ranges.GetValueOrDefault(liftedRange.Range)?.Members ?? [];
+                return () =>
+                {
+                    _setup.Stats.CountRefused();
+                    _audit.Tell(new RangeBanRefused(liftedRange.At, liftedRange.Range.ToBlock(), BanSource.Ledger, refusedMembers, rangeWhy));
+                    TellFirewalls(ReconcileFirewall.Instance);
+                };
+            case RangeUnbanned rangeUnbanned:
+                var rangeBefore = _ledger.Ranges.GetValueOrDefault(rangeUnbanned.Range);
+                var rangeLength = rangeBefore?.BannedAt is { } rangeAt && rangeBefore.ExpiresAt is { } rangeExp ? rangeExp - rangeAt : (long?)null;
+                var rangeLifted = new RangeBanLifted(rangeUnbanned.At, rangeUnbanned.Range.ToBlock(), rangeUnbanned.Reason, rangeLength,
+                    rangeBefore?.Members ?? [], baseline?.IpMean ?? 0, baseline?.IpStd ?? 0);
+                return () =>
+                {
+                    _audit.Tell(rangeLifted);
+                    TellFirewalls(new FirewallUnban(rangeUnbanned.Range.Network, rangeUnbanned.Range, rangeUnbanned.At));
                 };
             case IpUnbanned { Reason: OffenderLedger.ExemptReason } lifted:
                 // Never in the kernel as far as this run knows (reconcile leaves exempt bans out); the reconcile after
@@ -347,7 +446,6 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
                 var why = _exemptions.Find(lifted.Ip)?.AuditReason ?? OffenderLedger.ExemptReason;
                 return () =>
                 {
-                    _narrowedAudited.Remove(lifted.Ip);
                     _setup.Stats.CountRefused();
                     _audit.Tell(new BanRefused(lifted.At, lifted.Ip, BanSource.Ledger, why));
                     TellFirewalls(ReconcileFirewall.Instance);
@@ -356,12 +454,10 @@ public sealed class EnforcementActor : ReceivePersistentActor, IWithTimers
                 var before = _ledger.Offenders.GetValueOrDefault(unbanned.Ip);
                 var banLength = before?.BannedAt is { } at && before.ExpiresAt is { } exp ? exp - at : (long?)null;
                 var audit = unbanned.ToEvent(banLength, 0, baseline?.IpMean ?? 0, baseline?.IpStd ?? 0);
-                var target = _exemptions.TargetFor(unbanned.Ip, _setup.Ipv6PrefixLength).Target;
                 return () =>
                 {
-                    _narrowedAudited.Remove(unbanned.Ip);
                     _audit.Tell(audit);
-                    TellFirewalls(new FirewallUnban(unbanned.Ip, target, unbanned.At));
+                    TellFirewalls(new FirewallUnban(unbanned.Ip, BanTarget.For(unbanned.Ip), unbanned.At));
                 };
             default:
                 return null;

@@ -9,6 +9,11 @@ public static class EnforcementDetectorEvents
     public static BanImposed ToEvent(this IpBanned e) =>
         new(e.At, e.Ip, e.Offence, e.ExpiresAt, e.Condition, e.Rate, e.Mean, e.Std);
 
+    /// <param name="mean">Per-IP baseline mean at the time.</param>
+    /// <param name="std">Per-IP baseline std at the time.</param>
+    public static RangeBanImposed ToEvent(this RangeBanned e, double mean, double std) =>
+        new(e.At, e.Range.ToBlock(), e.Offence, e.ExpiresAt, e.Condition, e.Members, mean, std);
+
     /// <param name="banDurationSeconds">Length of the ban being lifted; null = it was permanent.</param>
     public static BanLifted ToEvent(this IpUnbanned e, long? banDurationSeconds, double rate, double mean, double std) =>
         new(e.At, e.Ip, e.Reason, banDurationSeconds, rate, mean, std);

@@ -10,7 +10,12 @@ namespace Detector.Enforcement;
 /// The detection side closed the second ending at <paramref name="Now"/>: expire what is due, then apply these
 /// verdicts (sorted by IP). Replies <see cref="EnforcementApplied"/>.
 /// </summary>
-public sealed record ApplyVerdicts(long Now, IReadOnlyList<IpVerdict> Verdicts, BaselineSnapshot Baseline);
+public sealed record ApplyVerdicts(long Now, IReadOnlyList<IpVerdict> Verdicts, BaselineSnapshot Baseline)
+{
+    /// <summary>Verdicts on churning IPv6 networks tracked as one client (the verdict's Ip is the network's address):
+    /// each bans its network as a range (<see cref="RangePolicy.RangeOf"/>), never an address.</summary>
+    public IReadOnlyList<IpVerdict> RangeVerdicts { get; init; } = [];
+}
 
 /// <summary>All ledger events applied since the previous reply (manual ones included), and the next expiry.</summary>
 public sealed record EnforcementApplied(IReadOnlyList<LedgerEvent> Events, long? NextExpiry);
@@ -21,10 +26,14 @@ public sealed record GetBans
     public static readonly GetBans Instance = new();
 }
 
-public sealed record BansSnapshot(IReadOnlyList<OffenderRecord> Active, long? Now);
+public sealed record BansSnapshot(IReadOnlyList<OffenderRecord> Active, long? Now)
+{
+    /// <summary>Active range bans ordered by network.</summary>
+    public IReadOnlyList<RangeRecord> Ranges { get; init; } = [];
+}
 
-/// <summary>From the firewall actor: the active bans with the kernel target each gets now (exempt ones left out, prefix
-/// bans narrowed where they would cover an exempt address); replies <see cref="DesiredBans"/>.</summary>
+/// <summary>From the firewall actor: the active bans and range bans with the kernel target each gets (exempt ones left
+/// out); replies <see cref="DesiredBans"/>.</summary>
 public sealed record GetDesiredBans
 {
     public static readonly GetDesiredBans Instance = new();
@@ -50,7 +59,11 @@ public sealed record GetEnforcementState
 /// <param name="ActiveBans">Ordered by IP.</param>
 /// <param name="FirewallEnforces">false with the dry-run backend: bans block nothing, so they cannot be judged.</param>
 /// <param name="BanAnswerStatus">With the nginx backend, the status Nginx answers banned clients with.</param>
-public sealed record EnforcementState(IReadOnlyList<OffenderRecord> ActiveBans, long? NextExpiry, bool FirewallEnforces, int? BanAnswerStatus = null);
+public sealed record EnforcementState(IReadOnlyList<OffenderRecord> ActiveBans, long? NextExpiry, bool FirewallEnforces, int? BanAnswerStatus = null)
+{
+    /// <summary>Active range bans ordered by network.</summary>
+    public IReadOnlyList<RangeRecord> ActiveRanges { get; init; } = [];
+}
 
 /// <summary>What the ledger knows of one IP; replies <see cref="OffenderInfo"/>.</summary>
 public sealed record GetOffender(IpKey Ip);
@@ -65,6 +78,10 @@ public sealed record BanManually(IpKey Ip, TimeSpan? Duration, long Now);
 
 /// <summary>An operator's unban. Replies <see cref="ManualActionResult"/>.</summary>
 public sealed record UnbanManually(IpKey Ip, long Now);
+
+/// <summary>An operator's unban of a range ban: it ends every ban the range holds (its members were folded into it).
+/// Replies <see cref="ManualActionResult"/>.</summary>
+public sealed record UnbanRangeManually(Firewall.BanTarget Range, long Now);
 
 /// <param name="Refused">The request was refused (an exempt address): the API answers it as an error.</param>
 public sealed record ManualActionResult(bool Changed, string Message, bool Refused = false);

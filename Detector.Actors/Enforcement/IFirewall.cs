@@ -18,7 +18,7 @@ public interface IFirewall
     /// <summary>Creates Detector's own sets/chains and hooks them in, idempotently (never duplicates a rule).</summary>
     Task PrepareAsync(CancellationToken cancellationToken = default);
 
-    /// <param name="target">What to block: an address, or an IPv6 prefix (chosen by enforcement, never here).</param>
+    /// <param name="target">What to block: an address, or a range ban's network (chosen by enforcement, never here).</param>
     /// <param name="duration">null = permanent.</param>
     Task BanAsync(BanTarget target, TimeSpan? duration, CancellationToken cancellationToken = default);
 

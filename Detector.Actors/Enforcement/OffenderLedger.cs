@@ -1,6 +1,7 @@
 using Detector.Detection;
 using Detector.Ingest;
 using Detector.Domain;
+using Detector.Enforcement.Firewall;
 
 namespace Detector.Enforcement;
 
@@ -18,6 +19,21 @@ public sealed record OffenderRecord(
     public bool IsPermanent => BannedAt is not null && ExpiresAt is null;
 }
 
+/// <summary>What the ledger knows of one banned network (a range decision): its own ladder, and the addresses whose
+/// bans led to its latest ban. LastSeen is the time of its last ban or unban event.</summary>
+public sealed record RangeRecord(
+    BanTarget Range,
+    int Offences,
+    long FirstSeen,
+    long LastSeen,
+    long? BannedAt,
+    long? ExpiresAt,
+    string LastCondition,
+    IReadOnlyList<IpKey> Members)
+{
+    public bool IsBanned => BannedAt is not null;
+}
+
 /// <summary>
 /// The desired state: who is banned until when, and each offender's history. Decide* return the events a
 /// command produces without changing anything; Apply changes state. Deterministic: events come out sorted.
@@ -33,6 +49,8 @@ public sealed class OffenderLedger
     public const string ManualReason = "manual";
     /// <summary>A stored ban lifted because its address may never be banned (audited as BAN_REFUSED).</summary>
     public const string ExemptReason = "exempt";
+    /// <summary>A member's ban ended because its network was banned as one entry (audited on the BAN_RANGE line).</summary>
+    public const string FoldedReason = "range";
 
     /// <summary>The latest expiry kept (9999-12-31T23:59:59Z, the last second a timestamp can show). A stored ban
     /// expiring later (written before durations were bounded) is read as permanent: that is what it meant, and
@@ -40,6 +58,9 @@ public sealed class OffenderLedger
     public const long LatestExpiry = 253_402_300_799;
 
     private readonly Dictionary<IpKey, OffenderRecord> _offenders = new();
+    // Networks banned as one entry (and their history); an address finds its range by masking to each length in use.
+    private readonly Dictionary<BanTarget, RangeRecord> _ranges = new();
+    private readonly RangeLengths _rangeLengths = new();
     private readonly BanLadder _ladder;
 
     public OffenderLedger(BanLadder ladder, TimeSpan historyRetention)
@@ -59,10 +80,15 @@ public sealed class OffenderLedger
 
     public IReadOnlyDictionary<IpKey, OffenderRecord> Offenders => _offenders;
 
+    public IReadOnlyDictionary<BanTarget, RangeRecord> Ranges => _ranges;
+
     /// <summary>Active bans ordered by IP.</summary>
     public IEnumerable<OffenderRecord> ActiveBans => _offenders.Values.Where(r => r.IsBanned).OrderBy(r => r.Ip);
 
-    /// <summary>The earliest expiry of a timed ban; null when none. Unordered scan: asked every live second.</summary>
+    /// <summary>Active range bans ordered by network.</summary>
+    public IEnumerable<RangeRecord> ActiveRanges => _ranges.Values.Where(r => r.IsBanned).OrderBy(r => r.Range);
+
+    /// <summary>The earliest expiry of a timed ban or range ban; null when none. Unordered scan: asked every live second.</summary>
     public long? NextExpiry
     {
         get
@@ -70,11 +96,24 @@ public sealed class OffenderLedger
             long? next = null;
             foreach (var record in _offenders.Values)
                 if (record.IsBanned && record.ExpiresAt is { } expiry && (next is null || expiry < next)) next = expiry;
+            foreach (var range in _ranges.Values)
+                if (range.IsBanned && range.ExpiresAt is { } expiry && (next is null || expiry < next)) next = expiry;
             return next;
         }
     }
 
-    public bool IsBanned(IpKey ip) => _offenders.TryGetValue(ip, out var r) && r.IsBanned;
+    /// <summary>Banned on its own or covered by a range ban.</summary>
+    public bool IsBanned(IpKey ip) => _offenders.TryGetValue(ip, out var r) && r.IsBanned || CoveringRange(ip) is not null;
+
+    /// <summary>The active range ban that covers <paramref name="ip"/>, or null.</summary>
+    public RangeRecord? CoveringRange(IpKey ip)
+    {
+        foreach (var length in _rangeLengths.For(ip.IsV4))
+            if (_ranges.TryGetValue(BanTarget.Range(ip, length), out var range) && range.IsBanned) return range;
+        return null;
+    }
+
+    public bool IsRangeBanned(BanTarget range) => _ranges.TryGetValue(range, out var r) && r.IsBanned;
 
     /// <summary>A verdict on an IP not currently banned: one IpBanned with the next ladder step, At = now.
     /// Already banned: nothing. History older than the retention counts as forgotten even before
@@ -93,7 +132,41 @@ public sealed class OffenderLedger
     }
 
     public IReadOnlyList<LedgerEvent> DecideManualUnban(IpKey ip, long now) =>
-        IsBanned(ip) ? [new IpUnbanned(ip, now, ManualReason)] : [];
+        _offenders.TryGetValue(ip, out var r) && r.IsBanned ? [new IpUnbanned(ip, now, ManualReason)] : [];
+
+    /// <summary>An operator's unban of a range: its members were folded into it, so this ends every ban it held.</summary>
+    public IReadOnlyList<LedgerEvent> DecideManualUnban(BanTarget range, long now) =>
+        IsRangeBanned(range) ? [new RangeUnbanned(range, now, ManualReason)] : [];
+
+    /// <summary>A network that reached its range rule (<see cref="RangePolicy.Due"/>): one RangeBanned with the range's
+    /// next ladder step, then each member's own ban ended (IpUnbanned, reason "range"; its history and offences stay).
+    /// Already banned: nothing.</summary>
+    public IReadOnlyList<LedgerEvent> DecideRangeBan(RangeCandidate candidate, long now)
+    {
+        _ranges.TryGetValue(candidate.Range, out var record);
+        if (record is { IsBanned: true }) return [];
+        var stale = record is not null && record.LastSeen < now - RetentionSeconds;
+        var offence = record is null || stale ? 1 : record.Offences + 1;
+        var duration = _ladder.DurationFor(offence);
+        long? expiresAt = duration is { } d ? now + Math.Max(1, (long)Math.Ceiling(d.TotalSeconds)) : null;
+        var events = new List<LedgerEvent>(candidate.Members.Count + 1)
+        {
+            new RangeBanned(candidate.Range, now, offence, expiresAt, candidate.Condition, candidate.Members),
+        };
+        foreach (var member in candidate.Members)
+            if (_offenders.TryGetValue(member, out var m) && m.IsBanned) events.Add(new IpUnbanned(member, now, FoldedReason));
+        return events;
+    }
+
+    /// <summary>Active range bans that may no longer be (<paramref name="isExempt"/>: the network came to cover an
+    /// exempt address) → RangeUnbanned(At = now, "exempt"), ordered by network.</summary>
+    public IReadOnlyList<LedgerEvent> DecideLiftExemptRanges(long now, Func<BanTarget, bool> isExempt)
+    {
+        List<LedgerEvent>? lifts = null;
+        foreach (var range in ActiveRanges)
+            if (isExempt(range.Range)) (lifts ??= []).Add(new RangeUnbanned(range.Range, now, ExemptReason));
+        return lifts ?? [];
+    }
 
     /// <summary>Active bans of addresses that may never be banned (<paramref name="isExempt"/>) → IpUnbanned(At = now,
     /// "exempt"), ordered by Ip. Their history stays, like any unban's.</summary>
@@ -128,18 +201,44 @@ public sealed class OffenderLedger
             if (lastSeen < forgetBefore) (forgotten ??= []).Add(r.Ip);
         }
 
-        if (unbans is null && forgotten is null) return [];
+        List<RangeUnbanned>? rangeUnbans = null;
+        List<BanTarget>? rangesForgotten = null;
+        foreach (var r in _ranges.Values)
+        {
+            long lastSeen;
+            if (r.IsBanned)
+            {
+                if (r.ExpiresAt is not { } expiresAt || expiresAt > now) continue;
+                (rangeUnbans ??= []).Add(new RangeUnbanned(r.Range, expiresAt, ExpiredReason));
+                lastSeen = expiresAt;
+            }
+            else lastSeen = r.LastSeen;
 
-        var events = new List<LedgerEvent>((unbans?.Count ?? 0) + (forgotten?.Count ?? 0));
+            if (lastSeen < forgetBefore) (rangesForgotten ??= []).Add(r.Range);
+        }
+
+        if (unbans is null && forgotten is null && rangeUnbans is null && rangesForgotten is null) return [];
+
+        var events = new List<LedgerEvent>();
         if (unbans is not null)
         {
             unbans.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Ip.CompareTo(b.Ip));
             events.AddRange(unbans);
         }
+        if (rangeUnbans is not null)
+        {
+            rangeUnbans.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Range.CompareTo(b.Range));
+            events.AddRange(rangeUnbans);
+        }
         if (forgotten is not null)
         {
             forgotten.Sort();
             foreach (var ip in forgotten) events.Add(new OffenderForgotten(ip, now));
+        }
+        if (rangesForgotten is not null)
+        {
+            rangesForgotten.Sort();
+            foreach (var range in rangesForgotten) events.Add(new RangeForgotten(range, now));
         }
         return events;
     }
@@ -162,6 +261,19 @@ public sealed class OffenderLedger
             case OffenderForgotten f:
                 _offenders.Remove(f.Ip);
                 break;
+            case RangeBanned rb:
+                _ranges.TryGetValue(rb.Range, out var previousRange);
+                var rangeFirstSeen = previousRange is null || rb.Offence == 1 ? rb.At : previousRange.FirstSeen;
+                if (previousRange is null) _rangeLengths.Add(rb.Range);
+                _ranges[rb.Range] = new RangeRecord(rb.Range, rb.Offence, rangeFirstSeen, rb.At, rb.At, Bounded(rb.ExpiresAt), rb.Condition, rb.Members);
+                break;
+            case RangeUnbanned ru:
+                if (_ranges.TryGetValue(ru.Range, out var bannedRange))
+                    _ranges[ru.Range] = bannedRange with { LastSeen = ru.At, BannedAt = null, ExpiresAt = null };
+                break;
+            case RangeForgotten rf:
+                if (_ranges.Remove(rf.Range)) _rangeLengths.Remove(rf.Range);
+                break;
             default:
                 throw new ArgumentException($"Unknown ledger event {e.GetType().Name}", nameof(e));
         }
@@ -177,7 +289,10 @@ public sealed class OffenderLedger
 
     /// <summary>A plain-typed image for a persistence snapshot, ordered by IP.</summary>
     public OffenderLedgerSnapshot ToSnapshot() =>
-        new(_offenders.Values.OrderBy(r => r.Ip).Select(OffenderSnapshotEntry.From).ToList());
+        new(_offenders.Values.OrderBy(r => r.Ip).Select(OffenderSnapshotEntry.From).ToList())
+        {
+            Ranges = _ranges.Values.OrderBy(r => r.Range).ToList(),
+        };
 
     /// <summary>A ledger holding exactly the records of <paramref name="snapshot"/>.</summary>
     public static OffenderLedger Restore(BanLadder ladder, TimeSpan historyRetention, OffenderLedgerSnapshot snapshot)
@@ -188,6 +303,11 @@ public sealed class OffenderLedger
             var record = entry.ToRecord();
             ledger._offenders[record.Ip] = record with { ExpiresAt = Bounded(record.ExpiresAt) };
         }
+        foreach (var range in snapshot.Ranges)
+        {
+            ledger._ranges[range.Range] = range with { ExpiresAt = Bounded(range.ExpiresAt) };
+            ledger._rangeLengths.Add(range.Range);
+        }
         return ledger;
     }
 
@@ -197,7 +317,7 @@ public sealed class OffenderLedger
         IpKey ip, long now, TimeSpan? explicitDuration, string condition, double rate, double mean, double std, bool useLadder)
     {
         _offenders.TryGetValue(ip, out var record);
-        if (record is { IsBanned: true }) return [];
+        if (record is { IsBanned: true } || CoveringRange(ip) is not null) return [];
 
         var stale = record is not null && record.LastSeen < now - RetentionSeconds;
         var offence = record is null || stale ? 1 : record.Offences + 1;

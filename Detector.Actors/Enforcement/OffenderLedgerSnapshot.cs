@@ -7,7 +7,11 @@ namespace Detector.Enforcement;
 /// Plain-typed image of the ledger for Akka.Persistence snapshots, written by
 /// <see cref="Persistence.LedgerSerializer"/>. IPs are text, so a snapshot reads the same whatever IpKey becomes.
 /// </summary>
-public sealed record OffenderLedgerSnapshot(List<OffenderSnapshotEntry> Offenders);
+public sealed record OffenderLedgerSnapshot(List<OffenderSnapshotEntry> Offenders)
+{
+    /// <summary>The range records (snapshot format version 2), ordered by network.</summary>
+    public IReadOnlyList<RangeRecord> Ranges { get; init; } = [];
+}
 
 public sealed record OffenderSnapshotEntry(
     string Ip, int Offences, long FirstSeen, long LastSeen, long? BannedAt, long? ExpiresAt, string LastCondition)

@@ -49,7 +49,7 @@ public static class EnforcementHostingExtensions
                 FirewallEnforces: firewalls.Exists(f => f is not DryRunFirewall),
                 persistence.SnapshotEvery)
             {
-                Ipv6PrefixLength = options.Enforcement.Ipv6PrefixLength,
+                Ranges = RangePolicy.From(options.Enforcement),
                 HostAddresses = resolver.GetService<IHostAddressSource>() ?? InterfaceHostAddresses.Instance,
                 Stats = resolver.GetService<EnforcementStats>() ?? new EnforcementStats(),
                 BanAnswerStatus = firewalls.Exists(f => f is NginxFirewall) ? options.Enforcement.Nginx.Status : null,

@@ -65,7 +65,8 @@ public sealed class DetectionCoordinator
         _stats = stats;
         var live = clock.Mode == ClockMode.Live;
         _site = new SiteModel(options.Detection, options.Baseline);
-        _batcher = new IpBatcher(options.Detection, live, _site.Baseline);
+        _batcher = new IpBatcher(options.Detection, live, _site.Baseline,
+            ipv6AggregatePrefix: options.Enforcement.Ipv6Range.Enabled ? options.Enforcement.Ipv6Range.PrefixLength : 0);
         _cutter = new SecondCutter(options.Clock.LatenessToleranceSeconds, options.Baseline.RecomputeSeconds,
             longGapSeconds: Math.Max(1, options.Baseline.HistoryMinutes) * (long)EventTime.SecondsPerMinute,
             everySecondInShortStretch: live);
@@ -313,15 +314,18 @@ public sealed class DetectionCoordinator
         if (replies is not null)
             foreach (var reply in replies)
                 if (reply.Verdict is not null && !bans.IsBanned(reply.Ip)) (offenders ??= []).Add(reply);
-        var verdicts = offenders?.Select(o => o.Verdict!).ToList() ?? [];
+        // A churning network's aggregate track speaks for the network: its verdict bans the range, never an address.
+        var verdicts = offenders?.Where(o => !_batcher.IsAggregate(o.Ip)).Select(o => o.Verdict!).ToList() ?? [];
+        var rangeVerdicts = offenders?.Where(o => _batcher.IsAggregate(o.Ip)).Select(o => o.Verdict!).ToList() ?? [];
         if (_logins is not null) AddCampaignVerdicts(now, verdicts);
 
         // Live, enforcement is asked every second (manual bans, expiries); a replay asks only when there is work.
-        if (verdicts.Count == 0 && !bans.ExpiryDue(now) && _clock.Mode == ClockMode.Replay) return default;
+        if (verdicts.Count == 0 && rangeVerdicts.Count == 0 && !bans.ExpiryDue(now) && _clock.Mode == ClockMode.Replay) return default;
 
         verdicts.Sort((a, b) => a.Ip.CompareTo(b.Ip));
+        rangeVerdicts.Sort((a, b) => a.Ip.CompareTo(b.Ip));
         var applied = await _actors.Enforcement.Ask<EnforcementApplied>(
-            new ApplyVerdicts(now, verdicts, _site.Baseline), ReplyTimeout);
+            new ApplyVerdicts(now, verdicts, _site.Baseline) { RangeVerdicts = rangeVerdicts }, ReplyTimeout);
         bans.Apply(applied.Events, applied.NextExpiry);
 
         var removed = default(SecondCounts);
@@ -334,7 +338,15 @@ public sealed class DetectionCoordinator
                     var reply = offenders?.Find(o => o.Ip == banned.Ip);
                     if (reply?.Buckets is not null) removed += _site.ForgetBanned(reply.Buckets, now - 1);
                     break;
+                case RangeBanned range:
+                    // An aggregate's traffic leaves the baseline like a banned address's.
+                    var aggregate = offenders?.Find(o => o.Ip == range.Range.Network);
+                    if (aggregate?.Buckets is not null) removed += _site.ForgetBanned(aggregate.Buckets, now - 1);
+                    break;
+                case IpUnbanned { Reason: OffenderLedger.FoldedReason }:
+                    break;
                 case IpUnbanned:
+                case RangeUnbanned:
                     _stats.AddUnban();
                     break;
             }

@@ -54,11 +54,18 @@ public sealed class IpBatcher
     private int _hotRequests;
     private int _hotRequestsInSurge;
     private readonly List<IpKey> _evictedEntities = [];
+    // Churning IPv6 networks (docs/architecture.md, bounded state): tracked addresses per network, and the networks
+    // whose new addresses are tracked as one client under the network's address.
+    private readonly int _aggregatePrefix;
+    private readonly Dictionary<IpKey, int> _tracksPerNetwork = new();
+    private readonly HashSet<IpKey> _aggregates = new();
     private readonly List<(long LastSeen, int Bound, IpTrack Track)> _evictionCandidates = [];
 
     /// <param name="live">Live mode: quiet IPs are flushed every minute; in replay when their queue is full.</param>
-    public IpBatcher(DetectionOptions options, bool live, BaselineSnapshot baseline)
+    /// <param name="ipv6AggregatePrefix">The IPv6 network whose churn is aggregated (the range bans' prefix); 0: none.</param>
+    public IpBatcher(DetectionOptions options, bool live, BaselineSnapshot baseline, int ipv6AggregatePrefix = 0)
     {
+        _aggregatePrefix = options.Ipv6AggregateAfterAddresses > 0 ? ipv6AggregatePrefix : 0;
         var repetition = IpRule.RepetitionFloor(options);
         _minPathMinute = repetition == int.MaxValue ? int.MaxValue : Math.Max(1, repetition / (2 * Math.Max(1, options.SustainedHorizonSeconds / 60)));
         _options = options;
@@ -93,16 +100,51 @@ public sealed class IpBatcher
         _hotRequestsInSurge = HotRequests(IpRule.LowestFiringRate(baseline, _options, siteSurge: true));
     }
 
+    /// <summary>Networks whose new addresses are tracked as one client (their key is the network's address).</summary>
+    public int AggregateCount => _aggregates.Count;
+
+    /// <summary>Whether <paramref name="key"/> is a churning network's aggregate track, not an address's: a verdict on it
+    /// is a verdict on the network.</summary>
+    public bool IsAggregate(IpKey key) => _aggregates.Contains(key);
+
     /// <summary>Counts an entry into the open second <paramref name="openSecond"/>.</summary>
     public void Add(in AccessLogEntry entry, SecondCounts counts, long openSecond)
     {
-        ref var track = ref CollectionsMarshal.GetValueRefOrAddDefault(_tracks, entry.Ip, out _);
+        var key = entry.Ip;
+        if (_aggregatePrefix > 0 && !key.IsV4 && !_tracks.ContainsKey(key)) key = KeyForNew(key);
+        ref var track = ref CollectionsMarshal.GetValueRefOrAddDefault(_tracks, key, out _);
         if (track is null)
         {
-            track = new IpTrack(entry.Ip, openSecond, _minPathMinute);
+            track = new IpTrack(key, openSecond, _minPathMinute);
             _newInOpenSecond++;
+            if (_aggregatePrefix > 0 && !key.IsV4 && !_aggregates.Contains(key))
+                CollectionsMarshal.GetValueRefOrAddDefault(_tracksPerNetwork, Network(key), out _)++;
         }
         if (track.Add(entry, counts)) _activeInSecond.Add(track);
+    }
+
+    /// <summary>An untracked IPv6 address's key: its own, or its network's once the network has
+    /// <see cref="DetectionOptions.Ipv6AggregateAfterAddresses"/> tracked addresses (addresses tracked before keep
+    /// their own tracks).</summary>
+    private IpKey KeyForNew(IpKey ip)
+    {
+        var network = Network(ip);
+        if (_aggregates.Contains(network)) return network;
+        if (_tracksPerNetwork.GetValueOrDefault(network) < _options.Ipv6AggregateAfterAddresses) return ip;
+        _aggregates.Add(network);
+        return network;
+    }
+
+    private IpKey Network(IpKey ip) => Enforcement.Firewall.BanTarget.Range(ip, _aggregatePrefix).Network;
+
+    /// <summary>A track is gone (idle or evicted): its network counts one address less, or stops aggregating.</summary>
+    private void Forget(IpKey key)
+    {
+        if (_aggregatePrefix == 0 || key.IsV4 || _aggregates.Remove(key)) return;
+        var network = Network(key);
+        ref var count = ref CollectionsMarshal.GetValueRefOrNullRef(_tracksPerNetwork, network);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref count)) return;
+        if (--count <= 0) _tracksPerNetwork.Remove(network);
     }
 
     /// <summary>
@@ -207,6 +249,7 @@ public sealed class IpBatcher
             foreach (var ip in idle)
             {
                 _tracks.Remove(ip, out var track);
+                Forget(ip);
                 if (!track!.HasEntity) continue;
                 EntityCount--;
                 (withEntity ??= []).Add(ip);
@@ -265,6 +308,7 @@ public sealed class IpBatcher
         {
             var track = _evictionCandidates[i].Track;
             _tracks.Remove(track.Ip);
+            Forget(track.Ip);
             EvictedCount++;
             if (!track.HasEntity) continue;
             EntityCount--;

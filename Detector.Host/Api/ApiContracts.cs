@@ -25,7 +25,10 @@ public sealed record StatusDto(
     string Pipeline);
 
 /// <summary>One active ban. RemainingSeconds null = permanent.</summary>
-public sealed record BanDto(string Ip, int Offence, string Condition, string BannedAt, string? ExpiresAt, long? RemainingSeconds, bool Permanent);
+/// <param name="Ip">An address, or for a range ban the network ("2001:db8::/64").</param>
+/// <param name="Members">A range ban's addresses that led to it; null for an address's ban.</param>
+public sealed record BanDto(string Ip, int Offence, string Condition, string BannedAt, string? ExpiresAt, long? RemainingSeconds, bool Permanent,
+    IReadOnlyList<string>? Members = null);
 
 /// <summary>GET /api/bans</summary>
 public sealed record BansDto(IReadOnlyList<BanDto> Bans);

@@ -3,6 +3,8 @@ using Detector.Ingest;
 using Microsoft.Extensions.FileProviders;
 using Prometheus;
 using Detector.Domain;
+using Detector.Enforcement;
+using Detector.Enforcement.Firewall;
 
 namespace Detector.Host.Api;
 
@@ -101,10 +103,15 @@ public static class ApiEndpoints
             var result = await q.BanAsync(key, duration, ct);
             return result.Refused ? Error(400, result.Message) : Results.Ok(new ManualActionDto(result.Changed, result.Message));
         });
-        mutating.MapDelete("/{ip}", async (string ip, DetectorQueries q, CancellationToken ct) =>
+        // An address, or a range ban's network: "/api/bans/2001:db8::%2F64" (the slash encoded, as the CLI sends it) or
+        // "/api/bans/2001:db8::/64" (a catch-all, so the slash may also come as it is).
+        mutating.MapDelete("/{**target}", async (string? target, DetectorQueries q, CancellationToken ct) =>
         {
-            if (!IpKey.TryParseStrict(ip, out var key)) return Error(400, NotAnAddress(ip));
-            var result = await q.UnbanAsync(key, ct);
+            var text = Uri.UnescapeDataString(target ?? "");
+            ManualActionResult result;
+            if (IpKey.TryParseStrict(text, out var key)) result = await q.UnbanAsync(key, ct);
+            else if (BanTarget.TryParseRange(text, out var range)) result = await q.UnbanRangeAsync(range, ct);
+            else return Error(400, NotAnAddress(text) + " A range is a network such as 2001:db8::/64.");
             return Results.Ok(new ManualActionDto(result.Changed, result.Message));
         });
 

@@ -37,12 +37,12 @@ public sealed class DetectorMetrics
         var alerts = f.CreateCounter("detector_global_alerts_total", "Site-wide anomaly episodes.");
         var accountAlerts = f.CreateCounter("detector_account_alerts_total", "Accounts attacked from many networks (Nextcloud's log), one per campaign.");
         var failedLogins = f.CreateCounter("detector_nextcloud_failed_logins_total", "Failed logins read from Nextcloud's log.");
-        var activeBans = f.CreateGauge("detector_active_bans", "IPs banned now according to the offender ledger.");
+        var activeBans = f.CreateGauge("detector_active_bans", "Bans now according to the offender ledger (addresses and range bans, one each).");
         var setSize = f.CreateGauge("detector_firewall_set_size", "Entries in Detector's firewall set, as last read from the kernel.");
         var firewallFailures = f.CreateCounter("detector_firewall_failures_total", "Firewall commands that failed.");
         var reconcileDrift = f.CreateGauge("detector_reconcile_drift", "Differences between the ledger and the firewall at the last reconcile.");
         var refused = f.CreateCounter("detector_bans_refused_total", "Bans of addresses that are never banned, refused (manual) or lifted (stored).");
-        var narrowed = f.CreateCounter("detector_bans_narrowed_total", "IPv6 prefix bans narrowed to the address because the prefix covered an exempt one.");
+        var rangeBans = f.CreateCounter("detector_range_bans_total", "Networks banned as one entry because several of their addresses were banned (range decisions).");
         var webhookFailures = f.CreateCounter("detector_webhook_failures_total", "Slack webhook deliveries that failed.");
         var alertsDropped = f.CreateCounter("detector_alerts_dropped_total", "Alerts dropped because the delivery queue was full.");
         var eventsSent = f.CreateCounter("detector_event_webhook_sent_total", "Events the event webhook accepted.");
@@ -73,7 +73,7 @@ public sealed class DetectorMetrics
             firewallFailures.IncTo(fw.Failures);
             reconcileDrift.Set(fw.LastReconcileAdded + fw.LastReconcileRemoved);
             refused.IncTo(enforcement.RefusedBans);
-            narrowed.IncTo(enforcement.NarrowedBans);
+            rangeBans.IncTo(enforcement.RangeBans);
             webhookFailures.IncTo(slack.Failed);
             alertsDropped.IncTo(slack.Dropped);
             eventsSent.IncTo(webhook.Sent);
@@ -81,7 +81,8 @@ public sealed class DetectorMetrics
             eventsDropped.IncTo(webhook.Dropped);
             try
             {
-                activeBans.Set((await queries.BansAsync(cancellation)).Active.Count);
+                var bans = await queries.BansAsync(cancellation);
+                activeBans.Set(bans.Active.Count + bans.Ranges.Count);
             }
             catch (Exception e) when (e is TimeoutException or AskTimeoutException or OperationCanceledException)
             {

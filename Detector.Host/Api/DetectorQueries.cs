@@ -48,7 +48,7 @@ public sealed class DetectorQueries(
             EventTime: ApiTime.Iso(detection.EventNow),
             GlobalRate: Math.Round(detection.GlobalRate, 3),
             Baseline: Baseline(detection.Baseline),
-            ActiveBans: bans.Active.Count,
+            ActiveBans: bans.Active.Count + bans.Ranges.Count,
             CpuPercent: Math.Round(figures.CpuPercent, 1),
             MemoryMb: Math.Round(figures.MemoryMb, 1),
             Firewall: FirewallFigures(),
@@ -65,7 +65,7 @@ public sealed class DetectorQueries(
     {
         var snapshot = await BansAsync(cancellation);
         var now = detection.EventNow ?? snapshot.Now ?? wallClock.GetUtcNow().ToUnixTimeSeconds();
-        return new BansDto(snapshot.Active.Select(r => Ban(r, now)).ToList());
+        return new BansDto(snapshot.Active.Select(r => Ban(r, now)).Concat(snapshot.Ranges.Select(r => Ban(r, now))).ToList());
     }
 
     /// <summary>Null when the IP has neither traffic in its window nor a ledger record.</summary>
@@ -117,6 +117,12 @@ public sealed class DetectorQueries(
         return await enforcement.Ask<ManualActionResult>(new BanManually(ip, duration, Now), AskTimeout, cancellation);
     }
 
+    public async Task<ManualActionResult> UnbanRangeAsync(BanTarget range, CancellationToken cancellation)
+    {
+        var enforcement = await registry.GetAsync<EnforcementActor>(cancellation);
+        return await enforcement.Ask<ManualActionResult>(new UnbanRangeManually(range, Now), AskTimeout, cancellation);
+    }
+
     public async Task<ManualActionResult> UnbanAsync(IpKey ip, CancellationToken cancellation)
     {
         var enforcement = await registry.GetAsync<EnforcementActor>(cancellation);
@@ -144,6 +150,16 @@ public sealed class DetectorQueries(
         ApiTime.Iso(r.ExpiresAt),
         r.ExpiresAt is { } expires ? Math.Max(0, expires - now) : null,
         r.IsPermanent);
+
+    private static BanDto Ban(RangeRecord r, long now) => new(
+        r.Range.ToString(),
+        r.Offences,
+        r.LastCondition,
+        ApiTime.Iso(r.BannedAt ?? now),
+        ApiTime.Iso(r.ExpiresAt),
+        r.ExpiresAt is { } expires ? Math.Max(0, expires - now) : null,
+        r.IsBanned && r.ExpiresAt is null,
+        r.Members.Select(m => m.ToString()).ToList());
 
     private static BaselineDto Baseline(BaselineSnapshot? b) => b is null
         ? new BaselineDto(0, 0, 0, 0, 0, 0, "none", false, 0)

@@ -31,6 +31,11 @@ public static class DetectorConfiguration
     public static DetectorOptions Bind(IConfiguration configuration)
     {
         var options = new DetectorOptions();
+        // The binder ignores keys it does not know: a key that was replaced must not be dropped without a word.
+        if (configuration[$"{DetectorOptions.Section}:Enforcement:Ipv6PrefixLength"] is not null)
+            throw new InvalidConfigurationException(
+                $"{DetectorOptions.Section}:Enforcement:Ipv6PrefixLength was replaced by {DetectorOptions.Section}:Enforcement:Ipv6Range " +
+                "(PrefixLength; MinAddresses 1 bans the prefix at the first offence, as Ipv6PrefixLength did).");
         try
         {
             configuration.GetSection(DetectorOptions.Section).Bind(options);

@@ -33,7 +33,7 @@ public static class FirewallFactory
 
     private static IFirewall CreateKernel(FirewallBackend backend, EnforcementOptions options, ILoggerFactory loggers, ref IProcessRunner? runner, ref FirewallHost? host)
     {
-        var settings = new FirewallSettings { Ipv6PrefixLength = options.Ipv6PrefixLength, HookDockerUser = options.DockerUser };
+        var settings = FirewallSettings.For(options);
         var logger = loggers.CreateLogger(typeof(FirewallFactory));
         if (backend == FirewallBackend.DryRun) return new DryRunFirewall(loggers.CreateLogger<DryRunFirewall>(), settings);
 

@@ -4,6 +4,7 @@ using Detector.Host.Api;
 using Detector.Ingest;
 using Detector.Domain;
 using Detector.Enforcement;
+using Detector.Enforcement.Firewall;
 using Detector.Host.DaemonClient;
 
 namespace Detector.Host.Verbs;
@@ -29,7 +30,7 @@ public static partial class BanCommands
 
     public static Command CreateUnban()
     {
-        var command = new Command("unban", "Lift an IP's ban on the running daemon (needs the API token).") { Ip }.WithDaemonOptions();
+        var command = new Command("unban", "Lift an IP's ban, or a range ban with its members (2001:db8::/64), on the running daemon (needs the API token).") { Ip }.WithDaemonOptions();
         command.SetAction(async (result, cancellation) =>
         {
             var connection = DaemonOptions.Connect(result, "unban", Console.Error);
@@ -63,13 +64,17 @@ public static partial class BanCommands
 
     public static async Task<int> UnbanAsync(DaemonConnection connection, string ipText, bool json, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
-        if (!TryParseAddress(ipText, out var ip))
+        string target;
+        if (TryParseAddress(ipText, out var ip)) target = ip.ToString();
+        else if (BanTarget.TryParseRange(ipText, out var range)) target = range.ToString();
+        else
         {
-            error.WriteLine($"unban: '{ipText}' is not an IP address.");
+            error.WriteLine($"unban: '{ipText}' is not an IP address or a range such as 2001:db8::/64.");
             return DaemonExitCode.Usage;
         }
         using var api = new DaemonApi(connection);
-        return await SendAsync(api, "unban", () => api.DeleteAsync("/api/bans/" + Uri.EscapeDataString(ip.ToString()), cancellation), json, output, error);
+        // The range's slash is encoded with the rest: one path segment.
+        return await SendAsync(api, "unban", () => api.DeleteAsync("/api/bans/" + Uri.EscapeDataString(target), cancellation), json, output, error);
     }
 
     /// <summary>An address as an operator types it (<see cref="IpKey.TryParseStrict"/>, which the API uses too): the

@@ -40,6 +40,8 @@ public static class BansCommand
                 ban.Permanent ? "never" : ban.ExpiresAt ?? "-",
                 ban.Permanent || ban.RemainingSeconds is null ? "permanent" : Durations.Words(ban.RemainingSeconds.Value));
         table.WriteTo(output);
+        foreach (var range in list.Where(b => b.Members is { Count: > 0 }))
+            output.WriteLine($"{range.Ip} holds {string.Join(", ", range.Members!)}");
         output.WriteLine($"{list.Count} active ban{(list.Count == 1 ? "" : "s")}");
         return DaemonExitCode.Ok;
     }

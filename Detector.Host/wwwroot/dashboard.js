@@ -156,8 +156,10 @@
   }
 
   function renderBans(bans) {
+    // A range ban (members set) is a network, not an address to look up: its members are listed with its rule.
     fillTable("bans-table", bans.bans.map((b) => [
-      cell(ipLink(b.ip), "nowrap"), cell(b.offence, "num"), cell(b.condition), cell(clockTime(b.bannedAt), "nowrap"),
+      cell(b.members ? b.ip : ipLink(b.ip), "nowrap"), cell(b.offence, "num"),
+      cell(b.members ? `${b.condition} · ${b.members.join(", ") || "-"}` : b.condition), cell(clockTime(b.bannedAt), "nowrap"),
       cell(b.permanent ? "permanent" : duration(b.remainingSeconds), "num"),
     ]), 5, "nobody is banned");
   }
@@ -220,7 +222,7 @@
       renderAudit(audit);
       // Until someone picks an IP, show the first banned one (or else the busiest).
       if (!selectedIp) {
-        const first = bans.bans[0]?.ip ?? top.top[0]?.ip;
+        const first = bans.bans.find((b) => !b.members)?.ip ?? top.top[0]?.ip;
         if (first) selectedIp = first;
       }
       await renderIp();

@@ -1,4 +1,5 @@
 using Detector.Audit;
+using Detector.Domain;
 
 namespace Detector.Simulation.Scenarios;
 
@@ -102,6 +103,21 @@ public sealed record ScenarioScore(
         foreach (var e in audit)
         {
             if (e.Action == AuditAction.Alert) alerts.Add(new AlertRecord(e.At, e.Condition, e.Rate, e.Baseline));
+            if (e.Action == AuditAction.BanRange && Cidr.TryParse(e.Subject, out var range, out _))
+            {
+                // A range ban bans every attacker inside it: at once for one that starts later.
+                var rule = e.Condition.Split(' ')[0];
+                conditions[rule] = conditions.GetValueOrDefault(rule) + 1;
+                var covered = false;
+                foreach (var (ip, began) in attackStarts)
+                    if (range.Contains(IpKey.Parse(ip)))
+                    {
+                        covered = true;
+                        delays.TryAdd(ip, Math.Max(0, e.At - began));
+                    }
+                if (!covered) benign.Add(e.Subject);
+                continue;
+            }
             if (e.Action != AuditAction.Ban) continue;
             conditions[e.Condition] = conditions.GetValueOrDefault(e.Condition) + 1;
             if (e.Subject == repeat) ladderDurations.Add(e.Duration);

@@ -4,7 +4,8 @@ using Detector.Domain;
 
 namespace Detector.Tests.Alerts;
 
-/// <summary>The webhook body of an attacked account: the name only when configured.</summary>
+/// <summary>The webhook body of an attacked account (the name only when configured) and of range events (the audit
+/// line's fields and the range's typed ones).</summary>
 public sealed class EventWebhookMessageTests
 {
     private static readonly AccountAttacked Attacked = new(1_777_472_669, "alice", AccountNames.Pseudonym("alice"),
@@ -34,5 +35,32 @@ public sealed class EventWebhookMessageTests
 
         Assert.Equal("alice", body.GetProperty("account").GetString());
         Assert.Equal("user=\"alice\"", body.GetProperty("duration").GetString());
+    }
+
+    private static readonly long At = DateTimeOffset.Parse("2026-04-29T14:24:29Z").ToUnixTimeSeconds();
+    private static readonly IpKey[] Members = [IpKey.Parse("2001:db8:0:1::5"), IpKey.Parse("2001:db8:0:1::6"), IpKey.Parse("2001:db8:0:1::7")];
+
+    private static JsonElement Body(DetectorEvent e) =>
+        JsonDocument.Parse(EventWebhookMessage.Of(e, "node-1", Guid.Empty).Body).RootElement;
+
+    [Fact]
+    public void A_range_ban_carries_the_range_its_members_and_its_ladder_step()
+    {
+        var body = Body(new RangeBanImposed(At, Cidr.Parse("2001:db8:0:1::/64"), 2, At + 1800, "range>=3/600s", Members, 11.2, 6.1));
+
+        Assert.Equal(("BAN_RANGE", "2001:db8:0:1::/64", "2001:db8:0:1::/64", 2, 1800L),
+            (body.GetProperty("action").GetString(), body.GetProperty("subject").GetString(), body.GetProperty("range").GetString(),
+             body.GetProperty("offence").GetInt32(), body.GetProperty("duration_s").GetInt64()));
+        Assert.Equal(Members.Select(m => m.ToString()), body.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public void A_range_unban_carries_the_range_its_members_and_the_reason()
+    {
+        var body = Body(new RangeBanLifted(At, Cidr.Parse("203.0.113.0/24"), "manual", 600, [IpKey.Parse("203.0.113.7")], 11, 6));
+
+        Assert.Equal(("UNBAN_RANGE", "203.0.113.0/24", "manual", "203.0.113.7"),
+            (body.GetProperty("action").GetString(), body.GetProperty("range").GetString(), body.GetProperty("reason").GetString(),
+             body.GetProperty("members")[0].GetString()));
     }
 }

@@ -96,6 +96,35 @@ public class SlackMessageBuilderTests
     }
 
     [Fact]
+    public void Range_ban_names_the_range_the_rule_and_the_addresses_that_led_to_it()
+    {
+        IpKey[] members = [.. Enumerable.Range(1, 10).Select(i => IpKey.Parse($"2001:db8:0:1::{i:x}"))];
+        var range = new RangeBanImposed(At, Cidr.Parse("2001:db8:0:1::/64"), 1, At + 600, "range>=3/600s", members, 11.2, 6.1);
+
+        var message = SlackMessageBuilder.ForEvent(range, AlertContext.Empty);
+        var blocks = BlockText(message);
+
+        Assert.Contains("BAN_RANGE 2001:db8:0:1::/64", message.Text);
+        Assert.Contains("range&gt;=3/600s, 10 addresses, 10 min (offence 1)", message.Text); // escaped for mrkdwn
+        Assert.Contains("Banned range 2001:db8:0:1::/64", blocks);
+        Assert.Contains("• `2001:db8:0:1::8`", blocks);
+        Assert.DoesNotContain("2001:db8:0:1::9", blocks);
+        Assert.Contains("…and 2 more", blocks);
+    }
+
+    [Fact]
+    public void Range_unban_and_refusal_show_the_range_and_its_members()
+    {
+        IpKey[] members = [IpKey.Parse("198.51.100.7"), IpKey.Parse("198.51.100.8")];
+        var lifted = SlackMessageBuilder.ForEvent(new RangeBanLifted(At, Cidr.Parse("198.51.100.0/24"), "manual", 600, members, 11, 6), AlertContext.Empty);
+        var refused = SlackMessageBuilder.ForEvent(
+            new RangeBanRefused(At, Cidr.Parse("198.51.100.0/24"), BanSource.Range, members, "allowlist=198.51.100.10/32"), AlertContext.Empty);
+
+        Assert.Contains("UNBAN_RANGE 198.51.100.0/24 — manual, ban of 10 min; members=198.51.100.7,198.51.100.8", lifted.Text);
+        Assert.Contains("BAN_REFUSED 198.51.100.0/24 — range members=198.51.100.7,198.51.100.8: allowlist=198.51.100.10/32", refused.Text);
+    }
+
+    [Fact]
     public void Unban_names_the_ip_the_reason_and_the_ban_it_ends()
     {
         var unban = new BanLifted(At, Ip, "expired", 1800, 0, 11.0, 6.0);

@@ -89,10 +89,26 @@ public class AuditLineFormatterTests
             "[2026-04-29T14:24:29Z] ALERT account:acct-2bd806c9 | c | 0.0 req/s | failures=12 addresses=6 networks=6 max_per_address=2 | user=withheld"
         },
         {
-            "narrowed", new BanNarrowed(T, IpKey.Parse("2001:db8:0:1::66"), "2001:db8:0:1::/64", "host_address"),
-            "[2026-04-29T14:24:29Z] BAN_NARROWED 2001:db8:0:1::66 | prefix=2001:db8:0:1::/64 | 0.0 req/s | - | host_address"
+            "range ban", new RangeBanImposed(T, Cidr.Parse("2001:db8:0:1::/64"), 1, T + 600, "range>=3/600s", V6Members(3), 11.2, 6.1),
+            "[2026-04-29T14:24:29Z] BAN_RANGE 2001:db8:0:1::/64 | range>=3/600s members=2001:db8:0:1::1,2001:db8:0:1::2,2001:db8:0:1::3 | 0.0 req/s | mean=11.2 std=6.1 | 600s"
+        },
+        {
+            "permanent IPv4 range ban with more members than are shown", new RangeBanImposed(T, Cidr.Parse("203.0.113.0/24"), 4, null, "range>=3/600s",
+                [.. Enumerable.Range(1, 10).Select(i => IpKey.Parse($"203.0.113.{i}"))], 0, 0),
+            "[2026-04-29T14:24:29Z] BAN_RANGE 203.0.113.0/24 | range>=3/600s members=203.0.113.1,203.0.113.2,203.0.113.3,203.0.113.4,203.0.113.5,203.0.113.6,203.0.113.7,203.0.113.8,+2 | 0.0 req/s | mean=0.0 std=0.0 | permanent"
+        },
+        {
+            "range unban", new RangeBanLifted(T + 600, Cidr.Parse("2001:db8:0:1::/64"), "manual", 600, V6Members(3), 11.0, 6.0),
+            "[2026-04-29T14:34:29Z] UNBAN_RANGE 2001:db8:0:1::/64 | manual members=2001:db8:0:1::1,2001:db8:0:1::2,2001:db8:0:1::3 | 0.0 req/s | mean=11.0 std=6.0 | 600s"
+        },
+        {
+            "range refused", new RangeBanRefused(T, Cidr.Parse("198.51.100.0/24"), BanSource.Range,
+                [IpKey.Parse("198.51.100.7"), IpKey.Parse("198.51.100.8"), IpKey.Parse("198.51.100.9")], "allowlist=198.51.100.10/32"),
+            "[2026-04-29T14:24:29Z] BAN_REFUSED 198.51.100.0/24 | range members=198.51.100.7,198.51.100.8,198.51.100.9 | 0.0 req/s | - | allowlist=198.51.100.10/32"
         },
     };
+
+    private static IpKey[] V6Members(int count) => [.. Enumerable.Range(1, count).Select(i => IpKey.Parse($"2001:db8:0:1::{i}"))];
 
     [Theory]
     [MemberData(nameof(Lines))]

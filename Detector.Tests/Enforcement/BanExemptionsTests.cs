@@ -45,55 +45,29 @@ public sealed class BanExemptionsTests
     [InlineData("::2")]
     public void Anyone_else_may_be_banned(string ip) => Assert.Null(Reason(ip));
 
-    private static BanTargetChoice Target(string ip, int prefix = 64) => Exemptions.TargetFor(IpKey.Parse(ip), prefix);
-
-    [Fact]
-    public void A_prefix_ban_covering_nothing_exempt_blocks_the_prefix()
-    {
-        var choice = Target("2001:db8:1:2::77");
-
-        Assert.Equal((BanTarget.For(IpKey.Parse("2001:db8:1:2::"), 64), (BanExemption?)null, (BanExemption?)null),
-            (choice.Target, choice.Refused, choice.NarrowedBecause));
-    }
+    private static string? RangeReason(string range) =>
+        BanTarget.TryParseRange(range, out var target) ? Exemptions.FindWithin(target.ToBlock())?.AuditReason : throw new FormatException(range);
 
     [Theory]
-    [InlineData("2001:db8:ff::66", "host_address")]              // the host's own /64
-    [InlineData("fd00::66", "trusted_proxy=fd00::10/128")]         // the proxy's /64
-    [InlineData("::2", "loopback")]                                // ::/64 holds ::1
-    public void A_prefix_ban_covering_an_exempt_address_falls_back_to_the_address(string ip, string reason)
-    {
-        var choice = Target(ip);
-
-        Assert.Equal(BanTarget.For(IpKey.Parse(ip)), choice.Target);
-        Assert.Equal(reason, choice.NarrowedBecause?.AuditReason);
-        Assert.Equal(BanTarget.For(IpKey.Parse(ip), 64), choice.WiderPrefix);
-        Assert.Null(choice.Refused);
-    }
-
-    [Fact]
-    public void A_prefix_ban_inside_a_wider_allowlisted_block_is_refused_not_narrowed() =>
-        Assert.Equal("allowlist=2001:db8:aa::/48", Target("2001:db8:aa:1::5").Refused?.AuditReason);
-
-    [Fact]
-    public void A_prefix_that_contains_a_smaller_allowlisted_block_is_narrowed()
-    {
-        var exemptions = BanExemptions.FromOptions(["2001:db8:5:6::8/126"], [], []);
-
-        var choice = exemptions.TargetFor(IpKey.Parse("2001:db8:5:6::1:1"), 64);
-
-        Assert.Equal(("allowlist=2001:db8:5:6::8/126", BanTarget.For(IpKey.Parse("2001:db8:5:6::1:1"))),
-            (choice.NarrowedBecause?.AuditReason, choice.Target));
-    }
+    [InlineData("2001:db8:ff::/64", "host_address")]                 // the host's own /64
+    [InlineData("fd00::/64", "trusted_proxy=fd00::10/128")]            // the proxy's /64
+    [InlineData("::/64", "loopback")]                                  // ::/64 holds ::1 (and ::)
+    [InlineData("2001:db8:aa:1::/64", "allowlist=2001:db8:aa::/48")]   // inside a wider allowlisted block
+    [InlineData("2001:db8::/32", "host_address")]                      // wider than the host's /64
+    [InlineData("203.0.113.0/24", "host_address")]
+    [InlineData("198.51.100.0/25", "allowlist=198.51.100.0/24")]
+    [InlineData("192.0.2.0/24", "trusted_proxy=192.0.2.10/32")]
+    [InlineData("127.0.0.0/24", "loopback")]
+    [InlineData("224.0.0.0/24", "multicast")]
+    public void A_range_covering_an_exempt_address_is_named_by_that_exemption(string range, string reason) =>
+        Assert.Equal(reason, RangeReason(range));
 
     [Theory]
-    [InlineData("203.0.113.9", 64)]
-    [InlineData("2001:db8:1:2::77", 128)]
-    public void IPv4_and_full_length_IPv6_bans_block_the_address(string ip, int prefix)
-    {
-        var choice = Target(ip, prefix);
-
-        Assert.Equal((BanTarget.For(IpKey.Parse(ip)), (BanExemption?)null), (choice.Target, choice.NarrowedBecause));
-    }
+    [InlineData("2001:db8:1:2::/64")]
+    [InlineData("2001:db8:ab::/48")]
+    [InlineData("203.0.114.0/24")]
+    [InlineData("198.51.101.0/24")]
+    public void A_range_covering_no_exempt_address_may_be_banned(string range) => Assert.Null(RangeReason(range));
 
     [Fact]
     public void Fresh_host_addresses_replace_the_old_ones_and_keep_the_lists()

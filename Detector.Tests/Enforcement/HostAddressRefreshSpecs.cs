@@ -10,8 +10,8 @@ using Detector.Tests.Support;
 namespace Detector.Tests.Enforcement;
 
 /// <summary>The host's addresses are read again while running (driven here by <see cref="RefreshHostAddresses"/>, not by
-/// waiting for the timer) and before a ban: an address the host gains later is never banned, and a prefix ban that
-/// comes to cover one is narrowed to the banned address.</summary>
+/// waiting for the timer) and before a ban: an address the host gains later is never banned, and a range ban that
+/// comes to cover one is lifted.</summary>
 public sealed class HostAddressRefreshSpecs
 {
     private const long T0 = 1_777_472_669;
@@ -27,7 +27,7 @@ public sealed class HostAddressRefreshSpecs
         public IReadOnlyCollection<IpKey> Read() => Current;
     }
 
-    private static DetectorOptions Options() => new() { Enforcement = { Ipv6PrefixLength = 64 } };
+    private static DetectorOptions Options() => new();
 
     private static IpVerdict Verdict(IpKey ip, long at) => new(ip, at, "ip_zscore>3.0", 212.4, 11.2, 6.1);
 
@@ -38,37 +38,29 @@ public sealed class HostAddressRefreshSpecs
         harness.Enforcement.Ask<DesiredBans>(GetDesiredBans.Instance, AskTimeout);
 
     [Fact]
-    public async Task A_prefix_ban_is_narrowed_once_the_host_gains_an_address_in_it_and_lifted_once_the_host_has_the_address_itself()
+    public async Task A_range_ban_is_lifted_and_refused_once_the_host_gains_an_address_in_it()
     {
         var host = new ChangingHostAddresses();
         await using var harness = await PipelineHarness.StartAsync(Options(), hostAddresses: host);
+        var range = BanTarget.Range(Attacker, 64);
+        IpKey[] members = [Attacker, IpKey.Parse("2001:db8:1:2::67"), IpKey.Parse("2001:db8:1:2::68")];
 
-        await Apply(harness, T0, Verdict(Attacker, T0));
-        await Eventually.True(() => harness.Firewall.Calls.Any(c => c.Action == "ban"), TimeSpan.FromSeconds(10), "the ban");
-        Assert.Equal(BanTarget.For(Attacker, 64), harness.Firewall.Calls.Single(c => c.Action == "ban").Target);
+        await Apply(harness, T0, [.. members.Select(m => Verdict(m, T0))]);
+        Assert.Equal([new DesiredBan(range.Network, T0 + 600, range)], (await Desired(harness)).Bans);
 
-        // DHCPv6 or a privacy address: the host now has an address in the banned /64.
+        // DHCPv6 or a privacy address: the host now has an address in the banned /64. Out of the kernel at once,
+        // lifted with the next second and audited as refused, with the addresses that had led to it.
         host.Current = [IpKey.Parse("2001:db8:1:2::1")];
-        harness.Enforcement.Tell(RefreshHostAddresses.Instance);
-
-        Assert.Equal([new DesiredBan(Attacker, T0 + 600, BanTarget.For(Attacker))], (await Desired(harness)).Bans);
-        await Eventually.True(() => harness.Firewall.Reconciles.Any(r => r.Any(d => d.Target == BanTarget.For(Attacker))),
-            TimeSpan.FromSeconds(10), "a reconcile with the narrowed target");
-        var narrowed = Assert.Single(await harness.AuditEventsAsync(), e => e.Action == AuditAction.BanNarrowed);
-        Assert.Equal((Attacker.ToString(), "prefix=2001:db8:1:2::/64", "host_address"), (narrowed.Subject, narrowed.Condition, narrowed.Duration));
-
-        // Later still the host holds the banned address itself: out of the kernel at once, lifted with the next second.
-        host.Current = [IpKey.Parse("2001:db8:1:2::1"), Attacker];
         harness.Enforcement.Tell(RefreshHostAddresses.Instance);
         Assert.Empty((await Desired(harness)).Bans);
         var applied = await Apply(harness, T0 + 1);
 
-        Assert.Equal([new IpUnbanned(Attacker, T0 + 1, OffenderLedger.ExemptReason)], applied.Events);
+        Assert.Equal([new RangeUnbanned(range, T0 + 1, OffenderLedger.ExemptReason)], applied.Events);
         var events = await harness.AuditEventsAsync();
         var refused = Assert.Single(events, e => e.Action == AuditAction.BanRefused);
-        Assert.Equal((Attacker.ToString(), "ledger", "host_address", T0 + 1), (refused.Subject, refused.Condition, refused.Duration, refused.At));
-        Assert.Single(events, e => e.Action == AuditAction.BanNarrowed);
-        Assert.DoesNotContain(events, e => e.Action == AuditAction.Unban);
+        Assert.Equal(("2001:db8:1:2::/64", "ledger members=2001:db8:1:2::66,2001:db8:1:2::67,2001:db8:1:2::68", "host_address", T0 + 1),
+            (refused.Subject, refused.Condition, refused.Duration, refused.At));
+        Assert.DoesNotContain(events, e => e.Action == AuditAction.UnbanRange);
         Assert.Empty((await Apply(harness, T0 + 2)).Events);
         Assert.Single(await harness.AuditEventsAsync(), e => e.Action == AuditAction.BanRefused);
     }

@@ -1,3 +1,5 @@
+using Detector.Configuration;
+
 namespace Detector.Enforcement.Firewall;
 
 /// <summary>How a kernel backend names and sizes what it owns.</summary>
@@ -16,9 +18,23 @@ public sealed record FirewallSettings
 
     public static readonly FirewallSettings Default = new();
 
-    /// <summary><c>Enforcement:Ipv6PrefixLength</c>: below 128 the IPv6 set is made to hold networks (ipset hash:net,
-    /// nftables interval). Which target each ban gets is enforcement's choice (<see cref="BanExemptions.TargetFor"/>).</summary>
+    /// <summary>The widest IPv6 network a ban may block (<c>Enforcement:Ipv6Range</c>; 128 without range bans): below 128
+    /// the IPv6 set is made to hold networks (ipset hash:net, nftables interval). Which target each ban gets is
+    /// enforcement's choice.</summary>
     public int Ipv6PrefixLength { get; init; } = 128;
+
+    /// <summary>The same for IPv4 (<c>Enforcement:Ipv4Range</c>; 32 without range bans).</summary>
+    public int Ipv4PrefixLength { get; init; } = 32;
+
+    /// <summary>Whether the family's set must hold networks.</summary>
+    public bool HoldsNetworks(bool v6) => v6 ? Ipv6PrefixLength < 128 : Ipv4PrefixLength < 32;
+
+    public static FirewallSettings For(EnforcementOptions options) => new()
+    {
+        Ipv6PrefixLength = options.Ipv6Range.Enabled ? options.Ipv6Range.PrefixLength : 128,
+        Ipv4PrefixLength = options.Ipv4Range.Enabled ? options.Ipv4Range.PrefixLength : 32,
+        HookDockerUser = options.DockerUser,
+    };
 
     /// <summary>Hook DOCKER-USER as well as INPUT when Docker created it (ipset and iptables backends). Off is the
     /// classic INPUT-only setup, which misses traffic to Docker-published ports.</summary>

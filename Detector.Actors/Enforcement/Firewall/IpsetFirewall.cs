@@ -7,8 +7,8 @@ using Detector.Configuration;
 namespace Detector.Enforcement.Firewall;
 
 /// <summary>
-/// The default backend: ipsets <c>detector-v4</c> / <c>detector-v6</c> (hash:ip, or hash:net for an IPv6 prefix
-/// below 128) with a kernel timeout per entry as a backstop, each matched by one DROP rule in INPUT and in
+/// The default backend: ipsets <c>detector-v4</c> / <c>detector-v6</c> (hash:ip, or hash:net when range bans of
+/// the family are on) with a kernel timeout per entry as a backstop, each matched by one DROP rule in INPUT and in
 /// DOCKER-USER when that chain exists. A ban costs O(1) per packet however many IPs are banned.
 /// </summary>
 public sealed class IpsetFirewall : IFirewall
@@ -33,7 +33,7 @@ public sealed class IpsetFirewall : IFirewall
 
     public FirewallCommand CreateSet(bool v6)
     {
-        var type = v6 && _settings.Ipv6PrefixLength < 128 ? "hash:net" : "hash:ip";
+        var type = _settings.HoldsNetworks(v6) ? "hash:net" : "hash:ip";
         return new FirewallCommand("ipset", ["create", SetFor(v6), type, "family", v6 ? "inet6" : "inet",
             "timeout", "0", "maxelem", _settings.MaxEntries.ToString(CultureInfo.InvariantCulture)]);
     }
@@ -55,6 +55,16 @@ public sealed class IpsetFirewall : IFirewall
             try
             {
                 if (!names.Contains(SetFor(v6))) await _executor.RunAsync(CreateSet(v6), cancellationToken);
+                else if (_settings.HoldsNetworks(v6) && !await HoldsNetworksAsync(v6, cancellationToken))
+                {
+                    // A hash:ip set made before range bans were turned on: it refuses an IPv6 network and would spread an
+                    // IPv4 one into its addresses. Made again (unhooked first: a set in use cannot be destroyed); the
+                    // reconcile that follows re-adds its entries.
+                    foreach (var chain in await _hooks.ChainsAsync(v6, cancellationToken))
+                        await _hooks.RemoveAsync(v6, chain, DropRule(v6), cancellationToken);
+                    await _executor.RunAsync(new FirewallCommand("ipset", ["destroy", SetFor(v6)]), cancellationToken);
+                    await _executor.RunAsync(CreateSet(v6), cancellationToken);
+                }
                 foreach (var chain in await _hooks.ChainsAsync(v6, cancellationToken))
                     await _hooks.EnsureAsync(v6, chain, DropRule(v6), cancellationToken);
             }
@@ -65,6 +75,12 @@ public sealed class IpsetFirewall : IFirewall
             }
         }
         if (failures is not null) throw failures[0];
+    }
+
+    private async Task<bool> HoldsNetworksAsync(bool v6, CancellationToken cancellationToken)
+    {
+        var header = await _executor.RunAsync(new FirewallCommand("ipset", ["list", "-t", SetFor(v6)]), cancellationToken);
+        return header.StandardOutput.Split('\n').Any(line => line.Trim() == "Type: hash:net");
     }
 
     public Task BanAsync(BanTarget target, TimeSpan? duration, CancellationToken cancellationToken = default) =>

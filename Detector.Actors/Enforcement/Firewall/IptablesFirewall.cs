@@ -71,12 +71,13 @@ public sealed class IptablesFirewall(CommandExecutor executor, IptablesTools too
     {
         var wanted = Reconciliation.DesiredTargets(desired, now);
         int added = 0, removed = 0, size = 0;
+        List<RejectedTarget>? rejected = null;
         foreach (var v6 in new[] { false, true })
         {
             var family = wanted.Where(w => w.Key.IsV4 != v6).ToDictionary(w => w.Key, w => w.Value);
             var rules = await RulesAsync(v6, cancellationToken);
             var chains = await _hooks.ChainsAsync(v6, cancellationToken);
-            var diffs = new List<(string Chain, ReconcileDiff Diff)>();
+            var diffs = new List<(string Chain, ReconcileDiff Diff, int Size)>();
             foreach (var chain in chains)
             {
                 var actual = rules.GetValueOrDefault(chain) ?? [];
@@ -85,15 +86,41 @@ public sealed class IptablesFirewall(CommandExecutor executor, IptablesTools too
                 var diff = Reconciliation.Diff(family, actual.Where(t => !duplicates.Contains(t)).ToHashSet());
                 if (duplicates.Count > 0)
                     diff = diff with { ToRemove = diff.ToRemove.Concat(actual.Where(duplicates.Contains)).ToList() };
-                diffs.Add((chain, diff));
-                added += diff.ToAdd.Count;
-                removed += diff.ToRemove.Count;
-                size += actual.Count + diff.ToAdd.Count - diff.ToRemove.Count;
+                diffs.Add((chain, diff, actual.Count));
             }
-            if (diffs.Any(d => !d.Diff.IsEmpty))
-                await executor.RunAsync(Restore(tools.RestoreCommand(v6), diffs), cancellationToken);
+            if (diffs.All(d => d.Diff.IsEmpty))
+            {
+                size += diffs.Sum(d => d.Size);
+                continue;
+            }
+            try
+            {
+                await executor.RunAsync(Restore(tools.RestoreCommand(v6), diffs.Select(d => (d.Chain, d.Diff))), cancellationToken);
+                foreach (var (_, diff, before) in diffs)
+                {
+                    added += diff.ToAdd.Count;
+                    removed += diff.ToRemove.Count;
+                    size += before + diff.ToAdd.Count - diff.ToRemove.Count;
+                }
+            }
+            catch (FirewallCommandException)
+            {
+                // iptables-restore commits all or nothing: one rule it refuses (a rule removed by someone else between
+                // the listing and the apply, a chain that vanished) would keep every other ban out of the kernel.
+                foreach (var (chain, diff, before) in diffs)
+                {
+                    var one = await Reconciliation.ApplyOneByOneAsync(diff, before,
+                        target => executor.RunAsync(_hooks.Delete(v6, chain, DropRule(target)), cancellationToken),
+                        entry => executor.RunAsync(_hooks.Insert(v6, chain, DropRule(entry.Target)), cancellationToken));
+                    added += one.Added;
+                    removed += one.Removed;
+                    size += one.Size;
+                    if (one.Rejected.Count > 0) (rejected ??= []).AddRange(one.Rejected);
+                }
+            }
         }
-        return new ReconcileResult(added, removed, size);
+        var result = new ReconcileResult(added, removed, size);
+        return rejected is null ? result : result with { Rejected = rejected };
     }
 
     /// <summary>One <c>iptables-restore --noflush</c> per family: deletes Detector's stale rules and inserts the

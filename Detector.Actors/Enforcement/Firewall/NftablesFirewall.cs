@@ -23,13 +23,24 @@ public sealed class NftablesFirewall(CommandExecutor executor, FirewallSettings?
     public static string SetFor(bool v6) => v6 ? FirewallSettings.NftIpv6Set : FirewallSettings.NftIpv4Set;
 
     /// <summary>Declares the table, sets and chains (existing ones are kept with their elements) and rewrites the
-    /// rules of Detector's own chains, in one transaction: never a duplicate rule.</summary>
-    public string PrepareScript()
+    /// rules of Detector's own chains, in one transaction: never a duplicate rule. A set in <paramref name="remake"/>
+    /// (true: the IPv6 one) is deleted and made again, after the rules that use it are flushed.</summary>
+    public string PrepareScript(IReadOnlyCollection<bool>? remake = null)
     {
-        var v6Flags = _settings.Ipv6PrefixLength < 128 ? "interval,timeout" : "timeout";
+        var v4Flags = _settings.HoldsNetworks(v6: false) ? "interval,timeout" : "timeout";
+        var v6Flags = _settings.HoldsNetworks(v6: true) ? "interval,timeout" : "timeout";
         var script = new StringBuilder()
-            .Append("add table ").Append(Table).Append('\n')
-            .Append("add set ").Append(Table).Append(' ').Append(FirewallSettings.NftIpv4Set).Append(" { type ipv4_addr; flags timeout; }\n")
+            .Append("add table ").Append(Table).Append('\n');
+        if (remake is { Count: > 0 })
+        {
+            foreach (var (chain, hook) in new[] { ("input", "input"), ("forward", "forward") })
+                script.Append("add chain ").Append(Table).Append(' ').Append(chain)
+                    .Append(" { type filter hook ").Append(hook).Append(" priority filter - 10; policy accept; }\n")
+                    .Append("flush chain ").Append(Table).Append(' ').Append(chain).Append('\n');
+            foreach (var v6 in remake) script.Append("delete set ").Append(Table).Append(' ').Append(SetFor(v6)).Append('\n');
+        }
+        script
+            .Append("add set ").Append(Table).Append(' ').Append(FirewallSettings.NftIpv4Set).Append(" { type ipv4_addr; flags ").Append(v4Flags).Append("; }\n")
             .Append("add set ").Append(Table).Append(' ').Append(FirewallSettings.NftIpv6Set).Append(" { type ipv6_addr; flags ").Append(v6Flags).Append("; }\n");
         foreach (var (chain, hook) in new[] { ("input", "input"), ("forward", "forward") })
         {
@@ -42,8 +53,39 @@ public sealed class NftablesFirewall(CommandExecutor executor, FirewallSettings?
         return script.ToString();
     }
 
-    public Task PrepareAsync(CancellationToken cancellationToken = default) =>
-        executor.RunAsync(Script(PrepareScript()), cancellationToken);
+    /// <summary>A set made before range bans were turned on cannot hold networks, and nft refuses to redefine it (the
+    /// whole prepare would fail, and every ban with it): such a set is made again; the reconcile that follows re-adds
+    /// its elements.</summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken = default)
+    {
+        IReadOnlyCollection<bool> remake = [];
+        if (_settings.HoldsNetworks(v6: false) || _settings.HoldsNetworks(v6: true))
+        {
+            // Terse: the declarations without their elements, which may be a hundred thousand.
+            var table = await executor.ProbeAsync(new FirewallCommand("nft", ["-t", "-j", "list", "table", "inet", FirewallSettings.NftTable]), cancellationToken);
+            if (table.Succeeded)
+                remake = SetsWithoutIntervals(table.StandardOutput).Where(_settings.HoldsNetworks).ToList();
+        }
+        await executor.RunAsync(Script(PrepareScript(remake)), cancellationToken);
+    }
+
+    /// <summary>Which of Detector's sets in <c>nft -t -j list table</c> output lack the interval flag (true: the IPv6 one).</summary>
+    public static IEnumerable<bool> SetsWithoutIntervals(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var found = new List<bool>();
+        foreach (var item in document.RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (!item.TryGetProperty("set", out var set) || !set.TryGetProperty("name", out var name)) continue;
+            var v6 = name.GetString() == FirewallSettings.NftIpv6Set;
+            if (!v6 && name.GetString() != FirewallSettings.NftIpv4Set) continue;
+            var interval = set.TryGetProperty("flags", out var flags) && (flags.ValueKind == JsonValueKind.Array
+                ? flags.EnumerateArray().Any(f => f.GetString() == "interval")
+                : flags.GetString() == "interval");
+            if (!interval) found.Add(v6);
+        }
+        return found;
+    }
 
     public static FirewallCommand Script(string script) => new("nft", ["-f", "-"], script);
 

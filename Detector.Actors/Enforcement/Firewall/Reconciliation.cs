@@ -3,8 +3,8 @@ using Detector.Domain;
 
 namespace Detector.Enforcement.Firewall;
 
-/// <summary>A ban the ledger wants in the kernel: the banned IP and what the kernel blocks for it (the address, or
-/// its IPv6 prefix). ExpiresAt: event-time Unix seconds, null = permanent.</summary>
+/// <summary>A ban the ledger wants in the kernel: the banned IP and what the kernel blocks for it (the address; for a
+/// range ban, Ip is the network's address and Target the network). ExpiresAt: event-time Unix seconds, null = permanent.</summary>
 public sealed record DesiredBan(IpKey Ip, long? ExpiresAt, BanTarget Target)
 {
     /// <summary>A ban of the address alone.</summary>

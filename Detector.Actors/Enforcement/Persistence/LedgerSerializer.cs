@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using Detector.Ingest;
 using Detector.Domain;
+using Detector.Enforcement.Firewall;
 
 namespace Detector.Enforcement.Persistence;
 
@@ -19,7 +20,12 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
     public const string Name = "detector-ledger";
 
     private const byte Version1 = 1;
+    /// <summary>Snapshots with range records after the offenders.</summary>
+    private const byte Version2 = 2;
     private const string BannedManifest = "ip-banned";
+    private const string RangeBannedManifest = "range-banned";
+    private const string RangeUnbannedManifest = "range-unbanned";
+    private const string RangeForgottenManifest = "range-forgotten";
     private const string UnbannedManifest = "ip-unbanned";
     private const string ForgottenManifest = "offender-forgotten";
     private const string SnapshotManifest = "ledger-snapshot";
@@ -34,6 +40,9 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
         IpBanned => BannedManifest,
         IpUnbanned => UnbannedManifest,
         OffenderForgotten => ForgottenManifest,
+        RangeBanned => RangeBannedManifest,
+        RangeUnbanned => RangeUnbannedManifest,
+        RangeForgotten => RangeForgottenManifest,
         OffenderLedgerSnapshot => SnapshotManifest,
         _ => throw new ArgumentException($"{nameof(LedgerSerializer)} cannot serialize {o.GetType()}", nameof(o)),
     };
@@ -43,7 +52,7 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
         using var stream = new MemoryStream();
         using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            w.Write(Version1);
+            w.Write(obj is OffenderLedgerSnapshot ? Version2 : Version1);
             switch (obj)
             {
                 case IpBanned b:
@@ -65,6 +74,23 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
                     WriteIp(w, f.Ip);
                     w.Write(f.At);
                     break;
+                case RangeBanned b:
+                    w.Write(b.Range.ToCidr());
+                    w.Write(b.At);
+                    w.Write(b.Offence);
+                    WriteNullable(w, b.ExpiresAt);
+                    w.Write(b.Condition);
+                    WriteIps(w, b.Members);
+                    break;
+                case RangeUnbanned u:
+                    w.Write(u.Range.ToCidr());
+                    w.Write(u.At);
+                    w.Write(u.Reason);
+                    break;
+                case RangeForgotten f:
+                    w.Write(f.Range.ToCidr());
+                    w.Write(f.At);
+                    break;
                 case OffenderLedgerSnapshot s:
                     w.Write(s.Offenders.Count);
                     foreach (var e in s.Offenders)
@@ -76,6 +102,18 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
                         WriteNullable(w, e.BannedAt);
                         WriteNullable(w, e.ExpiresAt);
                         w.Write(e.LastCondition);
+                    }
+                    w.Write(s.Ranges.Count);
+                    foreach (var r in s.Ranges)
+                    {
+                        w.Write(r.Range.ToCidr());
+                        w.Write(r.Offences);
+                        w.Write(r.FirstSeen);
+                        w.Write(r.LastSeen);
+                        WriteNullable(w, r.BannedAt);
+                        WriteNullable(w, r.ExpiresAt);
+                        w.Write(r.LastCondition);
+                        WriteIps(w, r.Members);
                     }
                     break;
                 default:
@@ -89,25 +127,54 @@ public sealed class LedgerSerializer(ExtendedActorSystem system) : SerializerWit
     {
         using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         var version = r.ReadByte();
-        if (version != Version1)
-            throw new SerializationException($"Ledger payload '{manifest}' has format version {version}; this build reads version {Version1}.");
+        var highest = manifest == SnapshotManifest ? Version2 : Version1;
+        if (version < Version1 || version > highest)
+            throw new SerializationException($"Ledger payload '{manifest}' has format version {version}; this build reads versions {Version1} to {highest}.");
         return manifest switch
         {
             BannedManifest => new IpBanned(ReadIp(r), r.ReadInt64(), r.ReadInt32(), ReadNullable(r), r.ReadString(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
             UnbannedManifest => new IpUnbanned(ReadIp(r), r.ReadInt64(), r.ReadString()),
             ForgottenManifest => new OffenderForgotten(ReadIp(r), r.ReadInt64()),
-            SnapshotManifest => ReadSnapshot(r),
+            RangeBannedManifest => new RangeBanned(ReadRange(r), r.ReadInt64(), r.ReadInt32(), ReadNullable(r), r.ReadString(), ReadIps(r)),
+            RangeUnbannedManifest => new RangeUnbanned(ReadRange(r), r.ReadInt64(), r.ReadString()),
+            RangeForgottenManifest => new RangeForgotten(ReadRange(r), r.ReadInt64()),
+            SnapshotManifest => ReadSnapshot(r, version),
             _ => throw new SerializationException($"Unknown ledger manifest '{manifest}'."),
         };
     }
 
-    private static OffenderLedgerSnapshot ReadSnapshot(BinaryReader r)
+    private static OffenderLedgerSnapshot ReadSnapshot(BinaryReader r, byte version)
     {
         var count = r.ReadInt32();
         var entries = new List<OffenderSnapshotEntry>(count);
         for (var i = 0; i < count; i++)
             entries.Add(new OffenderSnapshotEntry(r.ReadString(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadNullable(r), ReadNullable(r), r.ReadString()));
-        return new OffenderLedgerSnapshot(entries);
+        if (version < Version2) return new OffenderLedgerSnapshot(entries);
+        var rangeCount = r.ReadInt32();
+        var ranges = new List<RangeRecord>(rangeCount);
+        for (var i = 0; i < rangeCount; i++)
+            ranges.Add(new RangeRecord(ReadRange(r), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(), ReadNullable(r), ReadNullable(r), r.ReadString(), ReadIps(r)));
+        return new OffenderLedgerSnapshot(entries) { Ranges = ranges };
+    }
+
+    /// <summary>Ranges are stored as text ("2001:db8::/64"), like a snapshot's addresses.</summary>
+    private static BanTarget ReadRange(BinaryReader r)
+    {
+        var text = r.ReadString();
+        return BanTarget.TryParse(text, out var range) ? range : throw new SerializationException($"'{text}' is not a stored range.");
+    }
+
+    private static void WriteIps(BinaryWriter w, IReadOnlyList<IpKey> ips)
+    {
+        w.Write(ips.Count);
+        foreach (var ip in ips) WriteIp(w, ip);
+    }
+
+    private static IpKey[] ReadIps(BinaryReader r)
+    {
+        var ips = new IpKey[r.ReadInt32()];
+        for (var i = 0; i < ips.Length; i++) ips[i] = ReadIp(r);
+        return ips;
     }
 
     private static void WriteIp(BinaryWriter w, IpKey ip)

@@ -58,6 +58,29 @@ public sealed class LedgerPersistenceSpecs : IDisposable
         Assert.Equal(1, (await Offender(restarted, Attacker))!.Offences);
     }
 
+    [Theory]
+    [InlineData(1000)] // from the journaled events
+    [InlineData(2)]    // from a snapshot (format version 2, with range records)
+    public async Task A_range_ban_survives_a_restart_and_reconcile_applies_it_again(int snapshotEvery)
+    {
+        var range = Detector.Enforcement.Firewall.BanTarget.Range(IpKey.Parse("2001:db8:66:1::"), 64);
+        await using (var first = await PipelineHarness.StartAsync(ledger: _db.Persistence(snapshotEvery)))
+        {
+            await Apply(first, Start, Verdict("2001:db8:66:1::1", Start), Verdict("2001:db8:66:1::2", Start), Verdict("2001:db8:66:1::3", Start));
+            if (snapshotEvery < 1000) await Eventually.True(() => _db.Count("snapshot") >= 1, TimeSpan.FromSeconds(20), "a ledger snapshot");
+        }
+
+        await using var restarted = await PipelineHarness.StartAsync(ledger: _db.Persistence(snapshotEvery));
+        var recovered = Assert.Single((await restarted.Enforcement.Ask<BansSnapshot>(GetBans.Instance, AskTimeout, TestContext.Current.CancellationToken)).Ranges);
+        Assert.Equal((range, Start + 600, 3), (recovered.Range, recovered.ExpiresAt, recovered.Members.Count));
+        var firewall = await restarted.FirewallActorAsync();
+        await firewall.Ask<FirewallReconciled>(ReconcileFirewall.Instance, AskTimeout, TestContext.Current.CancellationToken);
+        Assert.Contains(restarted.Firewall.Reconciles, r => r.SequenceEqual([new Detector.Enforcement.Firewall.DesiredBan(range.Network, Start + 600, range)]));
+        // Still its own entry after the restart: an address of the /64 is not banned on its own, and the range expires.
+        Assert.Empty((await Apply(restarted, Start + 1, Verdict("2001:db8:66:1::9", Start + 1))).Events);
+        Assert.Equal([new Detector.Enforcement.RangeUnbanned(range, Start + 600, "expired")], (await Apply(restarted, Start + 600)).Events);
+    }
+
     [Fact]
     public async Task Fourth_offence_after_restarts_is_permanent()
     {

@@ -135,6 +135,29 @@ public class CommandLineSpecs
     }
 
     [Fact]
+    public void The_replaced_Ipv6PrefixLength_key_is_a_configuration_error_naming_its_successor()
+    {
+        var error = new StringWriter();
+
+        var loaded = DetectorConfiguration.TryLoad(null, new Dictionary<string, string?> { ["Detector:Enforcement:Ipv6PrefixLength"] = "64" }, error, out _);
+
+        Assert.False(loaded);
+        Assert.StartsWith("configuration error: Detector:Enforcement:Ipv6PrefixLength was replaced by Detector:Enforcement:Ipv6Range", error.ToString());
+    }
+
+    [Theory]
+    [InlineData("Ipv6Range:PrefixLength", "128", "Detector:Enforcement:Ipv6Range:PrefixLength must be between 16 and 127.")]
+    [InlineData("Ipv4Range:PrefixLength", "32", "Detector:Enforcement:Ipv4Range:PrefixLength must be between 8 and 31.")]
+    [InlineData("Ipv4Range:MinAddresses", "0", "Detector:Enforcement:Ipv4Range:MinAddresses must be at least 1.")]
+    [InlineData("Ipv6Range:WindowSeconds", "0", "Detector:Enforcement:Ipv6Range:WindowSeconds must be at least 1.")]
+    public void Range_options_out_of_bounds_are_validation_errors_naming_the_key(string key, string value, string message)
+    {
+        Assert.True(DetectorConfiguration.TryLoad(null, new Dictionary<string, string?> { [$"Detector:Enforcement:{key}"] = value }, TextWriter.Null, out var options));
+
+        Assert.Contains(message, options!.Validate());
+    }
+
+    [Fact]
     public void The_code_default_firewall_is_the_shipped_appsettings_default()
     {
         var shipped = DetectorConfiguration.Bind(new ConfigurationBuilder()

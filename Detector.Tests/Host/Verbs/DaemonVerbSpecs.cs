@@ -161,10 +161,25 @@ public sealed class DaemonVerbSpecs
         Assert.Equal("2001:db8::1 unbanned", _output.ToString().Trim());
     }
 
+    [Fact]
+    public async Task Unban_of_a_range_sends_delete_with_the_slash_encoded_and_ban_refuses_a_range_locally()
+    {
+        await using var daemon = await LoopbackHttpServer.StartAsync(ServerReply.Json(Json(new ManualActionDto(true, "2001:db8::/64 unbanned, with its members"))));
+
+        var unban = await BanCommands.UnbanAsync(Connection(daemon.Url), "2001:db8::/64", json: false, _output, _error, Cancellation);
+        var ban = await BanCommands.BanAsync(Connection(daemon.Url), "2001:db8::/64", null, json: false, _output, _error, Cancellation);
+
+        Assert.Equal((0, DaemonExitCode.Usage), (unban, ban));
+        var request = Assert.Single(daemon.Requests);
+        Assert.Equal(("DELETE", "/api/bans/2001%3Adb8%3A%3A%2F64"), (request.Method, request.RawTarget));
+        Assert.Equal("2001:db8::/64 unbanned, with its members", _output.ToString().Trim());
+    }
+
     [Theory]
     [InlineData("203.0.113.999")]
     [InlineData("example.com")]
-    [InlineData("10.0.0.0/8")]
+    [InlineData("10.0.0.0/33")]
+    [InlineData("010.0.0.0/8")]
     [InlineData("fe80::1%eth0")]
     [InlineData("1.2.3")]
     [InlineData("010.0.0.1")]

@@ -233,6 +233,102 @@ public sealed class NetnsFirewallSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Iptables_reconcile_applies_every_other_entry_when_the_kernel_refuses_one()
+    {
+        await Start("iptables", "ip6tables");
+        var ct = TestContext.Current.CancellationToken;
+        string[] stale = ["-s", "198.51.100.9/32", "-m", "comment", "--comment", "detector", "-j", "DROP"];
+        await Lab.InHostAsync(["iptables", "-A", "INPUT", .. stale]);
+        // Someone removes the stale rule between the listing and the apply: iptables-restore refuses its -D and with it
+        // the whole transaction, the peer's new rule included.
+        var runner = new BeforeRestore(Lab.HostRunner, () => Lab.InHostAsync(["iptables", "-D", "INPUT", .. stale]));
+        var firewall = new IptablesFirewall(new CommandExecutor(runner), IptablesTools.Plain);
+
+        var result = await firewall.ReconcileAsync([new DesiredBan(PeerV4, Now + 60)], Now, ct);
+
+        Assert.Equal((1, 0), (result.Added, result.Removed));
+        var rejected = Assert.Single(result.Rejected);
+        Assert.Equal((BanTarget.For(IpKey.Parse("198.51.100.9")), false), (rejected.Target, rejected.Adding));
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV4), "the peer's rule is in the kernel despite the refused one");
+        Assert.Equal([BanTarget.For(PeerV4)], await firewall.ListAsync(ct));
+    }
+
+    /// <summary>Runs <paramref name="before"/> once, just before the first <c>iptables-restore</c>.</summary>
+    private sealed class BeforeRestore(IProcessRunner inner, Func<Task> before) : IProcessRunner
+    {
+        private Func<Task>? _before = before;
+
+        public async Task<ProcessResult> RunAsync(string file, IReadOnlyList<string> args, string? stdin, TimeSpan timeout, CancellationToken cancellationToken = default)
+        {
+            if (file.EndsWith("-restore", StringComparison.Ordinal) && Interlocked.Exchange(ref _before, null) is { } run) await run();
+            return await inner.RunAsync(file, args, stdin, timeout, cancellationToken);
+        }
+    }
+
+    private static readonly FirewallSettings WithRanges = new() { Ipv4PrefixLength = 24, Ipv6PrefixLength = 64 };
+
+    private static DesiredBan[] PeerRanges() =>
+    [
+        new(BanTarget.Range(PeerV4, 24).Network, Now + 600, BanTarget.Range(PeerV4, 24)),
+        new(BanTarget.Range(PeerV6, 64).Network, null, BanTarget.Range(PeerV6, 64)),
+    ];
+
+    /// <summary>Range bans from sets made before ranges were on (hash:ip, no interval flag): the sets are made again, the
+    /// range entries are in the kernel, they drop the peer over both families, and they go with the next reconcile.</summary>
+    private async Task Range_entries_replace_an_older_set_and_drop_the_peer(IFirewall before, IFirewall withRanges)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await before.ReconcileAsync([new DesiredBan(IpKey.Parse("10.200.0.9"), null)], Now, ct);
+
+        var result = await withRanges.ReconcileAsync(PeerRanges(), Now, ct);
+
+        Assert.Equal((2, 0, 2, 0), (result.Added, result.Removed, result.Size, result.Rejected.Count));
+        Assert.Equal(PeerRanges().Select(d => d.Target).Order(), (await withRanges.ListAsync(ct)).Order());
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV4), "the /24 drops the peer");
+        Assert.False(await Lab.CanConnectAsync(NetnsLab.HostV6), "the /64 drops the peer");
+
+        await withRanges.ReconcileAsync([], Now + 1, ct);
+        Assert.True(await Lab.CanConnectAsync(NetnsLab.HostV4), "the /24 is gone");
+        Assert.True(await Lab.CanConnectAsync(NetnsLab.HostV6), "the /64 is gone");
+    }
+
+    [Fact]
+    public async Task Ipset_range_bans_are_network_entries_in_sets_remade_as_hash_net()
+    {
+        await Start("ipset", "iptables", "ip6tables");
+        await Range_entries_replace_an_older_set_and_drop_the_peer(Ipset(), new IpsetFirewall(Executor(), IptablesTools.Plain, WithRanges));
+
+        var v4 = (await Lab.InHostAsync("ipset", "save", "detector-v4")).StandardOutput;
+        Assert.Contains("create detector-v4 hash:net", v4);
+        Assert.Contains("create detector-v6 hash:net", (await Lab.InHostAsync("ipset", "save", "detector-v6")).StandardOutput);
+        Assert.Single((await Lab.InHostAsync("iptables", "-S", "INPUT")).StandardOutput.Split('\n'), l => l.Contains("--match-set detector-v4"));
+    }
+
+    [Fact]
+    public async Task Ipset_range_entry_is_in_the_kernel_set_while_banned()
+    {
+        await Start("ipset", "iptables", "ip6tables");
+        var firewall = new IpsetFirewall(Executor(), IptablesTools.Plain, WithRanges);
+        await firewall.ReconcileAsync(PeerRanges(), Now, TestContext.Current.CancellationToken);
+
+        Assert.Contains("add detector-v4 10.200.0.0/24 timeout", (await Lab.InHostAsync("ipset", "save", "detector-v4")).StandardOutput);
+        Assert.Contains("add detector-v6 fd00:200::/64 timeout 0", (await Lab.InHostAsync("ipset", "save", "detector-v6")).StandardOutput);
+    }
+
+    [Fact]
+    public async Task Nftables_range_bans_are_interval_elements_in_sets_remade_with_the_flag()
+    {
+        await Start("nft");
+        await Range_entries_replace_an_older_set_and_drop_the_peer(Nftables(), new NftablesFirewall(Executor(), WithRanges));
+
+        await new NftablesFirewall(Executor(), WithRanges).ReconcileAsync(PeerRanges(), Now + 2, TestContext.Current.CancellationToken);
+        var v4 = (await Lab.InHostAsync("nft", "list", "set", "inet", "detector", "banned_v4")).StandardOutput;
+        Assert.Contains("flags interval,timeout", v4);
+        Assert.Contains("10.200.0.0/24", v4);
+        Assert.Contains("fd00:200::/64", (await Lab.InHostAsync("nft", "list", "set", "inet", "detector", "banned_v6")).StandardOutput);
+    }
+
+    [Fact]
     public async Task Flavor_detection_reads_the_ruleset_that_holds_dockers_chain()
     {
         await Start("iptables-legacy", "iptables-nft");

@@ -102,12 +102,13 @@ public sealed class NginxBanBehindCdnSpecs : IAsyncDisposable
 
     private string ErrorLog() => File.Exists(_server.PathIn("error.log")) ? File.ReadAllText(_server.PathIn("error.log")) : "";
 
-    private static async Task<PipelineHarness> StartDetectorAsync(NginxBanOptions nginx, INginxReload reload, int ipv6PrefixLength = 128)
+    private static async Task<PipelineHarness> StartDetectorAsync(NginxBanOptions nginx, INginxReload reload, bool ipv6RangeAtFirstOffence = false)
     {
         var options = new DetectorOptions();
         options.Enforcement.Firewall = FirewallBackend.Nginx;
         options.Enforcement.Nginx = nginx;
-        options.Enforcement.Ipv6PrefixLength = ipv6PrefixLength;
+        // At its first offence an IPv6 client is banned by its /64 (a range ban), which the include holds as one CIDR.
+        if (ipv6RangeAtFirstOffence) options.Enforcement.Ipv6Range.MinAddresses = 1;
         var firewall = new NginxFirewall(nginx, reload);
         var harness = await PipelineHarness.StartAsync(options, firewall: firewall);
         // The reconcile at start writes both files and reloads Nginx.
@@ -121,7 +122,7 @@ public sealed class NginxBanBehindCdnSpecs : IAsyncDisposable
         StartNginx();
         await UntilAsync(Banned, 200);
         var nginx = new NginxBanOptions { Directory = BanDirectory, Status = 403, PidFile = _server.PathIn("nginx.pid") };
-        await using var harness = await StartDetectorAsync(nginx, new SignalReload(nginx.PidFile!), ipv6PrefixLength: 64);
+        await using var harness = await StartDetectorAsync(nginx, new SignalReload(nginx.PidFile!), ipv6RangeAtFirstOffence: true);
         Assert.Equal(200, await ThroughCdnAsync(Banned));
 
         var decided = Stopwatch.StartNew();

@@ -13,7 +13,7 @@ namespace Detector.Enforcement.Firewall.Cloudflare;
 /// </summary>
 /// <remarks>
 /// Lists hold IPv4 addresses and networks, and IPv6 networks of /64 or wider only: an IPv6 target narrower than /64 is
-/// refused (configure <c>Ipv6PrefixLength</c> 64 or less). Items have no expiry: an expired ban goes when the ledger
+/// refused until the network is banned as a range (<c>Ipv6Range:MinAddresses</c> 1 does that at once). Items have no expiry: an expired ban goes when the ledger
 /// unbans it, or at the next reconcile. Over <see cref="CloudflareSettings.MaxItems"/>, reconcile leaves out the bans
 /// expiring soonest (permanent ones last; <see cref="CloudflareListCapacity"/>) and reports each as refused.
 /// </remarks>
@@ -154,6 +154,6 @@ public sealed class CloudflareListFirewall(CloudflareApi api) : IBatchedFirewall
     /// <summary>Why a target cannot be a list item, or null.</summary>
     public static string? Misfit(BanTarget target) =>
         !target.IsV4 && target.PrefixLength > 64
-            ? $"cloudflare lists hold IPv6 networks of /64 or wider only, not {target}: set Detector:Enforcement:Ipv6PrefixLength to 64"
+            ? $"cloudflare lists hold IPv6 networks of /64 or wider only, not {target}: its /64 is banned there once it is a range ban (Detector:Enforcement:Ipv6Range:MinAddresses 1 does that at the first offence)"
             : null;
 }
