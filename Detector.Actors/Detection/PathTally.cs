@@ -1,7 +1,10 @@
+using Detector.Domain;
+
 namespace Detector.Detection;
 
-/// <summary>One path and how often it was asked for.</summary>
-public readonly record struct PathCount(string Path, int Count);
+/// <summary>One path (its <see cref="PathKey"/>: the whole target's, or the route's in a tally by route) and how often it
+/// was asked for.</summary>
+public readonly record struct PathCount(ulong Key, int Count);
 
 /// <summary>One address's requests within one minute of event time, dated by a second of that minute: the most
 /// asked-for paths and routes (<see cref="PathTally"/>), and how many requests they were tallied from.</summary>
@@ -15,17 +18,17 @@ public sealed record PathMinute(long Second, PathCount[] TopPaths, PathCount[] T
 /// <remarks>
 /// By default paths are whole request targets, query included: a real client's repeated requests differ in what
 /// they ask for (previews by file id, folders by dir), a flood's do not. A tally <c>byRoute</c> compares paths
-/// without their query (the endpoint), for floods that vary only the query. Health probes (<c>/status.php</c>) are
-/// not counted: monitoring asks for nothing else, at a steady cadence, and is not abuse.
+/// without their query (the endpoint), for floods that vary only the query. Health probes are not counted
+/// (<see cref="PathKey.Probe"/>). Paths are held as their 64-bit keys: comparing is one instruction, and a tally, which
+/// lives as long as its address does, holds nothing the garbage collector has to trace.
 /// </remarks>
 public sealed class PathTally(bool byRoute = false)
 {
     public const int Slots = 4;
 
     // Inline, not arrays: a tally is touched on every request, and one object keeps it on a cache line or two.
-    private PathSlots _paths;
-    /// <summary>The length each held path is compared on: the whole path, or its route (before '?').</summary>
-    private CountSlots _lengths;
+    // A key of 0 is a free slot.
+    private KeySlots _keys;
     private CountSlots _counts;
     private int _last;
 
@@ -34,49 +37,45 @@ public sealed class PathTally(bool byRoute = false)
 
     public bool IsEmpty => Total == 0;
 
-    public static bool IsHealthProbe(string path) => path.StartsWith("/status.php", StringComparison.Ordinal);
+    public void Add(string path, int count = 1) => Add(PathKey.Of(path), count);
 
-    public void Add(string path, int count = 1)
+    public void Add(PathKey path, int count = 1)
     {
-        if (count <= 0 || IsHealthProbe(path)) return;
+        if (count <= 0 || path.IsProbe) return;
         Total += count;
-        Insert(path, count, ComparedLength(path));
+        Insert(byRoute ? path.Route : path.Path, count);
     }
 
     /// <summary>Counts one request in a tally by path and one by route at once: the per-request cost of the
-    /// repetition evidence, so the probe check and the search for the query are done once.</summary>
-    public static void AddRequest(PathTally byPath, PathTally byRoute, string path)
+    /// repetition evidence.</summary>
+    public static void AddRequest(PathTally byPath, PathTally byRoute, PathKey path)
     {
-        // Paths are interned: the same request again is the same string. Then it is no health probe (those are never
-        // held) and its route is the one held last, so neither needs looking at again.
-        if (ReferenceEquals(byPath._paths[byPath._last], path) && ReferenceEquals(byRoute._paths[byRoute._last], path))
+        if (path.IsProbe) return;
+        byPath.Total++;
+        byRoute.Total++;
+        // Floods and polls repeat themselves: the slots that matched last time are looked at first.
+        if (byPath._keys[byPath._last] == path.Path && byRoute._keys[byRoute._last] == path.Route)
         {
-            byPath.Total++;
             byPath._counts[byPath._last]++;
-            byRoute.Total++;
             byRoute._counts[byRoute._last]++;
             return;
         }
-        if (IsHealthProbe(path)) return;
-        byPath.Total++;
-        byPath.Insert(path, 1, path.Length);
-        var query = path.IndexOf('?');
-        byRoute.Total++;
-        byRoute.Insert(path, 1, query < 0 ? path.Length : query);
+        byPath.Insert(path.Path, 1);
+        byRoute.Insert(path.Route, 1);
     }
 
     /// <summary>Adds another summary's counters (its total included).</summary>
     public void Add(ReadOnlySpan<PathCount> counts, int total)
     {
         Total += total;
-        foreach (var c in counts) Insert(c.Path, c.Count);
+        foreach (var c in counts) Insert(c.Key, c.Count);
     }
 
     public void Add(PathTally other)
     {
         Total += other.Total;
         for (var i = 0; i < Slots; i++)
-            if (other._paths[i] is { } path) Insert(path, other._counts[i]);
+            if (other._keys[i] != 0) Insert(other._keys[i], other._counts[i]);
     }
 
     /// <summary>A lower bound of the requests that went to the two most asked-for paths.</summary>
@@ -94,36 +93,25 @@ public sealed class PathTally(bool byRoute = false)
     public PathCount[] ToArray()
     {
         var n = 0;
-        foreach (var p in _paths) if (p is not null) n++;
+        foreach (var key in _keys) if (key != 0) n++;
         var result = new PathCount[n];
         n = 0;
         for (var i = 0; i < Slots; i++)
-            if (_paths[i] is { } path) result[n++] = new PathCount(path, _counts[i]);
+            if (_keys[i] != 0) result[n++] = new PathCount(_keys[i], _counts[i]);
         return result;
     }
 
     public void Clear()
     {
-        _paths = default;
-        _lengths = default;
+        _keys = default;
         _counts = default;
         _last = 0;
         Total = 0;
     }
 
-    private int ComparedLength(string path)
+    private void Insert(ulong key, int count)
     {
-        if (!byRoute) return path.Length;
-        var query = path.IndexOf('?');
-        return query < 0 ? path.Length : query;
-    }
-
-    private void Insert(string path, int count) => Insert(path, count, ComparedLength(path));
-
-    private void Insert(string path, int count, int length)
-    {
-        // Floods and polls repeat themselves: the slot that matched last time is looked at first.
-        if (ReferenceEquals(_paths[_last], path))
+        if (_keys[_last] == key)
         {
             _counts[_last] += count;
             return;
@@ -131,20 +119,16 @@ public sealed class PathTally(bool byRoute = false)
         var free = -1;
         for (var i = 0; i < Slots; i++)
         {
-            var held = _paths[i];
-            if (held is null) { if (free < 0) free = i; continue; }
-            if (ReferenceEquals(held, path)
-                || _lengths[i] == length && held.AsSpan(0, length).SequenceEqual(path.AsSpan(0, length)))
-            {
-                _counts[i] += count;
-                _last = i;
-                return;
-            }
+            var held = _keys[i];
+            if (held == 0) { if (free < 0) free = i; continue; }
+            if (held != key) continue;
+            _counts[i] += count;
+            _last = i;
+            return;
         }
         if (free >= 0)
         {
-            _paths[free] = path;
-            _lengths[free] = length;
+            _keys[free] = key;
             _counts[free] = count;
             _last = free;
             return;
@@ -159,12 +143,11 @@ public sealed class PathTally(bool byRoute = false)
         {
             _counts[i] -= taken;
             if (_counts[i] > 0) continue;
-            _paths[i] = null;
+            _keys[i] = 0;
             _counts[i] = 0;
             if (count > 0)
             {
-                _paths[i] = path;
-                _lengths[i] = length;
+                _keys[i] = key;
                 _counts[i] = count;
                 count = 0;
             }
@@ -196,8 +179,8 @@ public sealed class PathHorizon
     public void Add(long second, ReadOnlySpan<PathCount> counts, int total)
     {
         if (total <= 0) return;
-        var minute = Domain.EventTime.MinuteOf(second);
-        var slot = Domain.EventTime.FloorMod(minute, _minutes.Length);
+        var minute = EventTime.MinuteOf(second);
+        var slot = EventTime.FloorMod(minute, _minutes.Length);
         var tally = _minutes[slot] ??= new PathTally(_byRoute);
         if (_minuteOf[slot] != minute)
         {
@@ -212,7 +195,7 @@ public sealed class PathHorizon
     /// (a shared instance, valid until the next call).</summary>
     public PathTally Over(long latestSecond)
     {
-        var latestMinute = Domain.EventTime.MinuteOf(latestSecond);
+        var latestMinute = EventTime.MinuteOf(latestSecond);
         var merged = _merged ??= new PathTally(_byRoute);
         merged.Clear();
         for (var i = 0; i < _minutes.Length; i++)
@@ -223,9 +206,9 @@ public sealed class PathHorizon
 }
 
 [System.Runtime.CompilerServices.InlineArray(PathTally.Slots)]
-internal struct PathSlots
+internal struct KeySlots
 {
-    private string? _element;
+    private ulong _element;
 }
 
 [System.Runtime.CompilerServices.InlineArray(PathTally.Slots)]

@@ -51,12 +51,22 @@ public sealed record EntryBatch(AccessLogEntry[] Entries, int Count)
     /// one serial stage, should not redo per-line work they can do.</summary>
     public SecondCounts[]? Counts { get; private set; }
 
-    /// <summary>Works out <see cref="Counts"/> (on the parse thread that made the batch).</summary>
+    /// <summary>What each entry asked for, as the repetition evidence compares it (<see cref="PathKey.Of"/>), once
+    /// <see cref="Classify"/> has run.</summary>
+    public PathKey[]? PathKeys { get; private set; }
+
+    /// <summary>Works out <see cref="Counts"/> and <see cref="PathKeys"/> (on the parse thread that made the batch).</summary>
     public EntryBatch Classify()
     {
         var counts = new SecondCounts[Count];
-        for (var i = 0; i < Count; i++) counts[i] = SecondCounts.Of(Entries[i]);
+        var paths = new PathKey[Count];
+        for (var i = 0; i < Count; i++)
+        {
+            counts[i] = SecondCounts.Of(Entries[i]);
+            paths[i] = PathKey.Of(Entries[i].Path);
+        }
         Counts = counts;
+        PathKeys = paths;
         return this;
     }
 

@@ -120,6 +120,7 @@ public sealed class DetectionCoordinator
         var watermark = _clock.WatermarkMs;
         long late = 0, tooLate = 0;
         var classified = batch.Counts;
+        var pathKeys = batch.PathKeys;
         for (var i = 0; i < batch.Count; i++)
         {
             var second = batch.Entries[i].TimeMs / 1000;
@@ -138,7 +139,7 @@ public sealed class DetectionCoordinator
             if (placement == SecondPlacement.Late) late++;
             ref readonly var entry = ref batch.Entries[i];
             var counts = classified is null ? SecondCounts.Of(entry) : classified[i];
-            _batcher.Add(entry, counts, _cutter.OpenSecond);
+            _batcher.Add(entry, counts, pathKeys is null ? PathKey.Of(entry.Path) : pathKeys[i], _cutter.OpenSecond);
             _siteSecond += counts;
             _bans?.Answered(entry.Ip, entry.Status);
         }

@@ -107,8 +107,8 @@ public sealed class IpBatcher
     /// is a verdict on the network.</summary>
     public bool IsAggregate(IpKey key) => _aggregates.Contains(key);
 
-    /// <summary>Counts an entry into the open second <paramref name="openSecond"/>.</summary>
-    public void Add(in AccessLogEntry entry, SecondCounts counts, long openSecond)
+    /// <summary>Counts an entry (what it counts as, what it asked for) into the open second <paramref name="openSecond"/>.</summary>
+    public void Add(in AccessLogEntry entry, SecondCounts counts, PathKey path, long openSecond)
     {
         var key = entry.Ip;
         if (_aggregatePrefix > 0 && !key.IsV4 && !_tracks.ContainsKey(key)) key = KeyForNew(key);
@@ -120,7 +120,7 @@ public sealed class IpBatcher
             if (_aggregatePrefix > 0 && !key.IsV4 && !_aggregates.Contains(key))
                 CollectionsMarshal.GetValueRefOrAddDefault(_tracksPerNetwork, Network(key), out _)++;
         }
-        if (track.Add(entry, counts)) _activeInSecond.Add(track);
+        if (track.Add(entry, counts, path)) _activeInSecond.Add(track);
     }
 
     /// <summary>An untracked IPv6 address's key: its own, or its network's once the network has

@@ -25,8 +25,8 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     // Path evidence for the repetition rules. A minute's first minPathMinute paths wait (the first in _firstPath,
     // the rest in _minuteStart); only a minute that proves heavy is tallied (most addresses' minutes are light and
     // could never make one repetitive).
-    private string? _firstPath;
-    private HeldPath[]? _minuteStart;
+    private PathKey _firstPath;
+    private PathKey[]? _minuteStart;
     private PathTally? _pathTally;
     private PathTally? _routeTally;
     private List<PathMinute>? _pathMinutes;
@@ -58,12 +58,12 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
     public int ErrorBound => MinuteErrors + PreviousMinuteErrors;
 
     /// <returns>true when this is the IP's first request of the open second.</returns>
-    public bool Add(in AccessLogEntry entry, SecondCounts counts)
+    public bool Add(in AccessLogEntry entry, SecondCounts counts, PathKey path)
     {
         var first = !_inSecond;
         _inSecond = true;
         Open += counts;
-        TallyPath(entry.Path);
+        TallyPath(path);
         _paths.Add(entry.Path);
         _agents.Add(entry.UserAgent);
         return first;
@@ -116,7 +116,7 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
         MinuteErrors = 0;
     }
 
-    private void TallyPath(string path)
+    private void TallyPath(PathKey path)
     {
         if (minPathMinute == int.MaxValue) return; // the repetition rules are off
         var n = _minutePathRequests++;
@@ -128,14 +128,14 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
         if (n < minPathMinute)
         {
             if (n == 0) _firstPath = path;
-            else (_minuteStart ??= new HeldPath[minPathMinute])[n].Path = path;
+            else (_minuteStart ??= new PathKey[minPathMinute])[n] = path;
             return;
         }
         // The minute has proved heavy: what it asked for so far is tallied now, the rest as it comes.
         _pathTally ??= new PathTally();
         _routeTally ??= new PathTally(byRoute: true);
-        PathTally.AddRequest(_pathTally, _routeTally, _firstPath!);
-        for (var i = 1; i < minPathMinute; i++) PathTally.AddRequest(_pathTally, _routeTally, _minuteStart![i].Path);
+        PathTally.AddRequest(_pathTally, _routeTally, _firstPath);
+        for (var i = 1; i < minPathMinute; i++) PathTally.AddRequest(_pathTally, _routeTally, _minuteStart![i]);
         PathTally.AddRequest(_pathTally, _routeTally, path);
     }
 
@@ -149,13 +149,6 @@ internal sealed class IpTrack(IpKey ip, long firstSeen, int minPathMinute = 1)
         (_pathMinutes ??= new List<PathMinute>(2)).Add(new PathMinute(second, _pathTally.ToArray(), _routeTally!.ToArray(), _pathTally.Total));
         _pathTally.Clear();
         _routeTally.Clear();
-    }
-
-    /// <summary>A held path in an array of structs: storing it needs no covariance check, which a store into a
-    /// string[] does (on the coordinator, for every request of every light minute).</summary>
-    private struct HeldPath
-    {
-        public string Path;
     }
 
     /// <summary>Up to three distinct values, inline (no list per track).</summary>

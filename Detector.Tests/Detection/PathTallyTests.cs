@@ -1,4 +1,5 @@
 using Detector.Detection;
+using Detector.Domain;
 
 namespace Detector.Tests.Detection;
 
@@ -48,8 +49,9 @@ public class PathTallyTests
         var trueTopTwo = truth.Values.OrderDescending().Take(2).Sum();
         Assert.Equal(total, tally.Total);
         Assert.InRange(tally.TopTwo(), trueTopTwo - 2 * total / (PathTally.Slots + 1), trueTopTwo);
-        foreach (var (path, count) in tally.ToArray())
-            Assert.InRange(count, truth[path] - total / (PathTally.Slots + 1), truth[path]);
+        var pathOf = paths.ToDictionary(p => PathKey.Of(p).Path);
+        foreach (var (key, count) in tally.ToArray())
+            Assert.InRange(count, truth[pathOf[key]] - total / (PathTally.Slots + 1), truth[pathOf[key]]);
     }
 
     [Fact]
@@ -59,6 +61,20 @@ public class PathTallyTests
         for (var i = 0; i < 1_000; i++) tally.Add($"/index.php/core/preview?fileId={i}&x=250&y=250");
 
         Assert.True(tally.TopTwo() < 0.01 * tally.Total);
+    }
+
+    [Fact]
+    public void A_request_is_tallied_by_path_and_by_route_at_once_and_a_probe_in_neither()
+    {
+        var byPath = new PathTally();
+        var byRoute = new PathTally(byRoute: true);
+        foreach (var path in new[] { "/login", "/login", "/login?redirect_url=/a", "/status.php", "/" })
+            PathTally.AddRequest(byPath, byRoute, PathKey.Of(path));
+
+        Assert.Equal((4, 4), (byPath.Total, byRoute.Total));
+        Assert.Equal([2, 1, 1], byPath.ToArray().Select(c => c.Count).Order().Reverse());
+        Assert.Equal([3, 1], byRoute.ToArray().Select(c => c.Count).Order().Reverse());
+        Assert.Equal(PathKey.Of("/login").Path, PathKey.Of("/login?redirect_url=/a").Route);
     }
 
     [Fact]
@@ -80,8 +96,9 @@ public class PathTallyTests
     public void The_horizon_forgets_minutes_that_left_it()
     {
         var horizon = new PathHorizon(600);
-        horizon.Add(60, [new PathCount("/login", 100)], 100);
-        horizon.Add(6 * 60, [new PathCount("/login", 50)], 80);
+        var login = PathKey.Of("/login").Path;
+        horizon.Add(60, [new PathCount(login, 100)], 100);
+        horizon.Add(6 * 60, [new PathCount(login, 50)], 80);
 
         var both = horizon.Over(9 * 60 + 59);
         Assert.Equal(180, both.Total);

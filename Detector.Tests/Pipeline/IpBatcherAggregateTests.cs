@@ -27,7 +27,7 @@ public sealed class IpBatcherAggregateTests
         for (var i = 0; i < requests; i++)
         {
             var entry = new AccessLogEntry(ip, second * 1000 + i % 1000, "GET", "/index.php", 200, 512, "ua");
-            batcher.Add(entry, SecondCounts.Of(entry), second);
+            batcher.Add(entry, SecondCounts.Of(entry), PathKey.Of(entry.Path), second);
         }
     }
 

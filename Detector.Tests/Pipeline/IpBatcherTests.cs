@@ -20,7 +20,7 @@ public sealed class IpBatcherTests
         for (var i = 0; i < requests; i++)
         {
             var entry = Entry(ip, second, status);
-            batcher.Add(entry, SecondCounts.Of(entry), second);
+            batcher.Add(entry, SecondCounts.Of(entry), PathKey.Of(entry.Path), second);
         }
     }
 
@@ -66,7 +66,7 @@ public sealed class IpBatcherTests
                         var status = random.NextDouble() < errorShare ? (random.Next(2) == 0 ? 404 : 401) : 200;
                         var entry = Entry(ip, second, status);
                         counts += SecondCounts.Of(entry);
-                        batcher.Add(entry, SecondCounts.Of(entry), second);
+                        batcher.Add(entry, SecondCounts.Of(entry), PathKey.Of(entry.Path), second);
                     }
                     var expected = reference[ip].Observe([(second, counts)], [], ["ua"], baseline, surge).Verdict;
                     if (expected is not null) verdicts++;
