@@ -8,15 +8,17 @@ using Detector.Domain;
 using Detector.Enforcement;
 using Detector.Enforcement.Firewall;
 using Detector.Ingest;
+using Detector.Tests.Integration.Netns;
 using Detector.Tests.Support;
 
 namespace Detector.Tests.Integration.RealServers;
 
 /// <summary>
-/// Acceptance of the nginx backend: real Nginx (Debian nginx-light, master and workers) behind a "CDN" — a client on
-/// loopback, the trusted proxy, that sends each request with the real client's address in <c>X-Forwarded-For</c>.
-/// Nginx takes the client address from it (<c>set_real_ip_from 127.0.0.1; real_ip_header X-Forwarded-For;</c>) and
-/// includes the detector's two files. A kernel ban could only cut off the CDN; here the banned client gets the ban's
+/// Acceptance of the nginx backend: real Nginx (Debian nginx-light, master and workers) in a network namespace of its
+/// own, behind a "CDN" in another (<see cref="NetnsLab"/>: the peer namespace, the trusted proxy) that sends each
+/// request with the real client's address in <c>X-Forwarded-For</c> (curl run in the CDN's namespace). Nginx takes the
+/// client address from it only when the CDN sent it (<c>set_real_ip_from</c> the CDN's address;
+/// <c>real_ip_header X-Forwarded-For;</c>) and includes the detector's two files. A kernel ban could only cut off the CDN; here the banned client gets the ban's
 /// status within a second of the decision, another client through the same CDN keeps getting 200, and after the ban
 /// expires (event time driven by the test) the client gets 200 again.
 /// </summary>
@@ -30,16 +32,23 @@ public sealed class NginxBanBehindCdnSpecs : IAsyncDisposable
     private const string Other = "198.51.100.7";
 
     private readonly RealServer _server = new();
+    private NetnsLab? _lab;
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _lab?.Dispose();
+    }
 
     private string BanDirectory => _server.PathIn("bans");
 
     /// <summary>Nginx with master and workers, started before the detector ever wrote its files (the includes are
     /// patterns, so it starts without them).</summary>
-    private string StartNginx()
+    private async Task<string> StartNginxAsync()
     {
         var nginx = RealServer.Require("/usr/sbin/nginx", "nginx-light");
+        if (NetnsLab.SkipReason("curl") is { } reason) Assert.Skip(reason);
+        _lab = await NetnsLab.StartAsync();
         var root = _server.Root;
         var config = _server.PathIn("nginx.conf");
         File.WriteAllText(config, $$"""
@@ -55,37 +64,35 @@ public sealed class NginxBanBehindCdnSpecs : IAsyncDisposable
                 uwsgi_temp_path {{root}}/uwsgi;
                 scgi_temp_path {{root}}/scgi;
                 access_log {{root}}/access.log;
-                set_real_ip_from 127.0.0.1;
+                set_real_ip_from {{NetnsLab.PeerV4}};
                 real_ip_header X-Forwarded-For;
                 include {{BanDirectory}}/bans*.conf;
                 server {
-                    listen 127.0.0.1:{{_server.Port}};
+                    listen {{NetnsLab.HostV4}}:{{_server.Port}};
                     root {{_server.WebRoot}};
                     include {{BanDirectory}}/deny*.conf;
                 }
             }
             """);
-        _server.Start(nginx, null, "-p", root, "-c", config);
+        _server.Start("ip", null, "netns", "exec", _lab.Host, nginx, "-p", root, "-c", config);
         return config;
     }
 
-    /// <summary>One request through the CDN for <paramref name="client"/>, on a fresh connection (a kept-alive one would
-    /// stay with a worker of the previous configuration). 0: Nginx closed the connection without an answer (444).</summary>
-    private async Task<int> ThroughCdnAsync(string client)
+    /// <summary>One request through the CDN for <paramref name="client"/>: curl in the CDN's namespace, on a fresh
+    /// connection (a kept-alive one would stay with a worker of the previous configuration). 0: Nginx closed the
+    /// connection without an answer (444).</summary>
+    private Task<int> ThroughCdnAsync(string client) => RequestAsync(_lab!.PeerRunner, client);
+
+    /// <summary>A request that claims <paramref name="client"/> in <c>X-Forwarded-For</c> but does not come from the CDN
+    /// (from Nginx's own namespace): Nginx must not believe the header.</summary>
+    private Task<int> ForgedAsync(string client) => RequestAsync(_lab!.HostRunner, client);
+
+    private async Task<int> RequestAsync(ProcessRunner from, string client)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(5) };
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{_server.Port}/robots.txt");
-        request.Headers.ConnectionClose = true;
-        request.Headers.TryAddWithoutValidation("X-Forwarded-For", client);
-        try
-        {
-            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-            return (int)response.StatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return 0;
-        }
+        var result = await from.RunAsync("curl",
+            ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", "-H", $"X-Forwarded-For: {client}",
+             $"http://{NetnsLab.HostV4}:{_server.Port}/robots.txt"], null, TimeSpan.FromSeconds(10));
+        return int.TryParse(result.StandardOutput.Trim(), out var status) ? status : 0;
     }
 
     /// <summary>Polls every 10 ms until <paramref name="client"/> gets <paramref name="status"/>; the time it took.</summary>
@@ -119,7 +126,7 @@ public sealed class NginxBanBehindCdnSpecs : IAsyncDisposable
     [Fact]
     public async Task The_banned_client_gets_403_within_a_second_while_another_client_through_the_same_cdn_gets_200_until_the_ban_expires()
     {
-        StartNginx();
+        await StartNginxAsync();
         await UntilAsync(Banned, 200);
         var nginx = new NginxBanOptions { Directory = BanDirectory, Status = 403, PidFile = _server.PathIn("nginx.pid") };
         await using var harness = await StartDetectorAsync(nginx, new SignalReload(nginx.PidFile!), ipv6RangeAtFirstOffence: true);
@@ -133,6 +140,8 @@ public sealed class NginxBanBehindCdnSpecs : IAsyncDisposable
         TestContext.Current.TestOutputHelper?.WriteLine($"403 at Nginx {tookEffect.TotalMilliseconds:F0} ms after the ban decision");
         Assert.True(tookEffect < TimeSpan.FromSeconds(1), $"the ban took {tookEffect.TotalMilliseconds:F0} ms to show at Nginx");
         Assert.Equal(200, await ThroughCdnAsync(Other));
+        // The header counts only from the CDN: the same claim from anywhere else is the sender's own address.
+        Assert.Equal(200, await ForgedAsync(Banned));
 
         // An IPv6 client is banned by its /64: a neighbour in that prefix is refused too, one outside it is not.
         await harness.Enforcement.Ask<ManualActionResult>(new BanManually(IpKey.Parse("2001:db8:0:1::66"), TimeSpan.FromMinutes(10), Now), AskTimeout, TestContext.Current.CancellationToken);
@@ -155,7 +164,7 @@ public sealed class NginxBanBehindCdnSpecs : IAsyncDisposable
     [Fact]
     public async Task With_status_444_the_banned_client_gets_no_answer_and_a_reload_command_reloads_nginx()
     {
-        var config = StartNginx();
+        var config = await StartNginxAsync();
         await UntilAsync(Banned, 200);
         var nginx = new NginxBanOptions
         {
