@@ -181,25 +181,31 @@ public static class DoctorCommand
         foreach (var path in nextcloud) CheckNextcloudLog(report, options.Log, path, nextcloud.Count > 1 ? $"nextcloud log {path}" : "nextcloud log");
     }
 
-    /// <summary>Exists and readable; its last lines read as Nextcloud's JSON log; its last failed login.</summary>
-    private static void CheckNextcloudLog(DoctorReport report, LogOptions options, string path, string section)
+    /// <summary>The last lines of a log, with a line about whether it exists and can be read; null when it cannot.</summary>
+    private static IReadOnlyList<string>? ReadTail(DoctorReport report, string path, string section)
     {
         if (!File.Exists(path))
         {
             report.Add(section, "path", $"{path}: does not exist yet (the daemon waits for it)", Level.Warning);
-            return;
+            return null;
         }
-        IReadOnlyList<string> lines;
         try
         {
-            lines = LastLines(path, SampleLines);
+            var lines = LastLines(path, SampleLines);
+            report.Add(section, "path", $"{path}: exists, readable");
+            return lines;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             report.Add(section, "path", $"{path}: exists, not readable ({e.Message})", Level.Problem);
-            return;
+            return null;
         }
-        report.Add(section, "path", $"{path}: exists, readable");
+    }
+
+    /// <summary>Exists and readable; its last lines read as Nextcloud's JSON log; its last failed login.</summary>
+    private static void CheckNextcloudLog(DoctorReport report, LogOptions options, string path, string section)
+    {
+        if (ReadTail(report, path, section) is not { } lines) return;
         var counters = new NextcloudCounters();
         var parser = new NextcloudLogParser(options.MaxLineBytes, counters);
         LoginFailure? last = null;
@@ -227,22 +233,7 @@ public static class DoctorCommand
     /// <summary>Exists and readable; its format (configured, or detected from its last lines); its last line that parses.</summary>
     private static void CheckLogFile(DoctorReport report, LogOptions options, string path, string section)
     {
-        if (!File.Exists(path))
-        {
-            report.Add(section, "path", $"{path}: does not exist yet (the daemon waits for it)", Level.Warning);
-            return;
-        }
-        IReadOnlyList<string> lines;
-        try
-        {
-            lines = LastLines(path, SampleLines);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            report.Add(section, "path", $"{path}: exists, not readable ({e.Message})", Level.Problem);
-            return;
-        }
-        report.Add(section, "path", $"{path}: exists, readable");
+        if (ReadTail(report, path, section) is not { } lines) return;
         if (lines.Count == 0)
         {
             report.Add(section, "last line", "the log is empty: nothing to check yet", Level.Warning);

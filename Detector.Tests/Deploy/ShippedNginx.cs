@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Detector.Tests.Support;
 
+using Detector.Tests.Integration.RealServers;
+
 namespace Detector.Tests.Deploy;
 
 /// <summary>
@@ -77,11 +79,7 @@ public sealed partial class ShippedNginx : IDisposable
             error_log {{root}}/logs/error.log;
             events {}
             http {
-                client_body_temp_path {{root}}/body;
-                proxy_temp_path {{root}}/proxy;
-                fastcgi_temp_path {{root}}/fastcgi;
-                uwsgi_temp_path {{root}}/uwsgi;
-                scgi_temp_path {{root}}/scgi;
+                {{RealServer.NginxTempPaths(root)}}
                 include detector/nextcloud.conf;
             }
             """);

@@ -58,11 +58,7 @@ public sealed class NginxBanBehindCdnSpecs : IAsyncDisposable
             error_log {{root}}/error.log;
             events {}
             http {
-                client_body_temp_path {{root}}/body;
-                proxy_temp_path {{root}}/proxy;
-                fastcgi_temp_path {{root}}/fastcgi;
-                uwsgi_temp_path {{root}}/uwsgi;
-                scgi_temp_path {{root}}/scgi;
+                {{RealServer.NginxTempPaths(root)}}
                 access_log {{root}}/access.log;
                 set_real_ip_from {{NetnsLab.PeerV4}};
                 real_ip_header X-Forwarded-For;

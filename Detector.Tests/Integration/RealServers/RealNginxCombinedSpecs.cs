@@ -25,11 +25,7 @@ public sealed class RealNginxCombinedSpecs : IAsyncDisposable
             error_log {{root}}/error.log;
             events {}
             http {
-                client_body_temp_path {{root}}/body;
-                proxy_temp_path {{root}}/proxy;
-                fastcgi_temp_path {{root}}/fastcgi;
-                uwsgi_temp_path {{root}}/uwsgi;
-                scgi_temp_path {{root}}/scgi;
+                {{RealServer.NginxTempPaths(root)}}
                 log_format main '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
                                 '"$http_referer" "$http_user_agent" "$http_x_forwarded_for" $request_time';
                 server {

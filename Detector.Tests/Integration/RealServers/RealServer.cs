@@ -39,6 +39,16 @@ internal sealed class RealServer : IAsyncDisposable
     public int Port { get; }
     public string PathIn(string name) => Path.Combine(Root, name);
 
+    /// <summary>Nginx's temporary directories under <paramref name="root"/> (an http block's lines): a test's Nginx
+    /// writes nothing outside its own directory.</summary>
+    public static string NginxTempPaths(string root) => $"""
+        client_body_temp_path {root}/body;
+        proxy_temp_path {root}/proxy;
+        fastcgi_temp_path {root}/fastcgi;
+        uwsgi_temp_path {root}/uwsgi;
+        scgi_temp_path {root}/scgi;
+        """;
+
     /// <summary>Skips the test with a reason when the binary is missing.</summary>
     public static string Require(string binary, string package)
     {
