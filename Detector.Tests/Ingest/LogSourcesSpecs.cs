@@ -5,6 +5,7 @@ using Akka.Streams.Dsl;
 using Detector.Configuration;
 using Detector.Domain;
 using Detector.Ingest;
+using Detector.Tests.Support;
 
 namespace Detector.Tests.Ingest;
 
@@ -105,13 +106,5 @@ public sealed class LogSourcesSpecs : IAsyncDisposable
         Assert.Equal(17, _entries.Select(e => e.Path).Distinct().Count());
     }
 
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}");
-            await Task.Delay(10);
-        }
-    }
+    private static Task Until(Func<bool> condition, string what) => Eventually.True(condition, TimeSpan.FromSeconds(15), what);
 }
