@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Detector.Tests.Support;
 
-using Detector.Tests.Integration.RealServers;
 
 namespace Detector.Tests.Deploy;
 
@@ -79,7 +78,11 @@ public sealed partial class ShippedNginx : IDisposable
             error_log {{root}}/logs/error.log;
             events {}
             http {
-                {{RealServer.NginxTempPaths(root)}}
+                client_body_temp_path {{root}}/body;
+                proxy_temp_path {{root}}/proxy;
+                fastcgi_temp_path {{root}}/fastcgi;
+                uwsgi_temp_path {{root}}/uwsgi;
+                scgi_temp_path {{root}}/scgi;
                 include detector/nextcloud.conf;
             }
             """);
