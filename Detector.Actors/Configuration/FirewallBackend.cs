@@ -45,6 +45,11 @@ public static class FirewallBackends
     /// <summary>The backends that work in the kernel (and <see cref="FirewallBackend.Auto"/>, which picks one).</summary>
     public const FirewallBackend Kernel = FirewallBackend.Auto | FirewallBackend.Ipset | FirewallBackend.Nftables | FirewallBackend.Iptables;
 
+    /// <summary>The backend that runs in this host (a kernel backend, <c>auto</c>, or dry-run standing in for one):
+    /// what is left of a list without the backends that block elsewhere (Nginx, Cloudflare); 0 when none.</summary>
+    public static FirewallBackend OnThisHost(this FirewallBackend backends) =>
+        backends & ~(FirewallBackend.Nginx | FirewallBackend.Cloudflare);
+
     /// <summary>Whether a value is one backend or a list of them that can run together: nothing unknown, at most one
     /// kernel backend (two would fight over the same hooks), and dry-run only alone (it blocks nothing, so beside a
     /// real backend it would only hide that one's figures).</summary>

@@ -12,7 +12,7 @@ public static class FirewallFactory
     public static IReadOnlyList<IFirewall> Create(EnforcementOptions options, ILoggerFactory loggers, IProcessRunner? runner = null, FirewallHost? host = null)
     {
         var firewalls = new List<IFirewall>();
-        var kernel = options.Firewall & ~(FirewallBackend.Nginx | FirewallBackend.Cloudflare);
+        var kernel = options.Firewall.OnThisHost();
         if (kernel != 0) firewalls.Add(CreateKernel(kernel, options, loggers, ref runner, ref host));
         if (options.Firewall.HasFlag(FirewallBackend.Cloudflare))
         {

@@ -58,7 +58,7 @@ public static class DoctorCommand
         var p = host.Privileges;
         var netAdmin = p.NetAdmin ? "CAP_NET_ADMIN yes" : "CAP_NET_ADMIN no";
         // Only a kernel backend needs CAP_NET_ADMIN; the nginx backend writes files and signals Nginx, the cloudflare one calls an API.
-        var kernel = options.Enforcement.Firewall & ~(FirewallBackend.Nginx | FirewallBackend.Cloudflare);
+        var kernel = options.Enforcement.Firewall.OnThisHost();
         report.Add("firewall", "privileges", $"{(p.IsRoot ? "root" : $"uid {p.EffectiveUid?.ToString(CultureInfo.InvariantCulture) ?? "?"}")}, {netAdmin}",
             p.NetAdmin || kernel == 0 ? Level.Ok : Level.Problem);
         report.Add("firewall", "tools", string.Join(", ", FirewallHost.ToolNames.Select(t => $"{t} {(host.Has(t) ? "yes" : "no")}")));
