@@ -82,9 +82,11 @@ public sealed record EntryBatch(AccessLogEntry[] Entries, int Count)
     /// <summary>The event time (Unix ms) of the <paramref name="index"/>-th entry or failed login.</summary>
     public long TimeAt(int index) => Logins is { } logins ? logins[index].TimeMs : Entries[index].TimeMs;
 
-    /// <summary>The entries or failed logins [<paramref name="start"/>, <paramref name="end"/>) as a batch of their own.</summary>
+    /// <summary>The entries or failed logins [<paramref name="start"/>, <paramref name="end"/>) as a batch of their own,
+    /// with what <see cref="Classify"/> worked out for them (the coordinator must not redo it).</summary>
     public EntryBatch Slice(int start, int end) =>
-        Logins is { } logins ? OfLogins(logins[start..end]) : new EntryBatch(Entries[start..end], end - start);
+        Logins is { } logins ? OfLogins(logins[start..end])
+        : new EntryBatch(Entries[start..end], end - start) { Counts = Counts?[start..end], PathKeys = PathKeys?[start..end] };
 
     /// <summary>The file's tail is caught up (see <see cref="LineBatch.IsCaughtUp"/>); no entries.</summary>
     public bool IsCaughtUp { get; private init; }

@@ -31,6 +31,26 @@ public sealed class EventTimeMergerTests
     }
 
     [Fact]
+    public void A_run_cut_from_a_classified_batch_keeps_what_the_parse_thread_worked_out_for_its_entries()
+    {
+        var entries = new[] { (1L, "/a", 200), (5, "/b?x", 404), (9, "/c", 401) }
+            .Select(e => new AccessLogEntry(IpKey.Parse("192.0.2.1"), e.Item1 * 1000, "GET", e.Item2, e.Item3, 0, "-")).ToArray();
+        var merger = new EventTimeMerger(2);
+        merger.Offer(0, new EntryBatch(entries, entries.Length).Classify());
+        merger.Offer(1, Batch(3, 6));
+
+        var first = merger.TryTake()!;
+        merger.TryTake();
+        var second = merger.TryTake()!;
+
+        Assert.Equal([1], Seconds(first));
+        Assert.Equal([SecondCounts.Of(entries[0])], first.Counts);
+        Assert.Equal([5], Seconds(second));
+        Assert.Equal([SecondCounts.Of(entries[1])], second.Counts);
+        Assert.Equal([PathKey.Of("/b?x")], second.PathKeys);
+    }
+
+    [Fact]
     public void Failed_logins_from_a_nextcloud_log_merge_with_entries_in_event_time()
     {
         var merger = new EventTimeMerger(2);
