@@ -14,6 +14,15 @@ internal sealed record DetectorReplayResult(int ExitCode, IReadOnlyDictionary<st
         Summary.TryGetValue(key, out var text) && double.TryParse(text.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value
             : null;
+
+    /// <summary>When the replay failed, says so with its last output on <paramref name="error"/>.</summary>
+    public bool Failed(TextWriter error)
+    {
+        if (ExitCode == 0) return false;
+        error.WriteLine($"detector replay failed with exit code {ExitCode}; last output:");
+        foreach (var line in Output.TakeLast(30)) error.WriteLine("  " + line);
+        return true;
+    }
 }
 
 /// <summary>

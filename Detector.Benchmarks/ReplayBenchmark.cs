@@ -17,12 +17,7 @@ internal static class ReplayBenchmark
             var audit = Path.Combine(workDir, "audit.log");
             Console.WriteLine($"pipeline: dotnet {dll} replay {log} --audit {audit}");
             var pipeline = DetectorReplayRun.Run(dll, log, audit);
-            if (pipeline.ExitCode != 0)
-            {
-                Console.Error.WriteLine($"detector replay failed with exit code {pipeline.ExitCode}; last output:");
-                foreach (var line in pipeline.Output.TakeLast(30)) Console.Error.WriteLine("  " + line);
-                return 1;
-            }
+            if (pipeline.Failed(Console.Error)) return 1;
 
             Console.WriteLine("parse-only: in-process pass over the same file");
             var parseOnly = TryParseOnly(log);

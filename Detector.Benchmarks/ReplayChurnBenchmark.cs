@@ -37,12 +37,7 @@ internal static class ReplayChurnBenchmark
             var audit = Path.Combine(workDir, "audit.log");
             Console.WriteLine($"pipeline: dotnet {dll} replay {log} --audit {audit}");
             var run = DetectorReplayRun.Run(dll, log, audit);
-            if (run.ExitCode != 0)
-            {
-                Console.Error.WriteLine($"detector replay failed with exit code {run.ExitCode}; last output:");
-                foreach (var line in run.Output.TakeLast(30)) Console.Error.WriteLine("  " + line);
-                return 1;
-            }
+            if (run.Failed(Console.Error)) return 1;
 
             var peak = Math.Max(run.Number("peak_rss_mb") ?? 0, run.SampledPeakRssMb);
             var flooderBanned = File.ReadLines(audit).Any(l => l.Contains($"] BAN {ChurnLog.Flooder} ", StringComparison.Ordinal));
